@@ -1,0 +1,24 @@
+import type { SessionUser } from '../../lib/accounts.js';
+
+declare global {
+  namespace Express {
+    // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+    interface User extends SessionUser {}
+    interface Locals {
+      user: SessionUser | undefined;
+      /** The CSRF token for this session, made on first use so anonymous pages need no session. */
+      csrf: () => string;
+      currentPath: string;
+    }
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    /** Where to go after signing in, when a protected page sent the visitor to log in. */
+    returnTo?: string;
+    csrfToken?: string;
+  }
+}
+
+export {};

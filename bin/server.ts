@@ -1,0 +1,68 @@
+// Entry point: reads config, starts the database (embedded unless DATABASE_URL is set), builds
+// the services and listens. Everything else is in lib/.
+import { createApp } from '../lib/app.js';
+import { systemClock } from '../lib/clock.js';
+import { ConfigError, loadConfig } from '../lib/config.js';
+import { createSql } from '../lib/db.js';
+import { seedDemoData } from '../lib/demo-data.js';
+import type { EmbeddedDb } from '../lib/embedded-db.js';
+import { EmbeddedDbError, startEmbeddedDb } from '../lib/embedded-db.js';
+import { createLogger } from '../lib/logger.js';
+import { migrate } from '../lib/migrate.js';
+import { createServices } from '../lib/services.js';
+import { startJobs } from '../jobs/index.js';
+
+async function main() {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  let embedded: EmbeddedDb | undefined;
+  let url = config.databaseUrl;
+  if (!url) {
+    logger.info(
+      { dataDir: config.dataDir, port: config.embeddedPgPort },
+      'starting embedded PostgreSQL',
+    );
+    embedded = await startEmbeddedDb({
+      dataDir: config.dataDir,
+      port: config.embeddedPgPort,
+      log: (message) => logger.debug({ postgres: message }),
+    });
+    url = embedded.url;
+  }
+  const sql = createSql(url);
+  const applied = await migrate(sql);
+  if (applied.length) logger.info({ applied }, 'migrations applied');
+  const services = createServices({ config, sql, clock: systemClock, logger });
+  if (embedded && config.demoData && (await seedDemoData(sql, systemClock))) {
+    logger.info('demo data seeded (see README for the demo logins)');
+  }
+  const stopJobs = startJobs(services);
+
+  const app = createApp(services);
+  const server = app.listen(config.port, config.host, () => {
+    logger.info(`listening on http://localhost:${config.port}`);
+  });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await new Promise((resolve) => server.close(resolve));
+    await stopJobs();
+    await sql.end({ timeout: 5 });
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError || err instanceof EmbeddedDbError) {
+    console.error(err.message);
+  } else {
+    console.error(err);
+  }
+  process.exit(1);
+});

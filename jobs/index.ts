@@ -1,0 +1,17 @@
+import cron from 'node-cron';
+import type { Services } from '../lib/services.js';
+import { sessionCleanup } from './session-cleanup.js';
+
+/** Schedules the jobs of this app instance; returns a function that stops them. */
+export function startJobs(services: Services): () => Promise<void> {
+  const tasks = [
+    cron.schedule('17 * * * *', () => sessionCleanup(services), {
+      name: 'session-cleanup',
+      timezone: 'Asia/Shanghai',
+      noOverlap: true,
+    }),
+  ];
+  return async () => {
+    for (const task of tasks) await task.stop();
+  };
+}

@@ -1,0 +1,10 @@
+import { deleteExpiredSessions } from '../lib/session-store.js';
+import type { Services } from '../lib/services.js';
+import { runJob } from './run-job.js';
+
+/** Deletes expired sessions, so the table holds only live ones. */
+export function sessionCleanup(services: Services) {
+  return runJob(services, 'session-cleanup', async () => ({
+    deleted: await deleteExpiredSessions(services.sql, services.clock.now()),
+  }));
+}

@@ -1,0 +1,59 @@
+import path from 'node:path';
+import express from 'express';
+import type { Express, RequestHandler } from 'express';
+import { csrfProtection, csrfToken } from './middleware/csrf.js';
+import { errorHandler, notFound } from './middleware/errors.js';
+import { requestLog } from './middleware/request-log.js';
+import { securityHeaders } from './middleware/security.js';
+import { sessions } from './middleware/session.js';
+import { setUpViews } from './middleware/views.js';
+import { paths } from './paths.js';
+import type { Services } from './services.js';
+import { authRoutes } from '../routes/auth.js';
+import { authorityRoutes } from '../routes/authority.js';
+import { healthRoutes } from '../routes/health.js';
+import { meRoutes } from '../routes/me.js';
+import { orgRoutes } from '../routes/org.js';
+import { publicRoutes } from '../routes/public.js';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+
+/** The whole site as an Express app, without a port: the entry point and the tests both build it. */
+export function createApp(services: Services): Express {
+  const { config, logger, authenticator } = services;
+  const app = express();
+  app.set('trust proxy', config.trustProxy);
+  app.set('query parser', 'simple');
+  setUpViews(app, config.production);
+
+  app.use(requestLog(logger));
+  app.use(securityHeaders(config.production));
+  const staticOptions = { maxAge: config.production ? '1d' : 0, index: false };
+  app.use(paths.assets, express.static(path.join(ROOT, 'public'), staticOptions));
+  app.use(
+    `${paths.assets}/js/vendor`,
+    express.static(path.join(ROOT, 'node_modules/htmx.org/dist'), staticOptions),
+  );
+  app.use(healthRoutes(services)); // before sessions: probes must not create them
+
+  app.use(express.urlencoded({ extended: false, limit: '100kb' }));
+  app.use(sessions(services));
+  app.use(authenticator.initialize() as RequestHandler, authenticator.session() as RequestHandler);
+  app.use(csrfProtection, csrfToken);
+  app.use((req, res, next) => {
+    res.locals.user = req.user;
+    res.locals.currentPath = req.path;
+    res.vary('HX-Request');
+    next();
+  });
+
+  app.use(publicRoutes(services));
+  app.use(authRoutes(services));
+  app.use(meRoutes(services));
+  app.use(orgRoutes(services));
+  app.use(authorityRoutes(services));
+
+  app.use(notFound);
+  app.use(errorHandler(logger, config.env === 'development'));
+  return app;
+}

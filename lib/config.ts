@@ -1,0 +1,87 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const DEV_SESSION_SECRET = 'dev-only-not-a-secret-change-me-in-production';
+
+const booleanString = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    HOST: z.string().default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATA_DIR: z.string().default('./.data'),
+    DATABASE_URL: z.url().optional(),
+    EMBEDDED_PG_PORT: z.coerce.number().int().min(1024).max(65535).default(54329),
+    SESSION_SECRET: z.string().min(32).optional(),
+    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
+    TRUST_PROXY: booleanString.default(false),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
+    LOGIN_MAX_FAILURES_PER_ACCOUNT: z.coerce.number().int().min(1).default(5),
+    LOGIN_MAX_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+    LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
+    DEMO_DATA: booleanString.optional(),
+    CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+      ctx.addIssue({ code: 'custom', path: ['SESSION_SECRET'], message: 'required in production' });
+    }
+    if (env.NODE_ENV === 'production' && env.DEMO_DATA) {
+      ctx.addIssue({ code: 'custom', path: ['DEMO_DATA'], message: 'never in production' });
+    }
+  });
+
+export type Config = {
+  env: 'development' | 'test' | 'production';
+  production: boolean;
+  host: string;
+  port: number;
+  dataDir: string;
+  /** Set: use that server. Unset: run the embedded PostgreSQL under dataDir. */
+  databaseUrl: string | undefined;
+  embeddedPgPort: number;
+  sessionSecret: string;
+  sessionIdleMinutes: number;
+  trustProxy: boolean;
+  logLevel: string;
+  loginThrottle: { perAccount: number; perAddress: number; windowMinutes: number };
+  demoData: boolean;
+  chromiumPath: string;
+};
+
+export class ConfigError extends Error {}
+
+/** Reads and validates the environment once, at start-up. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const e = parsed.data;
+  return {
+    env: e.NODE_ENV,
+    production: e.NODE_ENV === 'production',
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: path.resolve(e.DATA_DIR),
+    databaseUrl: e.DATABASE_URL,
+    embeddedPgPort: e.EMBEDDED_PG_PORT,
+    sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
+    sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
+    trustProxy: e.TRUST_PROXY,
+    logLevel: e.LOG_LEVEL,
+    loginThrottle: {
+      perAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,
+      perAddress: e.LOGIN_MAX_FAILURES_PER_ADDRESS,
+      windowMinutes: e.LOGIN_FAILURE_WINDOW_MINUTES,
+    },
+    demoData: e.DEMO_DATA ?? e.NODE_ENV !== 'production',
+    chromiumPath: e.CHROMIUM_PATH,
+  };
+}

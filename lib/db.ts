@@ -1,0 +1,21 @@
+import postgres from 'postgres';
+
+export type Sql = postgres.Sql;
+export type Tx = postgres.TransactionSql;
+
+export type SqlOptions = { max?: number; statementTimeoutMs?: number };
+
+/** The one postgres.js pool of a process. Close it with `sql.end()` on shutdown. */
+export function createSql(url: string, options: SqlOptions = {}): Sql {
+  return postgres(url, {
+    max: options.max ?? 10,
+    idle_timeout: 30,
+    connect_timeout: 10,
+    onnotice: () => {},
+    connection: {
+      application_name: 'jiangsu-registration',
+      statement_timeout: options.statementTimeoutMs ?? 15_000,
+      TimeZone: 'Asia/Shanghai',
+    },
+  });
+}

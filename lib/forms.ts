@@ -1,0 +1,33 @@
+import type { z } from 'zod';
+
+export type ErrorSummaryItem = { href: string; text: string };
+
+/** What a view needs to show errors: a summary at the top and a message beside each field. */
+export type FormErrors = { summary: ErrorSummaryItem[]; fields: Record<string, string> };
+
+export const noErrors: FormErrors = { summary: [], fields: {} };
+
+/** Turns zod failures into the error summary (links to `#field-id`) and per-field messages. */
+export function formatErrors(error: z.ZodError): FormErrors {
+  const fields: Record<string, string> = {};
+  for (const issue of error.issues) {
+    const field = issue.path.map(String).join('.') || 'form';
+    fields[field] ??= issue.message;
+  }
+  return fieldErrors(fields);
+}
+
+export function fieldErrors(fields: Record<string, string>): FormErrors {
+  return {
+    fields,
+    summary: Object.entries(fields).map(([field, text]) => ({ href: `#${field}`, text })),
+  };
+}
+
+/** Trims every string value of a submitted form, and leaves the rest alone. */
+export function trimmed(body: unknown): Record<string, unknown> {
+  if (!body || typeof body !== 'object') return {};
+  return Object.fromEntries(
+    Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v]),
+  );
+}

@@ -1,0 +1,24 @@
+import path from 'node:path';
+import type { Express } from 'express';
+import { Eta } from 'eta';
+import { paths } from '../paths.js';
+
+export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
+
+export const SERVICE_NAME = '江苏省二级注册人员执业注册服务平台';
+
+/** Eta as Express's view engine; `<%= %>` escapes, and pages use `layout('../layout')`. */
+export function setUpViews(app: Express, production: boolean): void {
+  const eta = new Eta({ views: VIEWS_DIR, cache: production, autoEscape: true });
+  app.engine('eta', (filePath, options, callback) => {
+    try {
+      const name = path.relative(VIEWS_DIR, filePath).replace(/\.eta$/, '');
+      callback(null, eta.render(name, options));
+    } catch (error) {
+      callback(error);
+    }
+  });
+  app.set('view engine', 'eta');
+  app.set('views', VIEWS_DIR);
+  Object.assign(app.locals, { paths, serviceName: SERVICE_NAME });
+}

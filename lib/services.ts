@@ -1,0 +1,31 @@
+import type { Authenticator } from './authenticator.js';
+import { createAuthenticator } from './authenticator.js';
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Sql } from './db.js';
+import type { Logger } from './logger.js';
+import type { LoginThrottle } from './login-throttle.js';
+import { createLoginThrottle } from './login-throttle.js';
+
+/** Everything routes and jobs use, built in one place from the one `sql` instance. */
+export type Services = {
+  config: Config;
+  sql: Sql;
+  clock: Clock;
+  logger: Logger;
+  authenticator: Authenticator;
+  loginThrottle: LoginThrottle;
+};
+
+export function createServices(deps: {
+  config: Config;
+  sql: Sql;
+  clock: Clock;
+  logger: Logger;
+}): Services {
+  return {
+    ...deps,
+    authenticator: createAuthenticator(deps.sql),
+    loginThrottle: createLoginThrottle(deps.sql, deps.config.loginThrottle),
+  };
+}

@@ -1,0 +1,60 @@
+import { Writable } from 'node:stream';
+import type { Express } from 'express';
+import type { Agent } from 'supertest';
+import { createApp } from '../../lib/app.js';
+import { SettableClock } from '../../lib/clock.js';
+import { loadConfig } from '../../lib/config.js';
+import { createLogger } from '../../lib/logger.js';
+import type { Services } from '../../lib/services.js';
+import { createServices } from '../../lib/services.js';
+import type { TestDatabase } from './database.js';
+import { createTestDatabase } from './database.js';
+
+export type TestApp = {
+  app: Express;
+  services: Services;
+  clock: SettableClock;
+  db: TestDatabase;
+  /** Every log line the app wrote, as parsed JSON. */
+  logs: Record<string, unknown>[];
+  close(): Promise<void>;
+};
+
+/** The real app on a fresh copy of the test database, with a settable clock and captured logs. */
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    LOG_LEVEL: 'info',
+    // Every test request comes from 127.0.0.1: only the per-account limit is under test by default.
+    LOGIN_MAX_FAILURES_PER_ADDRESS: '10000',
+    ...env,
+  });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        logs.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      done();
+    },
+  });
+  const logger = createLogger(config.logLevel, sink);
+  const clock = new SettableClock();
+  const services = createServices({ config, sql: db.sql, clock, logger });
+  return { app: createApp(services), services, clock, db, logs, close: () => db.drop() };
+}
+
+/** The CSRF token of the agent's session, read from a page with a form. */
+export async function csrfTokenFrom(agent: Agent, url: string): Promise<string> {
+  const res = await agent.get(url);
+  const match = /name="_csrf" value="([^"]+)"/.exec(res.text);
+  if (!match) throw new Error(`no CSRF token on ${url} (status ${res.status})`);
+  return match[1]!;
+}
+
+/** Signs an agent in through the real login form. */
+export async function logInAs(agent: Agent, loginPath: string, loginId: string, password: string) {
+  const _csrf = await csrfTokenFrom(agent, loginPath);
+  return agent.post(loginPath).type('form').send({ _csrf, loginId, password });
+}
