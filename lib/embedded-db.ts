@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -142,9 +142,19 @@ function ensureUnprivilegedUserCanRun(clusterDir: string): void {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (e) {
     return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  // An exited postmaster whose new parent has not reaped it yet is a zombie: it is gone.
+  const stat = readProcStat(pid);
+  return stat === undefined || !/^\d+ \(.*\) Z/.test(stat);
+}
+
+function readProcStat(pid: number): string | undefined {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 
@@ -168,9 +178,9 @@ async function stopLeftoverPostmaster(clusterDir: string, log: (m: string) => vo
     } catch {
       return;
     }
-    for (let waited = 0; waited < waitMs; waited += 100) {
-      if (!isAlive(pid)) return;
-      await sleep(100);
+    for (let waited = 0; waited < waitMs; waited += 50) {
+      if (!isAlive(pid) || !existsSync(pidFile)) return;
+      await sleep(50);
     }
   }
   throw new EmbeddedDbError(`PostgreSQL (pid ${pid}) on ${clusterDir} would not stop`);
