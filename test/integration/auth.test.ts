@@ -202,6 +202,21 @@ describe('sessions', () => {
     expect(row?.sess.passport?.user).toBeTruthy();
   });
 
+  it('get a Secure cookie in production (behind a proxy that terminates HTTPS)', async () => {
+    const prod = await createTestApp({
+      NODE_ENV: 'production',
+      SESSION_SECRET: 'a-test-secret-that-is-long-enough-0123456789',
+      TRUST_PROXY: 'true',
+    });
+    try {
+      const res = await request(prod.app).get(paths.login.person).set('X-Forwarded-Proto', 'https');
+      expect(String(res.headers['set-cookie'])).toMatch(/jsreg\.sid=.*; Secure/);
+      expect(res.headers['strict-transport-security']).toBeDefined();
+    } finally {
+      await prod.close();
+    }
+  });
+
   it('end at logout: the session row is deleted and the old cookie no longer works', async () => {
     const agent = request.agent(t.app);
     const login = await logInAs(agent, paths.login.person, person.idNumber, DEMO_PASSWORD);

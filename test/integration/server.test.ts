@@ -3,6 +3,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createTestDatabase } from '../support/database.js';
 import type { ServerProcess } from '../support/server-process.js';
 import { exited, freePort, startServer, waitForHealth } from '../support/server-process.js';
 
@@ -43,4 +44,21 @@ describe('npm start on the embedded PostgreSQL', () => {
       await rm(dataDir, { recursive: true, force: true });
     }
   }, 120_000);
+
+  it('uses the server named by DATABASE_URL instead, and starts no PostgreSQL of its own', async () => {
+    const db = await createTestDatabase();
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'jsreg-url-'));
+    const port = freePort();
+    try {
+      const server = startServer({ DATA_DIR: dataDir, PORT: String(port), DATABASE_URL: db.url });
+      running.push(server);
+      await waitForHealth(`http://127.0.0.1:${port}`, server, 30_000);
+      expect(existsSync(path.join(dataDir, 'pg'))).toBe(false);
+      server.child.kill('SIGTERM');
+      expect(await exited(server.child)).toBe(0);
+    } finally {
+      await db.drop();
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
