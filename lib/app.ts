@@ -41,6 +41,8 @@ export function createApp(services: Services): Express {
   app.use(authenticator.initialize() as RequestHandler, authenticator.session() as RequestHandler);
   app.use(csrfProtection, csrfToken);
   app.use((req, res, next) => {
+    // Pages carry personal data: never kept by the browser or a proxy (Back after logout too).
+    res.set('Cache-Control', 'no-store');
     res.locals.user = req.user;
     res.locals.currentPath = req.path;
     res.vary('HX-Request');

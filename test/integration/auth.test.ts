@@ -217,6 +217,13 @@ describe('sessions', () => {
     }
   });
 
+  it('pages are never cached, so Back after logout shows nothing personal', async () => {
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, DEMO_PASSWORD);
+    const res = await agent.get(paths.me.home);
+    expect(res.headers['cache-control']).toBe('no-store');
+  });
+
   it('end at logout: the session row is deleted and the old cookie no longer works', async () => {
     const agent = request.agent(t.app);
     const login = await logInAs(agent, paths.login.person, person.idNumber, DEMO_PASSWORD);

@@ -1,0 +1,283 @@
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import type { ImpactValue, Result, RunOptions } from 'axe-core';
+import type { Express } from 'express';
+import type { Browser, HTTPResponse, Page, Viewport } from 'puppeteer-core';
+import { launch } from 'puppeteer-core';
+import { decompress } from 'wawoff2';
+
+const require = createRequire(import.meta.url);
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+/**
+ * A headless Debian Chromium, quiet on the network: nothing but the pages under test. It sees
+ * Noto Sans SC as a system font (see chineseFontConfig), as a visitor's phone or computer has a
+ * Chinese font.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(
+      `Chromium is missing at ${CHROMIUM_PATH}: run \`npm run setup\` (it installs Debian's ` +
+        `chromium package), or set CHROMIUM_PATH to a Chromium binary.`,
+    );
+  }
+  return launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    env: { ...process.env, FONTCONFIG_FILE: await chineseFontConfig() },
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-dev-shm-usage',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+    ],
+  });
+}
+
+/**
+ * A fontconfig file that adds Noto Sans SC (400 and 700) to the system's fonts, and its path.
+ * The site serves no web font and names the usual system CJK fonts; the Debian image has none,
+ * so Chinese would render as boxes and measure unlike real text. The font comes from the
+ * @fontsource/noto-sans-sc dependency: Chromium's font manager takes only TrueType/CFF files
+ * from fontconfig, so its WOFF2 files are decompressed (wawoff2) to plain OpenType once, into the
+ * temp dir.
+ * (A web font injected into the page does not do: with system-ui first in the font stack,
+ * headless Chromium keeps the fallback's boxes for some elements after the font loads.)
+ */
+async function chineseFontConfig(): Promise<string> {
+  const packageJson = require.resolve('@fontsource/noto-sans-sc/package.json');
+  const { version } = JSON.parse(await readFile(packageJson, 'utf8')) as { version: string };
+  const dir = path.join(os.tmpdir(), `jsreg-test-fonts-${version}-2`);
+  const config = path.join(dir, 'fonts.conf');
+  if (existsSync(config)) return config; // written last, so the fonts are there
+  await mkdir(dir, { recursive: true });
+  for (const weight of [400, 700]) {
+    const name = `noto-sans-sc-chinese-simplified-${weight}-normal`;
+    const woff2 = await readFile(path.join(path.dirname(packageJson), 'files', `${name}.woff2`));
+    await writeAtomically(path.join(dir, `${name}.otf`), Buffer.from(await decompress(woff2)));
+  }
+  await writeAtomically(
+    config,
+    `<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>${dir}</dir>
+  <cachedir>${path.join(dir, 'cache')}</cachedir>
+</fontconfig>
+`,
+  );
+  return config;
+}
+
+/** Test files run in parallel: each writes its own copy and renames it into place. */
+async function writeAtomically(file: string, data: string | Buffer) {
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, data);
+  await rename(temporary, file);
+}
+
+export type Served = { baseUrl: string; close(): Promise<void> };
+
+/** The app on 127.0.0.1 and a free port; close() also ends the browser's keep-alive connections. */
+export async function serve(app: Express): Promise<Served> {
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+export type AxeViolation = {
+  id: string;
+  impact: ImpactValue | undefined;
+  help: string;
+  targets: string[];
+};
+
+export const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'];
+
+let axeSource: Promise<string> | undefined;
+
+/**
+ * Runs axe-core on the page and returns its violations, compact enough to read in a failed
+ * assertion. The source is evaluated through DevTools, so the page's CSP (no inline scripts)
+ * stays on.
+ */
+export async function axeViolations(page: Page): Promise<AxeViolation[]> {
+  axeSource ??= readFile(require.resolve('axe-core/axe.min.js'), 'utf8');
+  const source = await axeSource;
+  const hasAxe = await page.evaluate(() => 'axe' in window);
+  if (!hasAxe) await page.evaluate(source);
+  const results = await page.evaluate(async (values: string[]) => {
+    type Axe = { run(context: Document, options: RunOptions): Promise<{ violations: Result[] }> };
+    const { axe } = window as unknown as { axe: Axe };
+    const { violations } = await axe.run(document, { runOnly: { type: 'tag', values } });
+    return violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      targets: v.nodes.map((n) => n.target.map(String).join(' ')),
+    }));
+  }, AXE_TAGS);
+  return results;
+}
+
+export type PageProblems = {
+  consoleErrors: string[];
+  pageErrors: string[];
+  /** Filled by a listener installed through DevTools, so it needs JavaScript on in the page. */
+  cspViolations(): Promise<string[]>;
+};
+
+declare global {
+  interface Window {
+    __cspViolations?: string[];
+  }
+}
+
+/**
+ * A new page with the given viewport that records console errors, uncaught exceptions and CSP
+ * violations (`securitypolicyviolation` events, collected into `window.__cspViolations`). What the
+ * test itself runs in the page through DevTools (its source is a `pptr:` URL) is left out: axe-core
+ * may add a style element, which the CSP rightly refuses, and that is no fault of the site.
+ */
+export async function openPage(
+  browser: Browser,
+  viewport: Viewport,
+  options: { javaScript?: boolean } = {},
+): Promise<{ page: Page; problems: PageProblems }> {
+  const page = await browser.newPage();
+  await page.setViewport(viewport);
+  await page.setCacheEnabled(false); // every visit a fresh one: 200s, not 304s
+  if (options.javaScript === false) await page.setJavaScriptEnabled(false);
+  const consoleErrors: string[] = [];
+  const pageErrors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') {
+      const url = message.location().url;
+      if (url?.startsWith('pptr')) return;
+      consoleErrors.push(url ? `${message.text()} (${url})` : message.text());
+    }
+  });
+  page.on('pageerror', (error) => {
+    pageErrors.push(error instanceof Error ? error.message : String(error));
+  });
+  await page.evaluateOnNewDocument(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (event) => {
+      if (event.sourceFile.startsWith('pptr')) return;
+      window.__cspViolations?.push(
+        `${event.violatedDirective} blocked ${event.blockedURI || 'inline'} ` +
+          `(${event.sourceFile}:${event.lineNumber})`,
+      );
+    });
+  });
+  const problems: PageProblems = {
+    consoleErrors,
+    pageErrors,
+    cspViolations: () => page.evaluate(() => window.__cspViolations ?? []),
+  };
+  return { page, problems };
+}
+
+/** Navigates and fails loudly on anything but the expected status. */
+export async function visit(page: Page, url: string, status = 200): Promise<HTTPResponse> {
+  const res = await page.goto(url, { waitUntil: 'load' });
+  if (!res) throw new Error(`no response for ${url}`);
+  if (res.status() !== status) {
+    throw new Error(`${url} answered ${res.status()}, expected ${status}`);
+  }
+  await fontsLoaded(page);
+  return res;
+}
+
+/** Waits for any web fonts, so that text is measured and pictured as shown. */
+export async function fontsLoaded(page: Page) {
+  await page.evaluate(async () => {
+    await document.fonts.ready;
+  });
+}
+
+/** Runs an action that navigates (a click, a submit) and waits for the new page to load. */
+export async function navigating(page: Page, action: () => Promise<unknown>) {
+  const [res] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), action()]);
+  await fontsLoaded(page);
+  return res;
+}
+
+/** The login pages (`views/pages/login.eta`) as a test sees them. */
+export class LoginPage {
+  constructor(
+    readonly page: Page,
+    readonly url: string,
+  ) {}
+
+  open() {
+    return visit(this.page, this.url);
+  }
+
+  /**
+   * Types into the fields, replacing what they hold. Keyboard input rather than locators: these
+   * wait by polling inside the page, which never happens with JavaScript off.
+   */
+  async fill(loginId: string, password: string) {
+    for (const [name, value] of [
+      ['loginId', loginId],
+      ['password', password],
+    ] as const) {
+      const selector = `[data-testid="login-form"] input[name="${name}"]`;
+      await this.page.click(selector, { count: 3 });
+      await this.page.keyboard.press('Backspace');
+      await this.page.type(selector, value);
+    }
+  }
+
+  /** Submits with the form's button, as a person would, and waits for the answer. */
+  submit() {
+    return navigating(this.page, () =>
+      this.page.click('[data-testid="login-form"] button[type="submit"]'),
+    );
+  }
+
+  async logIn(loginId: string, password: string) {
+    await this.fill(loginId, password);
+    return this.submit();
+  }
+
+  /** The error summary's links, as text and href; empty when there is no summary. */
+  errorLinks(): Promise<{ text: string; href: string }[]> {
+    return this.page.$$eval('[data-testid="error-summary"] a', (links) =>
+      links.map((a) => ({ text: a.textContent?.trim() ?? '', href: a.getAttribute('href') ?? '' })),
+    );
+  }
+
+  /** The name in the header when someone is signed in, else null. */
+  signedInAs(): Promise<string | null> {
+    return this.page.evaluate(
+      () => document.querySelector('[data-testid="signed-in-as"]')?.textContent?.trim() ?? null,
+    );
+  }
+}
