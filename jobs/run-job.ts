@@ -5,6 +5,7 @@ export type JobOutcome = Record<string, string | number | boolean>;
 // Advisory lock keys, one per job, the same in every app instance.
 const JOB_LOCK_KEYS: Record<string, number> = {
   'session-cleanup': 7_320_001,
+  'application-expiry': 7_320_002,
 };
 
 /**

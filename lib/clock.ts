@@ -36,3 +36,21 @@ const shanghaiDate = new Intl.DateTimeFormat('en-CA', {
 export function businessDate(at: Date): string {
   return shanghaiDate.format(at);
 }
+
+/** A 'YYYY-MM-DD' date moved by whole days (calendar arithmetic, no time zone involved). */
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** A 'YYYY-MM-DD' date moved by whole months; the 31st plus one month is the last day of it. */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number) as [number, number, number];
+  const first = new Date(Date.UTC(y, m - 1 + months, 1));
+  const lastDay = new Date(
+    Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0),
+  ).getUTCDate();
+  first.setUTCDate(Math.min(d, lastDay));
+  return first.toISOString().slice(0, 10);
+}

@@ -26,6 +26,10 @@ const schema = z
     LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
     DEMO_DATA: booleanString.optional(),
     CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+    CONFIRM_WITHIN_DAYS: z.coerce.number().int().min(1).default(5),
+    RENEWAL_WINDOW_OPENS_DAYS: z.coerce.number().int().min(1).default(90),
+    RENEWAL_WINDOW_CLOSES_DAYS: z.coerce.number().int().min(0).default(30),
+    CONTRACT_MIN_MONTHS: z.coerce.number().int().min(0).default(3),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -52,6 +56,19 @@ export type Config = {
   loginThrottle: { perAccount: number; perAddress: number; windowMinutes: number };
   demoData: boolean;
   chromiumPath: string;
+  rules: WorkflowRules;
+};
+
+/** The figures of the rules in DESIGN.md §3 that a province might change. */
+export type WorkflowRules = {
+  /** Rule 4: days to confirm an application after starting it or getting it back. */
+  confirmWithinDays: number;
+  /** Renewal may be filed from this many days before the end of validity... */
+  renewalOpensDaysBefore: number;
+  /** ...until this many days before it. */
+  renewalClosesDaysBefore: number;
+  /** Rule 3: the labour contract runs at least this many months past confirmation. */
+  contractMinMonths: number;
 };
 
 export class ConfigError extends Error {}
@@ -83,5 +100,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demoData: e.DEMO_DATA ?? e.NODE_ENV !== 'production',
     chromiumPath: e.CHROMIUM_PATH,
+    rules: {
+      confirmWithinDays: e.CONFIRM_WITHIN_DAYS,
+      renewalOpensDaysBefore: e.RENEWAL_WINDOW_OPENS_DAYS,
+      renewalClosesDaysBefore: e.RENEWAL_WINDOW_CLOSES_DAYS,
+      contractMinMonths: e.CONTRACT_MIN_MONTHS,
+    },
   };
 }

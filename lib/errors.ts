@@ -39,3 +39,10 @@ export class TooManyRequestsError extends DomainError {
     super(429, message);
   }
 }
+
+/** One or more rules of DESIGN.md §3 refuse the request; each problem is a sentence to show. */
+export class RuleError extends DomainError {
+  constructor(readonly problems: string[]) {
+    super(422, problems.join(' '));
+  }
+}

@@ -1,7 +1,7 @@
 import type { Authenticator } from './authenticator.js';
 import { createAuthenticator } from './authenticator.js';
 import type { Clock } from './clock.js';
-import type { Config } from './config.js';
+import type { Config, WorkflowRules } from './config.js';
 import type { Sql } from './db.js';
 import type { Logger } from './logger.js';
 import type { LoginThrottle } from './login-throttle.js';
@@ -15,6 +15,8 @@ export type Services = {
   logger: Logger;
   authenticator: Authenticator;
   loginThrottle: LoginThrottle;
+  /** The figures of the workflow rules (config.rules), for lib/workflow.ts. */
+  rules: WorkflowRules;
 };
 
 export function createServices(deps: {
@@ -27,5 +29,6 @@ export function createServices(deps: {
     ...deps,
     authenticator: createAuthenticator(deps.sql),
     loginThrottle: createLoginThrottle(deps.sql, deps.config.loginThrottle),
+    rules: deps.config.rules,
   };
 }

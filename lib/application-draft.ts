@@ -1,0 +1,31 @@
+import { z } from 'zod';
+
+/** What the person enters while an application is a draft (applications.draft). */
+export const applicationDraftSchema = z
+  .object({
+    employment: z
+      .object({ position: z.string(), contractStart: z.string(), contractEnd: z.string() })
+      .partial(),
+    specialties: z.array(z.string()),
+    /** Personal change: the particulars to change, by field. */
+    change: z.record(z.string(), z.string()),
+    outOfProvince: z
+      .object({
+        examProvince: z.string(),
+        certificateNumber: z.string(),
+        passYear: z.number().int(),
+        registeredElsewhere: z.boolean(),
+        previousRegistration: z.string(),
+      })
+      .partial(),
+    /** The commitment (承诺): the data are true and the applicant answers for them. */
+    commitment: z.boolean(),
+  })
+  .partial();
+
+export type ApplicationDraft = z.infer<typeof applicationDraftSchema>;
+
+export function readDraft(value: unknown): ApplicationDraft {
+  const parsed = applicationDraftSchema.safeParse(value);
+  return parsed.success ? parsed.data : {};
+}

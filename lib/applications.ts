@@ -1,0 +1,139 @@
+import postgres from 'postgres';
+import type { ApplicationDraft } from './application-draft.js';
+import { applicationDraftSchema, readDraft } from './application-draft.js';
+import { addDays, businessDate } from './clock.js';
+import type { Tx } from './db.js';
+import { activeRegistrations } from './eligibility.js';
+import { ConflictError, NotFoundError } from './errors.js';
+import type { Profession } from './professions.js';
+import { professions } from './professions.js';
+import type { ApplicationRow, WorkflowDeps } from './workflow.js';
+import { lockApplication, transition } from './workflow.js';
+import type { ApplicationKind } from './workflow-table.js';
+import { kindNames } from './workflow-table.js';
+
+export type PersonKind = Exclude<ApplicationKind, 'enterprise_rename'>;
+
+export type NewApplication = {
+  kind: PersonKind;
+  profession: Profession;
+  demonstrationZone?: boolean;
+};
+
+/** Human-facing application numbers: SQ + the Shanghai date + a serial, e.g. SQ20261125000042. */
+async function nextApplicationNumber(tx: Tx, at: Date): Promise<string> {
+  const [row] = await tx<{ n: string }[]>`select nextval('application_serial')::text as n`;
+  return `SQ${businessDate(at).replaceAll('-', '')}${row!.n.padStart(6, '0')}`;
+}
+
+async function personIdOf(tx: Tx, accountId: string): Promise<string> {
+  const [row] = await tx<{ id: string }[]>`select id from persons where account_id = ${accountId}`;
+  if (!row) throw new NotFoundError();
+  return row.id;
+}
+
+/**
+ * Starts an application as a draft, with its first event. Kinds other than initial act on the
+ * person's active registration in that profession, and so on its enterprise.
+ */
+export async function startApplication(
+  deps: WorkflowDeps,
+  accountId: string,
+  request: NewApplication,
+): Promise<ApplicationRow> {
+  const { sql, clock } = deps;
+  const at = clock.now();
+  try {
+    return await sql.begin(async (tx) => {
+      const personId = await personIdOf(tx, accountId);
+      const current = (await activeRegistrations(tx, personId)).find(
+        (r) => r.profession === request.profession,
+      );
+      const onRegistration =
+        request.kind !== 'initial' && request.kind !== 'out_of_province_qualification';
+      const number = await nextApplicationNumber(tx, at);
+      const [row] = await tx<{ id: string }[]>`
+        insert into applications
+          (application_number, kind, profession, person_id, enterprise_id, registration_id,
+           demonstration_zone, state, version, started_at, state_changed_at)
+        values (${number}, ${request.kind}, ${request.profession}, ${personId},
+                ${onRegistration ? (current?.enterpriseId ?? null) : null},
+                ${onRegistration ? (current?.id ?? null) : null},
+                ${request.kind === 'initial' && (request.demonstrationZone ?? false)},
+                'draft', 0, ${at}, ${at})
+        returning id`;
+      await tx`
+        insert into application_events
+          (application_id, version, action, actor_role, actor_account_id, to_state, occurred_at)
+        values (${row!.id}, 0, 'start', 'person', ${accountId}, 'draft', ${at})`;
+      return (await lockApplication(tx, row!.id))!;
+    });
+  } catch (err) {
+    if (err instanceof postgres.PostgresError && err.code === '23505') {
+      throw new ConflictError(
+        request.kind === 'personal_change'
+          ? '您已有一项个人自然情况变更申请正在办理中，办结或撤回后才能再次申请。'
+          : `您已有一项${professions[request.profession].name}的申请正在办理中，办结或撤回后才能再申请${kindNames[request.kind]}。`,
+      );
+    }
+    throw err;
+  }
+}
+
+/**
+ * Saves wizard input into a draft (or a returned application the person is correcting). Only the
+ * person's own, and only while it is theirs to edit; the enterprise of an initial application is
+ * chosen here too.
+ */
+export async function saveDraft(
+  deps: WorkflowDeps,
+  accountId: string,
+  applicationId: string,
+  patch: ApplicationDraft & { enterpriseId?: string | null },
+): Promise<ApplicationRow> {
+  return deps.sql.begin(async (tx) => {
+    const personId = await personIdOf(tx, accountId);
+    const app = await lockApplication(tx, applicationId);
+    if (!app || app.personId !== personId) throw new NotFoundError();
+    if (app.state !== 'draft' && app.state !== 'returned') {
+      throw new ConflictError('这项申请已确认提交，不能再修改。');
+    }
+    const { enterpriseId, ...content } = patch;
+    const draft = applicationDraftSchema.parse({ ...readDraft(app.draft), ...content });
+    await tx`
+      update applications
+      set draft = ${tx.json(draft)},
+          enterprise_id = ${app.kind === 'initial' && enterpriseId !== undefined ? enterpriseId : app.enterpriseId}
+      where id = ${app.id}`;
+    return (await lockApplication(tx, app.id))!;
+  });
+}
+
+/**
+ * Rule 4: drafts and returned applications not confirmed within the set days of starting or of
+ * coming back become `expired` (kept, with their event, for audit). Idempotent: a second run finds
+ * nothing left to expire. Returns how many it expired.
+ */
+export async function expireUnconfirmed(deps: WorkflowDeps): Promise<number> {
+  const now = deps.clock.now();
+  const cutoff = new Date(now.getTime() - deps.rules.confirmWithinDays * 24 * 3600_000);
+  const due = await deps.sql<{ id: string }[]>`
+    select id from applications
+    where state in ('draft', 'returned') and state_changed_at <= ${cutoff}
+      and kind <> 'enterprise_rename'`;
+  let expired = 0;
+  for (const { id } of due) {
+    try {
+      await transition(deps, { applicationId: id, action: 'expire', actor: { role: 'system' } });
+      expired++;
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err; // confirmed meanwhile: nothing to do
+    }
+  }
+  return expired;
+}
+
+/** The last day an application in draft or returned can still be confirmed (Shanghai date). */
+export function confirmDeadline(app: ApplicationRow, deps: Pick<WorkflowDeps, 'rules'>): string {
+  return addDays(businessDate(app.stateChangedAt), deps.rules.confirmWithinDays);
+}

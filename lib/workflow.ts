@@ -1,0 +1,259 @@
+import { createHash } from 'node:crypto';
+import { readDraft } from './application-draft.js';
+import type { Clock } from './clock.js';
+import { businessDate } from './clock.js';
+import type { WorkflowRules } from './config.js';
+import type { Sql, Tx } from './db.js';
+import { contractProblems, filingProblems, loadPerson } from './eligibility.js';
+import { ConflictError, NotFoundError, RuleError, ValidationError } from './errors.js';
+import type { Profession } from './professions.js';
+import { professions } from './professions.js';
+import type { Action, ApplicationKind, GuardName, Role, State } from './workflow-table.js';
+import { actionNames, findTransition, kindNames, stateNames } from './workflow-table.js';
+
+export type WorkflowDeps = { sql: Sql; clock: Clock; rules: WorkflowRules };
+
+/** Who acts: a signed-in account in a role, or the platform itself. */
+export type Actor = { role: Exclude<Role, 'system'>; accountId: string } | { role: 'system' };
+
+export type ApplicationRow = {
+  id: string;
+  applicationNumber: string;
+  kind: ApplicationKind;
+  profession: Profession | null;
+  personId: string | null;
+  enterpriseId: string | null;
+  registrationId: string | null;
+  demonstrationZone: boolean;
+  state: State;
+  version: number;
+  draft: unknown;
+  snapshot: unknown;
+  snapshotVersion: number;
+  snapshotHash: string | null;
+  startedAt: Date;
+  stateChangedAt: Date;
+};
+
+const APPLICATION_COLUMNS = `
+  id, application_number as "applicationNumber", kind, profession, person_id as "personId",
+  enterprise_id as "enterpriseId", registration_id as "registrationId",
+  demonstration_zone as "demonstrationZone", state, version, draft, snapshot,
+  snapshot_version as "snapshotVersion", snapshot_hash as "snapshotHash",
+  started_at as "startedAt", state_changed_at as "stateChangedAt"`;
+
+export async function lockApplication(tx: Tx, id: string): Promise<ApplicationRow | undefined> {
+  const [row] = await tx.unsafe<ApplicationRow[]>(
+    `select ${APPLICATION_COLUMNS} from applications where id = $1 for update`,
+    [id],
+  );
+  return row;
+}
+
+/** The person or enterprise behind an account, to check it is the application's own. */
+async function partyOf(tx: Tx, actor: Actor): Promise<string | null> {
+  if (actor.role === 'person') {
+    const [row] = await tx<{ id: string }[]>`
+      select id from persons where account_id = ${actor.accountId}`;
+    return row?.id ?? null;
+  }
+  if (actor.role === 'enterprise') {
+    const [row] = await tx<{ id: string }[]>`
+      select id from enterprises where account_id = ${actor.accountId}`;
+    return row?.id ?? null;
+  }
+  return null;
+}
+
+/** An application that is not the actor's own does not exist, as far as the actor can tell. */
+function mayActOn(app: ApplicationRow, actor: Actor, party: string | null): boolean {
+  if (actor.role === 'person') return app.personId !== null && app.personId === party;
+  if (actor.role === 'enterprise') return app.enterpriseId !== null && app.enterpriseId === party;
+  return true;
+}
+
+export type TransitionRequest = {
+  applicationId: string;
+  action: Action;
+  actor: Actor;
+  reason?: string;
+  /** The version the actor saw: a page older than the application gets a 409, not a surprise. */
+  expectedVersion?: number;
+};
+
+/**
+ * Moves an application by one transition of the table, in one transaction: the row is locked, the
+ * actor's right and the transition's guard are checked, the event is written, the state and version
+ * change conditionally, and the parties are notified. Anything not in the table is a 409.
+ */
+export async function transition(
+  deps: WorkflowDeps,
+  request: TransitionRequest,
+): Promise<ApplicationRow> {
+  const { sql, clock } = deps;
+  return sql.begin(async (tx) => {
+    const app = await lockApplication(tx, request.applicationId);
+    const party = await partyOf(tx, request.actor);
+    if (!app || !mayActOn(app, request.actor, party)) throw new NotFoundError();
+    if (request.expectedVersion !== undefined && request.expectedVersion !== app.version) {
+      throw new ConflictError('这项申请已有新的办理进展，请刷新页面查看后再操作。');
+    }
+    const rule = findTransition(app.kind, app.state, request.action, request.actor.role);
+    if (!rule) {
+      throw new ConflictError(
+        `这项申请当前状态为“${stateNames[app.state]}”，不能${actionNames[request.action]}。`,
+      );
+    }
+    const reason = request.reason?.trim() || null;
+    if (rule.reasonRequired && !reason) {
+      throw new ValidationError(`${actionNames[request.action]}须填写原因。`);
+    }
+    const at = clock.now();
+    if (rule.guard) {
+      const problems = await guards[rule.guard](tx, app, at, deps.rules);
+      if (problems.length > 0) throw new RuleError(problems);
+    }
+
+    const version = app.version + 1;
+    const actorAccountId = request.actor.role === 'system' ? null : request.actor.accountId;
+    await tx`
+      insert into application_events
+        (application_id, version, action, actor_role, actor_account_id, from_state, to_state,
+         reason, occurred_at)
+      values (${app.id}, ${version}, ${request.action}, ${request.actor.role}, ${actorAccountId},
+              ${app.state}, ${rule.to}, ${reason}, ${at})`;
+    const freeze = request.action === 'confirm' ? await snapshotOf(tx, app) : null;
+    const [moved] = await tx.unsafe<ApplicationRow[]>(
+      `update applications
+       set state = $1, version = $2, state_changed_at = $3,
+           snapshot = coalesce($4::jsonb, snapshot),
+           snapshot_version = snapshot_version + (case when $4::jsonb is null then 0 else 1 end),
+           snapshot_hash = coalesce($5, snapshot_hash)
+       where id = $6 and state = $7 and version = $8
+       returning ${APPLICATION_COLUMNS}`,
+      [
+        rule.to,
+        version,
+        at,
+        freeze ? JSON.stringify(freeze.snapshot) : null,
+        freeze?.hash ?? null,
+        app.id,
+        app.state,
+        app.version,
+      ] as never[],
+    );
+    if (!moved) throw new ConflictError('这项申请刚刚被办理过，请刷新页面查看。');
+    await applyEffects(tx, moved, request.action, at);
+    await notifyParties(tx, moved, request.actor, reason, at);
+    return moved;
+  });
+}
+
+type Guard = (tx: Tx, app: ApplicationRow, at: Date, rules: WorkflowRules) => Promise<string[]>;
+
+const guards: Record<GuardName, Guard> = {
+  personMayFile: (tx, app, at, rules) =>
+    filingProblems(
+      tx,
+      {
+        personId: app.personId!,
+        kind: app.kind,
+        profession: app.profession!,
+        enterpriseId: app.enterpriseId,
+        demonstrationZone: app.demonstrationZone,
+        draft: readDraft(app.draft),
+      },
+      at,
+      rules,
+      true,
+    ),
+  // Rule 1: an enterprise confirms nothing before its information is complete.
+  enterpriseMayConfirm: async (tx, app) => {
+    const [e] = await tx<{ complete: boolean }[]>`
+      select information_completed_at is not null as complete
+      from enterprises where id = ${app.enterpriseId}`;
+    return e?.complete ? [] : ['请先完善企业信息，再确认员工的申请。'];
+  },
+  // Rule 3, checked again when the enterprise submits.
+  enterpriseMaySubmit: (_tx, app, at, rules) =>
+    Promise.resolve(contractProblems(readDraft(app.snapshot), businessDate(at), rules)),
+};
+
+/** The frozen content of an application at the person's confirmation, and its hash. */
+async function snapshotOf(tx: Tx, app: ApplicationRow) {
+  const person = app.personId ? await loadPerson(tx, app.personId) : undefined;
+  const [enterprise] = app.enterpriseId
+    ? await tx<{ name: string; creditCode: string }[]>`
+        select name, credit_code as "creditCode" from enterprises where id = ${app.enterpriseId}`
+    : [];
+  const draft = readDraft(app.draft);
+  const snapshot = {
+    applicationNumber: app.applicationNumber,
+    kind: app.kind,
+    kindName: kindNames[app.kind],
+    profession: app.profession,
+    professionName: app.profession ? professions[app.profession].name : null,
+    demonstrationZone: app.demonstrationZone,
+    person: person && {
+      name: person.name,
+      idNumber: person.idNumber,
+      phone: person.phone,
+      email: person.email,
+      address: person.address,
+      education: person.education,
+      photoFileId: person.photoFileId,
+    },
+    enterprise: enterprise ?? null,
+    ...draft,
+  };
+  const hash = createHash('sha256').update(canonicalJson(snapshot)).digest('hex');
+  return { snapshot, hash };
+}
+
+/** JSON with sorted keys, so equal content always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b)))
+      : v,
+  );
+}
+
+async function applyEffects(tx: Tx, app: ApplicationRow, action: Action, at: Date) {
+  if (app.kind === 'cancellation' && app.state === 'completed' && app.registrationId) {
+    // Rule 7: the registration ends when the enterprise confirms.
+    await tx`update registrations set status = 'cancelled', ended_at = ${at}
+             where id = ${app.registrationId} and status = 'active'`;
+  }
+  if (app.kind === 'out_of_province_qualification' && action === 'approve') {
+    const entry = readDraft(app.snapshot).outOfProvince ?? {};
+    await tx`
+      insert into qualifications
+        (person_id, profession, certificate_number, exam_province, pass_year, approved_at)
+      values (${app.personId}, ${app.profession}, ${entry.certificateNumber ?? ''},
+              ${entry.examProvince ?? ''}, ${entry.passYear ?? 0}, ${at})
+      on conflict (person_id, profession) do nothing`;
+  }
+}
+
+/** Tells the parties who did not act what happened (their pages show it). */
+async function notifyParties(
+  tx: Tx,
+  app: ApplicationRow,
+  actor: Actor,
+  reason: string | null,
+  at: Date,
+) {
+  const what = `您的${app.profession ? professions[app.profession].name : ''}${kindNames[app.kind]}申请（${app.applicationNumber}）现为“${stateNames[app.state]}”${reason ? `，原因：${reason}` : ''}。`;
+  if (actor.role !== 'person' && app.personId) {
+    await tx`
+      insert into notifications (account_id, application_id, message, created_at)
+      select account_id, ${app.id}, ${what}, ${at} from persons where id = ${app.personId}`;
+  }
+  if (actor.role !== 'enterprise' && app.enterpriseId && app.state === 'awaiting_enterprise') {
+    const message = `有一项${kindNames[app.kind]}申请（${app.applicationNumber}）待您确认。`;
+    await tx`
+      insert into notifications (account_id, application_id, message, created_at)
+      select account_id, ${app.id}, ${message}, ${at} from enterprises where id = ${app.enterpriseId}`;
+  }
+}

@@ -1,0 +1,191 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DomainError } from '../../lib/errors.js';
+import type { Actor } from '../../lib/workflow.js';
+import { transition } from '../../lib/workflow.js';
+import type { Action, ApplicationKind, Role, State } from '../../lib/workflow-table.js';
+import {
+  ACTIONS,
+  APPLICATION_KINDS,
+  ROLES,
+  STATES,
+  findTransition,
+} from '../../lib/workflow-table.js';
+import type { TestApp } from '../support/app.js';
+import { createTestApp } from '../support/app.js';
+import {
+  addRegistration,
+  addRegistryQualification,
+  createEnterprise,
+  createPerson,
+  insertApplication,
+} from '../support/fixtures.js';
+
+// Generated from the whole matrix kind × state × action × role against lib/: every transition in
+// the table works on an application that meets its guard, and everything else is refused.
+
+const NOW = new Date('2026-11-25T10:00:00+08:00');
+const employment = {
+  position: '项目负责人',
+  contractStart: '2025-01-01',
+  contractEnd: '2028-12-31',
+};
+
+let t: TestApp;
+let officerAccountId: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  t.clock.set(NOW);
+  const [staff] = await t.db.sql<
+    { id: string }[]
+  >`select id from accounts where kind = 'staff' limit 1`;
+  officerAccountId = staff!.id;
+});
+afterAll(() => t.close());
+
+type Case = { applicationId: string; actors: Record<Role, Actor> };
+
+/** A fresh application of the kind in the state, whose person and enterprise meet every guard. */
+async function eligibleApplication(kind: ApplicationKind, state: State): Promise<Case> {
+  const { sql } = t.db;
+  const person = await createPerson(sql, NOW);
+  const enterprise = await createEnterprise(sql, NOW);
+  let applicationId: string;
+  if (kind === 'enterprise_rename') {
+    applicationId = await insertApplication(sql, NOW, {
+      kind,
+      state,
+      profession: null,
+      personId: null,
+      enterpriseId: enterprise.enterpriseId,
+    });
+  } else if (kind === 'initial') {
+    await addRegistryQualification(sql, person, 'cost_engineer', '土木建筑工程');
+    applicationId = await insertApplication(sql, NOW, {
+      kind,
+      state,
+      profession: 'cost_engineer',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+      draft: { employment, specialties: ['土木建筑工程'], commitment: true },
+    });
+  } else if (kind === 'out_of_province_qualification') {
+    applicationId = await insertApplication(sql, NOW, {
+      kind,
+      state,
+      profession: 'architect',
+      personId: person.personId,
+      enterpriseId: null,
+      draft: {
+        outOfProvince: {
+          examProvince: '浙江',
+          certificateNumber: 'ZJ2019001',
+          passYear: 2019,
+          registeredElsewhere: false,
+        },
+        commitment: true,
+      },
+    });
+  } else {
+    await addRegistryQualification(sql, person, 'constructor', '建筑工程');
+    await addRegistryQualification(sql, person, 'constructor', '市政公用工程');
+    const registrationId = await addRegistration(
+      sql,
+      NOW,
+      person,
+      enterprise,
+      'constructor',
+      ['建筑工程'],
+      '2027-01-24', // 60 days on: inside the renewal window
+    );
+    applicationId = await insertApplication(sql, NOW, {
+      kind,
+      state,
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+      registrationId,
+      draft: {
+        employment,
+        specialties: ['市政公用工程'],
+        change: { education: '硕士研究生' },
+        commitment: true,
+      },
+    });
+  }
+  return {
+    applicationId,
+    actors: {
+      person: { role: 'person', accountId: person.accountId },
+      enterprise: { role: 'enterprise', accountId: enterprise.accountId },
+      officer: { role: 'officer', accountId: officerAccountId },
+      system: { role: 'system' },
+    },
+  };
+}
+
+async function stateOf(id: string) {
+  const [row] = await t.db.sql<{ state: State; version: number }[]>`
+    select state, version from applications where id = ${id}`;
+  return row!;
+}
+
+const deps = () => ({ sql: t.db.sql, clock: t.clock, rules: t.services.rules });
+
+for (const kind of APPLICATION_KINDS) {
+  describe(`${kind}`, () => {
+    for (const state of STATES) {
+      const allowed = ACTIONS.flatMap((action) =>
+        ROLES.filter((role) => findTransition(kind, state, action, role)).map(
+          (role) => [action, role] as [Action, Role],
+        ),
+      );
+
+      for (const [action, role] of allowed) {
+        const to = findTransition(kind, state, action, role)!.to;
+        it(`${state} --${action} by ${role}--> ${to}`, async () => {
+          const c = await eligibleApplication(kind, state);
+          const moved = await transition(deps(), {
+            applicationId: c.applicationId,
+            action,
+            actor: c.actors[role],
+            reason: '测试原因',
+          });
+          expect(moved.state).toBe(to);
+          expect(await stateOf(c.applicationId)).toEqual({ state: to, version: 1 });
+          const [event] = await t.db.sql`
+            select from_state, to_state, action, actor_role, reason from application_events
+            where application_id = ${c.applicationId} and version = 1`;
+          expect(event).toEqual({
+            from_state: state,
+            to_state: to,
+            action,
+            actor_role: role,
+            reason: '测试原因',
+          });
+        });
+      }
+
+      it(`${state}: every other action and role is refused and changes nothing`, async () => {
+        const c = await eligibleApplication(kind, state);
+        let refused = 0;
+        for (const action of ACTIONS) {
+          for (const role of ROLES) {
+            if (findTransition(kind, state, action, role)) continue;
+            const attempt = transition(deps(), {
+              applicationId: c.applicationId,
+              action,
+              actor: c.actors[role],
+              reason: '测试原因',
+            });
+            await expect(attempt).rejects.toSatisfy(
+              (e) => e instanceof DomainError && (e.status === 409 || e.status === 404),
+            );
+            refused++;
+          }
+        }
+        expect(refused).toBe(ACTIONS.length * ROLES.length - allowed.length);
+        expect(await stateOf(c.applicationId)).toEqual({ state, version: 0 });
+      });
+    }
+  });
+}

@@ -1,0 +1,138 @@
+import { randomInt } from 'node:crypto';
+import type { Sql } from '../../lib/db.js';
+import { creditCodeCheckCharacter, idNumberCheckCharacter } from '../../lib/identity-checks.js';
+import type { Profession } from '../../lib/professions.js';
+import type { ApplicationKind, State } from '../../lib/workflow-table.js';
+
+// Fixture accounts never log in through the form: their hash is a placeholder.
+const NO_PASSWORD = '$argon2id$fixture-not-a-hash';
+
+/** A valid ID number no other fixture has (random serial, checksum computed). */
+export function newIdNumber(): string {
+  const first17 = `320102199${randomInt(0, 10)}0${randomInt(1, 10)}1${randomInt(0, 10)}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+  return first17 + idNumberCheckCharacter(first17);
+}
+
+export function newCreditCode(): string {
+  const first17 = `91320102MA${String(randomInt(0, 10_000_000)).padStart(7, '0')}`;
+  return first17 + creditCodeCheckCharacter(first17);
+}
+
+export type PersonFixture = { personId: string; accountId: string; idNumber: string };
+
+/** A person ready to apply: L4, complete profile with a recent photo, unless told otherwise. */
+export async function createPerson(
+  sql: Sql,
+  at: Date,
+  options: { realNameLevel?: number; completeProfile?: boolean; name?: string } = {},
+): Promise<PersonFixture> {
+  const idNumber = newIdNumber();
+  const name = options.name ?? '测试人员';
+  const [account] = await sql<{ id: string }[]>`
+    insert into accounts (kind, login_id, display_name, password_hash, real_name_level, created_at)
+    values ('person', ${idNumber}, ${name}, ${NO_PASSWORD}, ${options.realNameLevel ?? 4}, ${at})
+    returning id`;
+  const complete = options.completeProfile ?? true;
+  const [photo] = complete
+    ? await sql<{ id: string }[]>`
+        insert into files (sha256, content_type, size_bytes, original_name, owner_account_id, created_at)
+        values (${'a'.repeat(64)}, 'image/jpeg', 1000, 'photo.jpg', ${account!.id}, ${at})
+        returning id`
+    : [];
+  const [person] = await sql<{ id: string }[]>`
+    insert into persons (account_id, id_number, name, phone, email, address, education,
+                         photo_file_id, photo_declared_at)
+    values (${account!.id}, ${idNumber}, ${name},
+            ${complete ? '13912345678' : null}, ${complete ? 'test@example.cn' : null},
+            ${complete ? '南京市玄武区北京东路1号' : null}, ${complete ? '本科' : null},
+            ${photo?.id ?? null}, ${complete ? at : null})
+    returning id`;
+  return { personId: person!.id, accountId: account!.id, idNumber };
+}
+
+export type EnterpriseFixture = { enterpriseId: string; accountId: string; creditCode: string };
+
+export async function createEnterprise(
+  sql: Sql,
+  at: Date,
+  options: { complete?: boolean; districtCode?: string; name?: string } = {},
+): Promise<EnterpriseFixture> {
+  const creditCode = newCreditCode();
+  const name = options.name ?? `测试建设有限公司${creditCode.slice(-4)}`;
+  const [account] = await sql<{ id: string }[]>`
+    insert into accounts (kind, login_id, display_name, password_hash, created_at)
+    values ('enterprise', ${creditCode}, ${name}, ${NO_PASSWORD}, ${at}) returning id`;
+  const complete = options.complete ?? true;
+  const [enterprise] = await sql<{ id: string }[]>`
+    insert into enterprises (account_id, credit_code, name, district_code, legal_representative,
+                             address, contact_name, contact_phone, information_completed_at)
+    values (${account!.id}, ${creditCode}, ${name}, ${options.districtCode ?? '320102'},
+            ${complete ? '王建国' : null}, ${complete ? '南京市玄武区' : null},
+            ${complete ? '李红' : null}, ${complete ? '025-84000000' : null},
+            ${complete ? at : null})
+    returning id`;
+  return { enterpriseId: enterprise!.id, accountId: account!.id, creditCode };
+}
+
+export async function addRegistryQualification(
+  sql: Sql,
+  person: PersonFixture,
+  profession: Profession,
+  specialty: string | null,
+) {
+  await sql`
+    insert into qualification_registry (certificate_number, id_number, name, profession, specialty, pass_year)
+    values (${`Q${randomInt(0, 1e9)}`}, ${person.idNumber}, '测试人员', ${profession}, ${specialty}, 2020)`;
+}
+
+export async function addRegistration(
+  sql: Sql,
+  at: Date,
+  person: PersonFixture,
+  enterprise: EnterpriseFixture,
+  profession: Profession,
+  specialties: string[],
+  validUntil: string,
+): Promise<string> {
+  const [row] = await sql<{ id: string }[]>`
+    insert into registrations (registration_number, person_id, enterprise_id, profession, specialties,
+                               valid_from, valid_until, status, created_at)
+    values (${`苏T${randomInt(0, 1e9)}`}, ${person.personId}, ${enterprise.enterpriseId},
+            ${profession}, ${specialties}, '2024-01-01', ${validUntil}, 'active', ${at})
+    returning id`;
+  return row!.id;
+}
+
+/** An application put straight into a state (with its one event), as if it had got there. */
+export async function insertApplication(
+  sql: Sql,
+  at: Date,
+  values: {
+    kind: ApplicationKind;
+    state: State;
+    profession: Profession | null;
+    personId: string | null;
+    enterpriseId: string | null;
+    registrationId?: string | null;
+    draft?: object;
+    startedAt?: Date;
+  },
+): Promise<string> {
+  const started = values.startedAt ?? at;
+  const snapshot = values.state === 'draft' ? null : (values.draft ?? {});
+  return sql.begin(async (tx) => {
+    const [row] = await tx<{ id: string }[]>`
+      insert into applications (application_number, kind, profession, person_id, enterprise_id,
+        registration_id, state, version, draft, snapshot, snapshot_version, snapshot_hash,
+        started_at, state_changed_at)
+      values (${`T${randomInt(0, 1e12)}`}, ${values.kind}, ${values.profession}, ${values.personId},
+        ${values.enterpriseId}, ${values.registrationId ?? null}, ${values.state}, 0,
+        ${tx.json((values.draft ?? {}) as never)}, ${snapshot ? tx.json(snapshot as never) : null},
+        ${snapshot ? 1 : 0}, ${snapshot ? 'fixture' : null}, ${started}, ${started})
+      returning id`;
+    await tx`
+      insert into application_events (application_id, version, action, actor_role, to_state, occurred_at)
+      values (${row!.id}, 0, 'fixture', 'system', ${values.state}, ${started})`;
+    return row!.id;
+  });
+}
