@@ -123,25 +123,17 @@ export async function transition(
       values (${app.id}, ${version}, ${request.action}, ${request.actor.role}, ${actorAccountId},
               ${app.state}, ${rule.to}, ${reason}, ${at})`;
     const freeze = request.action === 'confirm' ? await snapshotOf(tx, app) : null;
-    const [moved] = await tx.unsafe<ApplicationRow[]>(
-      `update applications
-       set state = $1, version = $2, state_changed_at = $3,
-           snapshot = coalesce($4::jsonb, snapshot),
-           snapshot_version = snapshot_version + (case when $4::jsonb is null then 0 else 1 end),
-           snapshot_hash = coalesce($5, snapshot_hash)
-       where id = $6 and state = $7 and version = $8
-       returning ${APPLICATION_COLUMNS}`,
-      [
-        rule.to,
-        version,
-        at,
-        freeze ? JSON.stringify(freeze.snapshot) : null,
-        freeze?.hash ?? null,
-        app.id,
-        app.state,
-        app.version,
-      ] as never[],
-    );
+    const updated = await tx`
+      update applications set state = ${rule.to}, version = ${version}, state_changed_at = ${at}
+      where id = ${app.id} and state = ${app.state} and version = ${app.version}`;
+    if (updated.count === 1 && freeze) {
+      await tx`
+        update applications
+        set snapshot = ${tx.json(freeze.snapshot)}, snapshot_hash = ${freeze.hash},
+            snapshot_version = snapshot_version + 1
+        where id = ${app.id}`;
+    }
+    const moved = updated.count === 1 ? await lockApplication(tx, app.id) : undefined;
     if (!moved) throw new ConflictError('这项申请刚刚被办理过，请刷新页面查看。');
     await applyEffects(tx, moved, request.action, at);
     await notifyParties(tx, moved, request.actor, reason, at);
