@@ -20,6 +20,10 @@ export const applicationDraftSchema = z
       .partial(),
     /** The commitment (承诺): the data are true and the applicant answers for them. */
     commitment: z.boolean(),
+    /** The person has been through the eligibility self-check with nothing blocking. */
+    eligibilityChecked: z.boolean(),
+    /** Uploaded materials by purpose (application-steps.ts lists them): file ids. */
+    uploads: z.record(z.string(), z.string()),
   })
   .partial();
 

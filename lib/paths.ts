@@ -13,10 +13,30 @@ export const paths = {
     staff: '/login/staff',
   } satisfies Record<AccountKind, string>,
   logout: '/logout',
-  me: { home: '/me' },
+  me: {
+    home: '/me',
+    profile: '/me/profile',
+    qualifications: '/me/qualifications',
+    outOfProvince: '/me/qualifications/out-of-province',
+    apply: '/me/apply',
+    applyProfession: '/me/apply/profession',
+    applications: '/me/applications',
+    application: (id: string) => `/me/applications/${id}`,
+    step: (id: string, step: string) => `/me/applications/${id}/steps/${step}`,
+    withdraw: (id: string) => `/me/applications/${id}/withdraw`,
+  },
   org: { home: '/org' },
   authority: { home: '/authority' },
   assets: '/public',
+} as const;
+
+/** Express route patterns of the paths that carry ids. */
+export const routes = {
+  me: {
+    application: '/me/applications/:id',
+    step: '/me/applications/:id/steps/:step',
+    withdraw: '/me/applications/:id/withdraw',
+  },
 } as const;
 
 /** Where each kind of account works. */

@@ -18,9 +18,10 @@ export class PgSessionStore extends session.Store {
     super();
   }
 
-  private expiresAt(sess: session.SessionData): Date {
-    const expires = sess.cookie?.expires;
-    return expires ? new Date(expires) : new Date(this.clock.now().getTime() + this.idleMs);
+  // Idle expiry on our clock (express-session's cookie dates are on the system clock), so tests
+  // that move the clock move sessions with it.
+  private expiresAt(): Date {
+    return new Date(this.clock.now().getTime() + this.idleMs);
   }
 
   override get(sid: string, cb: Callback<session.SessionData | null>): void {
@@ -34,15 +35,15 @@ export class PgSessionStore extends session.Store {
   override set(sid: string, sess: session.SessionData, cb?: Callback): void {
     const json = this.sql.json(JSON.parse(JSON.stringify(sess)) as never);
     this.sql`
-      insert into sessions (sid, sess, expires_at) values (${sid}, ${json}, ${this.expiresAt(sess)})
+      insert into sessions (sid, sess, expires_at) values (${sid}, ${json}, ${this.expiresAt()})
       on conflict (sid) do update set sess = excluded.sess, expires_at = excluded.expires_at`.then(
       () => cb?.(),
       (e: unknown) => cb?.(e),
     );
   }
 
-  override touch(sid: string, sess: session.SessionData, cb?: Callback): void {
-    this.sql`update sessions set expires_at = ${this.expiresAt(sess)} where sid = ${sid}`.then(
+  override touch(sid: string, _sess: session.SessionData, cb?: Callback): void {
+    this.sql`update sessions set expires_at = ${this.expiresAt()} where sid = ${sid}`.then(
       () => cb?.(),
       (e: unknown) => cb?.(e),
     );

@@ -42,7 +42,20 @@ const APPLICATION_COLUMNS = `
   snapshot_version as "snapshotVersion", snapshot_hash as "snapshotHash",
   started_at as "startedAt", state_changed_at as "stateChangedAt"`;
 
+/** An application as it is now, without locking it (pages). */
+export async function readApplication(sql: Sql, id: string): Promise<ApplicationRow | undefined> {
+  if (!UUID.test(id)) return undefined;
+  const [row] = await sql.unsafe<ApplicationRow[]>(
+    `select ${APPLICATION_COLUMNS} from applications where id = $1`,
+    [id],
+  );
+  return row;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 export async function lockApplication(tx: Tx, id: string): Promise<ApplicationRow | undefined> {
+  if (!UUID.test(id)) return undefined;
   const [row] = await tx.unsafe<ApplicationRow[]>(
     `select ${APPLICATION_COLUMNS} from applications where id = $1 for update`,
     [id],

@@ -1,13 +1,467 @@
+import type { Request, Response } from 'express';
 import { Router } from 'express';
+import type { z } from 'zod';
+import type { ApplicationDraft } from '../lib/application-draft.js';
+import { readDraft } from '../lib/application-draft.js';
+import {
+  EDUCATION_LEVELS,
+  KIND_CHOICES,
+  PROVINCES,
+  changeForm,
+  commitmentForm,
+  educationForm,
+  employerForm,
+  employmentForm,
+  kindForm,
+  outOfProvinceForm,
+  professionForm,
+  profileForm,
+  specialtiesForm,
+  withdrawForm,
+} from '../lib/application-forms.js';
+import type { StepContext, StepId } from '../lib/application-steps.js';
+import {
+  STEP_IDS,
+  isStepComplete,
+  nextStep,
+  stepAfter,
+  stepTitles,
+  stepsFor,
+} from '../lib/application-steps.js';
+import { confirmDeadline, saveDraft, startApplication } from '../lib/applications.js';
+import { businessDate } from '../lib/clock.js';
+import { filingProblems } from '../lib/eligibility.js';
+import { NotFoundError, RuleError } from '../lib/errors.js';
+import type { FormErrors } from '../lib/forms.js';
+import { fieldErrors, formatErrors, noErrors, trimmed } from '../lib/forms.js';
 import { requireRole } from '../lib/middleware/auth.js';
-import { paths } from '../lib/paths.js';
+import { paths, routes } from '../lib/paths.js';
+import type { ApplicationDetail } from '../lib/person-portal.js';
+import {
+  applicationOfPerson,
+  applicationsOf,
+  dashboardOf,
+  enterpriseChoice,
+  personOfAccount,
+  searchEnterprises,
+} from '../lib/person-portal.js';
+import { PROFESSIONS, professions } from '../lib/professions.js';
+import { mayEditParticulars, updateContactDetails, updateEducation } from '../lib/profile.js';
 import type { Services } from '../lib/services.js';
+import { transition } from '../lib/workflow.js';
+import { actionNames, findTransition, kindNames, stateNames } from '../lib/workflow-table.js';
 
-export function meRoutes(_services: Services): Router {
+/** Names and helpers every /me view uses. */
+const viewHelpers = { kindNames, stateNames, actionNames, professions, stepTitles };
+
+export function meRoutes(services: Services): Router {
+  const { sql, clock } = services;
   const router = Router();
   router.use(paths.me.home, requireRole('person'));
-  router.get(paths.me.home, (_req, res) => {
-    res.render('pages/me/home', { title: '个人中心' });
+  const accountOf = (req: Request) => req.user!.id;
+
+  router.get(paths.me.home, async (req, res) => {
+    const dashboard = await dashboardOf(sql, accountOf(req), clock.now());
+    res.render('pages/me/home', { title: '个人中心', ...viewHelpers, ...dashboard });
   });
+
+  // Profile: contact details always; particulars only while no registration exists.
+  const renderProfile = async (req: Request, res: Response, values: object, errors: FormErrors) => {
+    const person = await personOfAccount(sql, accountOf(req));
+    res.render('pages/me/profile', {
+      title: '个人信息',
+      person,
+      values: { ...person, ...values },
+      errors,
+      educationLevels: EDUCATION_LEVELS,
+      mayEditParticulars: await mayEditParticulars(sql, person.personId),
+      saved: req.query.saved === '1',
+    });
+  };
+  router.get(paths.me.profile, (req, res) => renderProfile(req, res, {}, noErrors));
+  router.post(paths.me.profile, async (req, res) => {
+    const values = trimmed(req.body);
+    const contact = profileForm.safeParse(values);
+    const wantsEducation = typeof values.education === 'string';
+    const education = wantsEducation ? educationForm.safeParse(values) : undefined;
+    if (!contact.success || (education && !education.success)) {
+      const errors = {
+        ...(contact.success ? {} : formatErrors(contact.error).fields),
+        ...(education && !education.success ? formatErrors(education.error).fields : {}),
+      };
+      res.status(422);
+      return renderProfile(req, res, values, fieldErrors(errors));
+    }
+    await updateContactDetails(sql, accountOf(req), contact.data, clock.now());
+    if (education?.success) {
+      await updateEducation(sql, accountOf(req), education.data.education, clock.now());
+    }
+    res.redirect(303, `${paths.me.profile}?saved=1`);
+  });
+
+  router.get(paths.me.qualifications, async (req, res) => {
+    const dashboard = await dashboardOf(sql, accountOf(req), clock.now());
+    const entries = (await applicationsOf(sql, dashboard.person.personId, 'all')).filter(
+      (a) => a.kind === 'out_of_province_qualification',
+    );
+    res.render('pages/me/qualifications', {
+      title: '我的资格',
+      ...viewHelpers,
+      ...dashboard,
+      entries,
+      errors: noErrors,
+    });
+  });
+  router.post(paths.me.outOfProvince, async (req, res) => {
+    const { profession } = trimmed(req.body);
+    if (profession !== 'architect' && profession !== 'structural_engineer')
+      throw new NotFoundError();
+    const app = await startApplication(services, accountOf(req), {
+      kind: 'out_of_province_qualification',
+      profession,
+    });
+    res.redirect(303, paths.me.step(app.id, 'out-of-province'));
+  });
+
+  // Apply (注册申报): the kind, then the profession; then the application's own steps.
+  router.get(paths.me.apply, (_req, res) => {
+    res.render('pages/me/apply-kind', {
+      title: '注册申报：选择申请事项',
+      choices: KIND_CHOICES,
+      values: {},
+      errors: noErrors,
+    });
+  });
+  router.post(paths.me.apply, (req, res) => {
+    const values = trimmed(req.body);
+    const parsed = kindForm.safeParse(values);
+    if (!parsed.success) {
+      return res.status(422).render('pages/me/apply-kind', {
+        title: '注册申报：选择申请事项',
+        choices: KIND_CHOICES,
+        values,
+        errors: formatErrors(parsed.error),
+      });
+    }
+    res.redirect(303, `${paths.me.applyProfession}?kind=${parsed.data.kind}`);
+  });
+  const renderProfession = (res: Response, kind: unknown, values: object, errors: FormErrors) => {
+    const choice = KIND_CHOICES.find((k) => k.value === kind);
+    if (!choice) return res.redirect(303, paths.me.apply);
+    res.render('pages/me/apply-profession', {
+      title: '注册申报：选择注册类别',
+      kind: choice,
+      options: PROFESSIONS.filter((p) => kind !== 'demonstration_zone' || p === 'constructor').map(
+        (p) => ({ value: p, label: professions[p].name }),
+      ),
+      values,
+      errors,
+    });
+  };
+  router.get(paths.me.applyProfession, (req, res) => {
+    renderProfession(res, req.query.kind, {}, noErrors);
+  });
+  router.post(paths.me.applyProfession, async (req, res) => {
+    const values = trimmed(req.body);
+    const parsed = professionForm.safeParse(values);
+    if (!parsed.success) {
+      res.status(422);
+      return renderProfession(res, values.kind, values, formatErrors(parsed.error));
+    }
+    const { kind, profession } = parsed.data;
+    const app = await startApplication(services, accountOf(req), {
+      kind: kind === 'demonstration_zone' ? 'initial' : kind,
+      profession,
+      demonstrationZone: kind === 'demonstration_zone',
+    });
+    res.redirect(303, paths.me.step(app.id, 'eligibility'));
+  });
+
+  router.get(paths.me.applications, async (req, res) => {
+    const person = await personOfAccount(sql, accountOf(req));
+    res.render('pages/me/applications', {
+      title: '我的办件',
+      ...viewHelpers,
+      applications: await applicationsOf(sql, person.personId, 'all'),
+      withdrawn: req.query.withdrawn === '1',
+    });
+  });
+
+  router.get(routes.me.application, async (req, res) => {
+    const detail = await applicationOfPerson(sql, accountOf(req), String(req.params.id));
+    const context = stepContext(detail);
+    const editable = isEditable(detail);
+    res.render('pages/me/application', {
+      title: `${kindNames[detail.application.kind]}申请`,
+      ...viewHelpers,
+      ...detail,
+      editable,
+      steps: editable
+        ? stepsFor(context.kind, context.profession).map((id) => ({
+            id,
+            done: isStepComplete(id, context),
+          }))
+        : [],
+      resumeAt: editable ? nextStep(context) : null,
+      deadline: editable ? confirmDeadline(detail.application, services) : null,
+      mayWithdraw: Boolean(
+        findTransition(detail.application.kind, detail.application.state, 'withdraw', 'person'),
+      ),
+      snapshot: readDraft(detail.application.snapshot),
+      confirmed: req.query.confirmed === '1',
+    });
+  });
+
+  router.get(routes.me.withdraw, async (req, res) => {
+    const detail = await applicationOfPerson(sql, accountOf(req), String(req.params.id));
+    res.render('pages/me/withdraw', { title: '撤回申请', ...viewHelpers, ...detail });
+  });
+  router.post(routes.me.withdraw, async (req, res) => {
+    const { version } = withdrawForm.parse(req.body);
+    await transition(services, {
+      applicationId: String(req.params.id),
+      action: 'withdraw',
+      actor: { role: 'person', accountId: accountOf(req) },
+      expectedVersion: version,
+    });
+    res.redirect(303, `${paths.me.applications}?withdrawn=1`);
+  });
+
+  // The application's steps.
+  const loadStep = async (req: Request) => {
+    const detail = await applicationOfPerson(sql, accountOf(req), String(req.params.id));
+    const step = String(req.params.step) as StepId;
+    const context = stepContext(detail);
+    if (!STEP_IDS.includes(step) || !stepsFor(context.kind, context.profession).includes(step)) {
+      throw new NotFoundError();
+    }
+    return { detail, step, context };
+  };
+
+  const renderStep = async (
+    req: Request,
+    res: Response,
+    loaded: Awaited<ReturnType<typeof loadStep>>,
+    values: Record<string, unknown>,
+    errors: FormErrors,
+  ) => {
+    const { detail, step, context } = loaded;
+    const extra: Record<string, unknown> = {};
+    const now = clock.now();
+    if (step === 'eligibility') {
+      extra.problems = await filingProblems(sql, filingOf(detail), now, services.rules, false);
+    }
+    if (step === 'employer') {
+      const query = typeof req.query.q === 'string' ? req.query.q : '';
+      extra.query = query;
+      extra.results = await searchEnterprises(sql, query, detail.application.demonstrationZone);
+      extra.chosen = detail.application.enterpriseId
+        ? await enterpriseChoice(sql, detail.application.enterpriseId)
+        : undefined;
+    }
+    if (step === 'check') {
+      extra.person = await personOfAccount(sql, accountOf(req));
+      extra.problems = await filingProblems(sql, filingOf(detail), now, services.rules, true).then(
+        (all) => all.filter((p) => !p.startsWith('请阅读并勾选承诺')),
+      );
+      extra.stepsDone = stepsFor(context.kind, context.profession).map((id) => ({
+        id,
+        done: isStepComplete(id, context),
+      }));
+    }
+    const draft = context.draft;
+    res.render(`pages/me/steps/${step}`, {
+      title: stepTitles[step],
+      ...viewHelpers,
+      ...detail,
+      step,
+      draft,
+      values: { ...flatDraft(draft), ...values },
+      errors,
+      specialtyOptions: context.profession ? professions[context.profession].specialties : [],
+      educationLevels: EDUCATION_LEVELS,
+      provinces: PROVINCES.filter((p) => p !== ('江苏' as string)),
+      fromCheck: req.query.from === 'check' || values.from === 'check',
+      back: previousStepPath(detail, step),
+      today: businessDate(now),
+      ...extra,
+    });
+  };
+
+  router.get(routes.me.step, async (req, res) => {
+    const loaded = await loadStep(req);
+    if (!isEditable(loaded.detail)) {
+      return res.redirect(303, paths.me.application(loaded.detail.application.id));
+    }
+    await renderStep(req, res, loaded, {}, noErrors);
+  });
+
+  router.post(routes.me.step, async (req, res) => {
+    const loaded = await loadStep(req);
+    const { detail, step, context } = loaded;
+    const id = detail.application.id;
+    if (!isEditable(detail)) return res.redirect(303, paths.me.application(id));
+    const values = trimmed(req.body);
+    const invalid = (error: z.ZodError) => {
+      res.status(422);
+      return renderStep(req, res, loaded, values, formatErrors(error));
+    };
+    const save = (patch: ApplicationDraft & { enterpriseId?: string }) =>
+      saveDraft(services, accountOf(req), id, patch);
+    const next = () =>
+      res.redirect(
+        303,
+        values.from === 'check'
+          ? paths.me.step(id, 'check')
+          : paths.me.step(id, stepAfter(step, context)),
+      );
+
+    switch (step) {
+      case 'eligibility': {
+        const problems = await filingProblems(
+          sql,
+          filingOf(detail),
+          clock.now(),
+          services.rules,
+          false,
+        );
+        if (problems.length > 0) {
+          res.status(422);
+          return renderStep(req, res, loaded, values, {
+            summary: problems.map((text) => ({ href: '#problems', text })),
+            fields: {},
+          });
+        }
+        await save({ eligibilityChecked: true });
+        return next();
+      }
+      case 'employer': {
+        const parsed = employerForm.safeParse(values);
+        if (!parsed.success) return invalid(parsed.error);
+        const chosen = await enterpriseChoice(sql, parsed.data.enterpriseId);
+        if (!chosen) {
+          res.status(422);
+          return renderStep(
+            req,
+            res,
+            loaded,
+            values,
+            fieldErrors({ enterpriseId: '请从搜索结果中选择聘用企业' }),
+          );
+        }
+        await save({ enterpriseId: chosen.id });
+        return next();
+      }
+      case 'employment': {
+        const parsed = employmentForm.safeParse(values);
+        if (!parsed.success) return invalid(parsed.error);
+        await save({ employment: parsed.data });
+        return next();
+      }
+      case 'specialties': {
+        const parsed = specialtiesForm(context.profession).safeParse(req.body);
+        if (!parsed.success) return invalid(parsed.error);
+        await save({ specialties: parsed.data.specialties });
+        return next();
+      }
+      case 'change': {
+        const parsed = changeForm.safeParse(values);
+        if (!parsed.success) return invalid(parsed.error);
+        const change: Record<string, string> = {};
+        if (parsed.data.education) change.education = parsed.data.education;
+        if (parsed.data.note) change.note = parsed.data.note;
+        await save({ change });
+        return next();
+      }
+      case 'out-of-province': {
+        const thisYear = Number(businessDate(clock.now()).slice(0, 4));
+        const parsed = outOfProvinceForm(thisYear).safeParse(values);
+        if (!parsed.success) return invalid(parsed.error);
+        const { registeredElsewhere, previousRegistration, ...entry } = parsed.data;
+        await save({
+          outOfProvince: {
+            ...entry,
+            registeredElsewhere: registeredElsewhere === 'yes',
+            previousRegistration: registeredElsewhere === 'yes' ? previousRegistration : '',
+          },
+        });
+        return next();
+      }
+      case 'check': {
+        const parsed = commitmentForm.safeParse(values);
+        if (!parsed.success) return invalid(parsed.error);
+        await save({ commitment: true });
+        try {
+          await transition(services, {
+            applicationId: id,
+            action: 'confirm',
+            actor: { role: 'person', accountId: accountOf(req) },
+            expectedVersion: detail.application.version,
+          });
+        } catch (error) {
+          if (!(error instanceof RuleError)) throw error;
+          await save({ commitment: false });
+          res.status(422);
+          return renderStep(req, res, await loadStep(req), values, {
+            summary: error.problems.map((text) => ({ href: '#answers', text })),
+            fields: {},
+          });
+        }
+        return res.redirect(303, `${paths.me.application(id)}?confirmed=1`);
+      }
+    }
+  });
+
   return router;
+}
+
+function isEditable(detail: ApplicationDetail): boolean {
+  return detail.application.state === 'draft' || detail.application.state === 'returned';
+}
+
+function stepContext(detail: ApplicationDetail): StepContext {
+  const { application } = detail;
+  return {
+    kind: application.kind,
+    profession: application.profession!,
+    enterpriseId: application.enterpriseId,
+    draft: readDraft(application.draft),
+  };
+}
+
+function filingOf(detail: ApplicationDetail) {
+  const { application } = detail;
+  return {
+    personId: application.personId!,
+    kind: application.kind,
+    profession: application.profession!,
+    enterpriseId: application.enterpriseId,
+    demonstrationZone: application.demonstrationZone,
+    draft: readDraft(application.draft),
+  };
+}
+
+function previousStepPath(detail: ApplicationDetail, step: StepId): string {
+  const context = stepContext(detail);
+  const steps = stepsFor(context.kind, context.profession);
+  const before = steps[steps.indexOf(step) - 1];
+  const id = detail.application.id;
+  return before ? paths.me.step(id, before) : paths.me.application(id);
+}
+
+/** A draft's values as the flat names the step forms use. */
+function flatDraft(draft: ApplicationDraft): Record<string, unknown> {
+  const oop = draft.outOfProvince ?? {};
+  return {
+    ...draft.employment,
+    specialties: draft.specialties ?? [],
+    education: draft.change?.education ?? '',
+    note: draft.change?.note ?? '',
+    examProvince: oop.examProvince ?? '',
+    certificateNumber: oop.certificateNumber ?? '',
+    passYear: oop.passYear ?? '',
+    registeredElsewhere:
+      oop.registeredElsewhere === undefined ? '' : oop.registeredElsewhere ? 'yes' : 'no',
+    previousRegistration: oop.previousRegistration ?? '',
+  };
 }

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Express } from 'express';
 import { Eta } from 'eta';
+import { businessDate } from '../clock.js';
 import { paths } from '../paths.js';
 
 export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
@@ -20,5 +21,20 @@ export function setUpViews(app: Express, production: boolean): void {
   });
   app.set('view engine', 'eta');
   app.set('views', VIEWS_DIR);
-  Object.assign(app.locals, { paths, serviceName: SERVICE_NAME });
+  Object.assign(app.locals, { paths, serviceName: SERVICE_NAME, formatTime, businessDate });
+}
+
+const shanghaiTime = new Intl.DateTimeFormat('zh-CN', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
+/** A moment as people in Jiangsu read it: 2026/11/25 10:00. */
+export function formatTime(at: Date): string {
+  return shanghaiTime.format(at);
 }

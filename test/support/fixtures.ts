@@ -1,4 +1,5 @@
 import { randomInt } from 'node:crypto';
+import { hashPassword } from '../../lib/accounts.js';
 import type { Sql } from '../../lib/db.js';
 import { creditCodeCheckCharacter, idNumberCheckCharacter } from '../../lib/identity-checks.js';
 import type { Profession } from '../../lib/professions.js';
@@ -24,13 +25,20 @@ export type PersonFixture = { personId: string; accountId: string; idNumber: str
 export async function createPerson(
   sql: Sql,
   at: Date,
-  options: { realNameLevel?: number; completeProfile?: boolean; name?: string } = {},
+  options: {
+    realNameLevel?: number;
+    completeProfile?: boolean;
+    name?: string;
+    password?: string;
+  } = {},
 ): Promise<PersonFixture> {
   const idNumber = newIdNumber();
   const name = options.name ?? '测试人员';
   const [account] = await sql<{ id: string }[]>`
     insert into accounts (kind, login_id, display_name, password_hash, real_name_level, created_at)
-    values ('person', ${idNumber}, ${name}, ${NO_PASSWORD}, ${options.realNameLevel ?? 4}, ${at})
+    values ('person', ${idNumber}, ${name},
+            ${options.password ? await hashPassword(options.password) : NO_PASSWORD},
+            ${options.realNameLevel ?? 4}, ${at})
     returning id`;
   const complete = options.completeProfile ?? true;
   const [photo] = complete

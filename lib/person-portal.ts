@@ -1,0 +1,156 @@
+import type { Sql } from './db.js';
+import type { ActiveRegistration, PersonFacts, UsableQualification } from './eligibility.js';
+import {
+  activeRegistrations,
+  loadPerson,
+  missingProfileFields,
+  usableQualifications,
+} from './eligibility.js';
+import { NotFoundError } from './errors.js';
+import type { ApplicationRow } from './workflow.js';
+import { readApplication } from './workflow.js';
+import type { State } from './workflow-table.js';
+
+/** Read models of the person's pages (/me). Every one is scoped to the signed-in person. */
+
+export async function personOfAccount(sql: Sql, accountId: string): Promise<PersonFacts> {
+  const [row] = await sql<{ id: string }[]>`select id from persons where account_id = ${accountId}`;
+  const person = row && (await loadPerson(sql, row.id));
+  if (!person) throw new NotFoundError();
+  return person;
+}
+
+export type ApplicationSummary = {
+  id: string;
+  applicationNumber: string;
+  kind: ApplicationRow['kind'];
+  profession: ApplicationRow['profession'];
+  state: State;
+  enterpriseName: string | null;
+  startedAt: Date;
+  stateChangedAt: Date;
+};
+
+export type Notification = { id: string; message: string; createdAt: Date; read: boolean };
+
+export type Dashboard = {
+  person: PersonFacts;
+  missingFields: string[];
+  qualifications: UsableQualification[];
+  registrations: ActiveRegistration[];
+  openApplications: ApplicationSummary[];
+  notifications: Notification[];
+};
+
+/** The person's applications, newest first; expired ones are gone from the list (rule 4). */
+export async function applicationsOf(
+  sql: Sql,
+  personId: string,
+  only: 'open' | 'all',
+): Promise<ApplicationSummary[]> {
+  return sql<ApplicationSummary[]>`
+    select a.id, a.application_number as "applicationNumber", a.kind, a.profession, a.state,
+           e.name as "enterpriseName", a.started_at as "startedAt",
+           a.state_changed_at as "stateChangedAt"
+    from applications a left join enterprises e on e.id = a.enterprise_id
+    where a.person_id = ${personId} and a.state <> 'expired'
+      and (${only} = 'all' or a.state not in ('completed', 'refused', 'withdrawn'))
+    order by a.started_at desc`;
+}
+
+export async function dashboardOf(sql: Sql, accountId: string, at: Date): Promise<Dashboard> {
+  const person = await personOfAccount(sql, accountId);
+  const [qualifications, registrations, openApplications, notifications] = await Promise.all([
+    usableQualifications(sql, person),
+    activeRegistrations(sql, person.personId),
+    applicationsOf(sql, person.personId, 'open'),
+    sql<Notification[]>`
+      select id, message, created_at as "createdAt", read_at is not null as read
+      from notifications where account_id = ${accountId}
+      order by created_at desc limit 10`,
+  ]);
+  return {
+    person,
+    missingFields: missingProfileFields(person, at),
+    qualifications,
+    registrations,
+    openApplications,
+    notifications,
+  };
+}
+
+export type ApplicationEvent = {
+  version: number;
+  action: string;
+  actorRole: string;
+  fromState: State | null;
+  toState: State;
+  reason: string | null;
+  occurredAt: Date;
+};
+
+export type ApplicationDetail = {
+  application: ApplicationRow;
+  enterpriseName: string | null;
+  events: ApplicationEvent[];
+};
+
+/** One of the person's own applications with its timeline; anyone else's is not found. */
+export async function applicationOfPerson(
+  sql: Sql,
+  accountId: string,
+  applicationId: string,
+): Promise<ApplicationDetail> {
+  const person = await personOfAccount(sql, accountId);
+  const application = await readApplication(sql, applicationId);
+  if (!application || application.personId !== person.personId || application.state === 'expired') {
+    throw new NotFoundError();
+  }
+  const [enterprise] = application.enterpriseId
+    ? await sql<
+        { name: string }[]
+      >`select name from enterprises where id = ${application.enterpriseId}`
+    : [];
+  const events = await sql<ApplicationEvent[]>`
+    select version, action, actor_role as "actorRole", from_state as "fromState",
+           to_state as "toState", reason, occurred_at as "occurredAt"
+    from application_events where application_id = ${applicationId} order by version`;
+  return { application, enterpriseName: enterprise?.name ?? null, events };
+}
+
+export type EnterpriseChoice = {
+  id: string;
+  name: string;
+  creditCode: string;
+  districtCode: string;
+};
+
+/**
+ * Enterprises a person may choose as employer: those that completed their information, found by
+ * exact credit code or part of the name; the demonstration zone only offers Wujiang District.
+ */
+export async function searchEnterprises(
+  sql: Sql,
+  query: string,
+  demonstrationZone: boolean,
+): Promise<EnterpriseChoice[]> {
+  const q = query.trim();
+  if (q.length < 2) return [];
+  return sql<EnterpriseChoice[]>`
+    select id, name, credit_code as "creditCode", district_code as "districtCode"
+    from enterprises
+    where information_completed_at is not null
+      and (credit_code = ${q.toUpperCase()} or name like ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'})
+      and (${!demonstrationZone} or district_code = '320509')
+    order by name limit 20`;
+}
+
+export async function enterpriseChoice(
+  sql: Sql,
+  id: string,
+): Promise<EnterpriseChoice | undefined> {
+  const [row] = await sql<EnterpriseChoice[]>`
+    select id, name, credit_code as "creditCode", district_code as "districtCode"
+    from enterprises where id = ${id} and information_completed_at is not null`;
+  return row;
+}

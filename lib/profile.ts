@@ -1,0 +1,60 @@
+import { recordAudit } from './audit.js';
+import type { Sql } from './db.js';
+import { activeRegistrations } from './eligibility.js';
+import { ConflictError } from './errors.js';
+import { personOfAccount } from './person-portal.js';
+
+export type ContactDetails = { phone: string; email: string; address: string };
+
+/** Contact details are always the person's to change. */
+export async function updateContactDetails(
+  sql: Sql,
+  accountId: string,
+  details: ContactDetails,
+  at: Date,
+): Promise<void> {
+  const person = await personOfAccount(sql, accountId);
+  await sql.begin(async (tx) => {
+    await tx`
+      update persons set phone = ${details.phone}, email = ${details.email},
+                         address = ${details.address}
+      where id = ${person.personId}`;
+    await recordAudit(tx, {
+      at,
+      actorAccountId: accountId,
+      action: 'profile_contact_updated',
+      subjectType: 'person',
+      subjectId: person.personId,
+    });
+  });
+}
+
+/**
+ * Particulars that appear on a certificate are the person's to change only while they hold no
+ * registration; after that they change through a personal-change application.
+ */
+export async function mayEditParticulars(sql: Sql, personId: string): Promise<boolean> {
+  return (await activeRegistrations(sql, personId)).length === 0;
+}
+
+export async function updateEducation(
+  sql: Sql,
+  accountId: string,
+  education: string,
+  at: Date,
+): Promise<void> {
+  const person = await personOfAccount(sql, accountId);
+  if (!(await mayEditParticulars(sql, person.personId))) {
+    throw new ConflictError('您已有注册，学历等个人信息须通过“个人自然情况变更”申请修改。');
+  }
+  await sql.begin(async (tx) => {
+    await tx`update persons set education = ${education} where id = ${person.personId}`;
+    await recordAudit(tx, {
+      at,
+      actorAccountId: accountId,
+      action: 'profile_particulars_updated',
+      subjectType: 'person',
+      subjectId: person.personId,
+    });
+  });
+}
