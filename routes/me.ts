@@ -208,6 +208,7 @@ export function meRoutes(services: Services): Router {
         findTransition(detail.application.kind, detail.application.state, 'withdraw', 'person'),
       ),
       snapshot: readDraft(detail.application.snapshot),
+      snapshotPerson: (detail.application.snapshot as { person?: object } | null)?.person,
       confirmed: req.query.confirmed === '1',
     });
   });

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ImpactValue, Result, RunOptions } from 'axe-core';
 import type { Express } from 'express';
-import type { Browser, HTTPResponse, Page, Viewport } from 'puppeteer-core';
+import type { Browser, BrowserContext, HTTPResponse, Page, Viewport } from 'puppeteer-core';
 import { launch } from 'puppeteer-core';
 import { decompress } from 'wawoff2';
 
@@ -165,7 +165,7 @@ declare global {
  * may add a style element, which the CSP rightly refuses, and that is no fault of the site.
  */
 export async function openPage(
-  browser: Browser,
+  browser: Browser | BrowserContext,
   viewport: Viewport,
   options: { javaScript?: boolean } = {},
 ): Promise<{ page: Page; problems: PageProblems }> {

@@ -1,0 +1,126 @@
+import type { Browser, Page } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paths } from '../../lib/paths.js';
+import type { TestApp } from '../support/app.js';
+import { createTestApp } from '../support/app.js';
+import type { Served } from '../support/browser.js';
+import {
+  LoginPage,
+  axeViolations,
+  launchBrowser,
+  navigating,
+  openPage,
+  serve,
+} from '../support/browser.js';
+import { addRegistryQualification, createEnterprise, createPerson } from '../support/fixtures.js';
+
+// A person walks an initial application from the dashboard to confirmation on a phone-sized
+// screen, with JavaScript on (axe-core on every step) and off.
+
+const NOW = new Date('2026-11-25T10:00:00+08:00');
+const PASSWORD = 'Test@2026';
+const phone = { width: 375, height: 812, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+let t: TestApp;
+let server: Served;
+let browser: Browser;
+beforeAll(async () => {
+  [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
+  t.clock.set(NOW);
+  server = await serve(t.app);
+  await createEnterprise(t.db.sql, NOW, { name: '南京金陵工程造价咨询有限公司' });
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await t?.close();
+});
+
+const url = (path: string) => new URL(path, server.baseUrl).href;
+const click = (page: Page, selector: string) => navigating(page, () => page.click(selector));
+const submit = (page: Page) => click(page, 'main form[method="post"] button[type="submit"]');
+const setValue = (page: Page, selector: string, value: string) =>
+  page.$eval(selector, (el, v) => ((el as HTMLInputElement).value = v), value);
+
+for (const javaScript of [true, false]) {
+  describe(`with JavaScript ${javaScript ? 'on' : 'off'}`, () => {
+    it('files an initial application step by step and sees it wait for the enterprise', async () => {
+      const person = await createPerson(t.db.sql, NOW, { password: PASSWORD, name: '赵敏' });
+      await addRegistryQualification(t.db.sql, person, 'cost_engineer', '安装工程');
+      const context = await browser.createBrowserContext(); // its own cookies
+      const { page, problems } = await openPage(context, phone, { javaScript });
+      const axeChecked: string[] = [];
+      const checkPage = async () => {
+        if (!javaScript) return;
+        expect(await axeViolations(page), new URL(page.url()).pathname).toEqual([]);
+        expect(
+          await page.evaluate(() => document.documentElement.scrollWidth),
+          page.url(),
+        ).toBeLessThanOrEqual(375);
+        axeChecked.push(new URL(page.url()).pathname);
+        if (process.env.SCREENSHOTS) {
+          await page.screenshot({
+            path: `/tmp/screens/apply-${axeChecked.length}.png`,
+            fullPage: true,
+          });
+        }
+      };
+      try {
+        const login = new LoginPage(page, url(paths.login.person));
+        await login.open();
+        await login.logIn(person.idNumber, PASSWORD);
+        expect(new URL(page.url()).pathname).toBe(paths.me.home);
+        await checkPage();
+
+        await click(page, '[data-testid="start-application"]');
+        await checkPage();
+        await page.click('#kind'); // 初始注册
+        await submit(page);
+        await checkPage();
+        await page.click('input[name="profession"][value="cost_engineer"]');
+        await submit(page);
+
+        expect(await page.$('[data-testid="eligible"]')).not.toBeNull();
+        await checkPage();
+        await submit(page);
+
+        await page.type('#q', '金陵');
+        await click(page, 'form[role="search"] button');
+        await checkPage();
+        await page.click('#enterpriseId');
+        await submit(page);
+
+        await checkPage();
+        await page.type('#position', '造价员');
+        await setValue(page, '#contractStart', '2025-03-01');
+        await setValue(page, '#contractEnd', '2028-02-29');
+        await submit(page);
+
+        await checkPage();
+        await page.click('input[name="specialties"][value="安装工程"]');
+        await submit(page);
+
+        const answers = await page.$eval(
+          '[data-testid="application-answers"]',
+          (el) => el.textContent ?? '',
+        );
+        expect(answers).toContain('南京金陵工程造价咨询有限公司');
+        expect(answers).toContain('安装工程');
+        await checkPage();
+        await page.click('#commitment');
+        await click(page, '[data-testid="confirm-application"]');
+
+        const state = await page.$eval('[data-testid="application-state"]', (el) => el.textContent);
+        expect(state).toBe('待企业确认');
+        await checkPage();
+        if (javaScript) {
+          expect(axeChecked.length).toBe(9);
+          expect(problems.pageErrors).toEqual([]);
+          expect(await problems.cspViolations()).toEqual([]);
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  });
+}
