@@ -1,0 +1,167 @@
+import request from 'supertest';
+import type { Agent } from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paths } from '../../lib/paths.js';
+import type { TestApp } from '../support/app.js';
+import { createTestApp, csrfTokenFrom, logInAs } from '../support/app.js';
+import type { EnterpriseFixture } from '../support/fixtures.js';
+import {
+  addRegistration,
+  addRegistryQualification,
+  createEnterprise,
+  createPerson,
+} from '../support/fixtures.js';
+
+// Every kind of application a person files through the pages, to where it waits for the next party.
+
+const NOW = new Date('2026-11-25T10:00:00+08:00');
+const PASSWORD = 'Test@2026';
+const employment = { position: '项目经理', contractStart: '2024-06-01', contractEnd: '2029-05-31' };
+
+let t: TestApp;
+let enterprise: EnterpriseFixture;
+beforeAll(async () => {
+  t = await createTestApp();
+  t.clock.set(NOW);
+  enterprise = await createEnterprise(t.db.sql, NOW);
+});
+afterAll(() => t.close());
+
+/** A constructor registered at `enterprise` (建筑工程, valid for 60 more days), signed in. */
+async function registeredConstructor() {
+  const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+  await addRegistryQualification(t.db.sql, person, 'constructor', '建筑工程');
+  await addRegistryQualification(t.db.sql, person, 'constructor', '机电工程');
+  await addRegistration(
+    t.db.sql,
+    NOW,
+    person,
+    enterprise,
+    'constructor',
+    ['建筑工程'],
+    '2027-01-24',
+  );
+  const agent = request.agent(t.app);
+  await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+  return { person, agent };
+}
+
+async function post(agent: Agent, url: string, form: Record<string, string | string[]>) {
+  const _csrf = await csrfTokenFrom(agent, paths.me.profile);
+  const res = await agent
+    .post(url)
+    .type('form')
+    .send({ _csrf, ...form });
+  expect(res.status, `${url}: ${res.text.slice(0, 2000)}`).toBe(303);
+  return res.headers.location as string;
+}
+
+/** Posts each step's form in turn, following the redirects, and confirms at the end. */
+async function file(agent: Agent, kind: string, profession: string, steps: Record<string, object>) {
+  await post(agent, paths.me.apply, { kind });
+  let next = await post(agent, paths.me.applyProfession, { kind, profession });
+  const id = /applications\/([0-9a-f-]{36})\//.exec(next)![1]!;
+  while (!next.endsWith('/steps/check')) {
+    const step = next.split('/steps/')[1]!;
+    next = await post(agent, next, (steps[step] ?? {}) as Record<string, string>);
+  }
+  await post(agent, next, { commitment: 'yes' });
+  const [row] = await t.db.sql`select state from applications where id = ${id}`;
+  return row?.state as string;
+}
+
+describe('a person files every kind of application', () => {
+  it('additional', async () => {
+    const { agent } = await registeredConstructor();
+    expect(
+      await file(agent, 'additional', 'constructor', {
+        employment,
+        specialties: { specialties: ['机电工程'] },
+      }),
+    ).toBe('awaiting_enterprise');
+  });
+
+  it('renewal', async () => {
+    const { agent } = await registeredConstructor();
+    expect(await file(agent, 'renewal', 'constructor', { employment })).toBe('awaiting_enterprise');
+  });
+
+  it('cancellation', async () => {
+    const { agent } = await registeredConstructor();
+    expect(await file(agent, 'cancellation', 'constructor', {})).toBe('awaiting_enterprise');
+  });
+
+  it('personal change', async () => {
+    const { agent } = await registeredConstructor();
+    expect(
+      await file(agent, 'personal_change', 'constructor', {
+        change: { education: '硕士研究生', note: '取得硕士学位' },
+      }),
+    ).toBe('awaiting_enterprise');
+  });
+
+  it('demonstration zone initial, at a Wujiang District enterprise', async () => {
+    const wujiang = await createEnterprise(t.db.sql, NOW, {
+      districtCode: '320509',
+      name: '吴江示范区测试建设有限公司',
+    });
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    await addRegistryQualification(t.db.sql, person, 'constructor', '市政公用工程');
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    // The search offers only Wujiang District enterprises.
+    await post(agent, paths.me.apply, { kind: 'demonstration_zone' });
+    const first = await post(agent, paths.me.applyProfession, {
+      kind: 'demonstration_zone',
+      profession: 'constructor',
+    });
+    const id = /applications\/([0-9a-f-]{36})\//.exec(first)![1]!;
+    const search = await agent.get(`${paths.me.step(id, 'employer')}?q=有限公司`);
+    expect(search.text).toContain('吴江示范区测试建设有限公司');
+    expect(search.text).not.toContain(`value="${enterprise.enterpriseId}"`);
+    const steps: Record<string, object> = {
+      employer: { enterpriseId: wujiang.enterpriseId },
+      employment,
+      specialties: { specialties: ['市政公用工程'] },
+    };
+    let next = first;
+    while (!next.endsWith('/steps/check')) {
+      const step = next.split('/steps/')[1]!;
+      next = await post(agent, next, (steps[step] ?? {}) as Record<string, string>);
+    }
+    await post(agent, next, { commitment: 'yes' });
+    const [row] = await t.db
+      .sql`select state, demonstration_zone from applications where id = ${id}`;
+    expect(row).toEqual({ state: 'awaiting_enterprise', demonstration_zone: true });
+  });
+
+  it('out-of-province qualification entry, which goes straight to the authority', async () => {
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    let next = await post(agent, paths.me.outOfProvince, { profession: 'structural_engineer' });
+    const id = /applications\/([0-9a-f-]{36})\//.exec(next)![1]!;
+    const _csrf = await csrfTokenFrom(agent, paths.me.profile);
+    const missing = await agent.post(next).type('form').send({
+      _csrf,
+      examProvince: '浙江',
+      certificateNumber: 'ZJ-2019-88',
+      passYear: '2019',
+      registeredElsewhere: 'yes',
+      previousRegistration: '',
+    });
+    expect(missing.status).toBe(422);
+    expect(missing.text).toContain('在省外做过初始注册的，请填写原注册单位');
+    next = await post(agent, next, {
+      examProvince: '浙江',
+      certificateNumber: 'ZJ-2019-88',
+      passYear: '2019',
+      registeredElsewhere: 'no',
+      previousRegistration: '',
+    });
+    expect(next).toBe(paths.me.step(id, 'check'));
+    await post(agent, next, { commitment: 'yes' });
+    const [row] = await t.db.sql`select state from applications where id = ${id}`;
+    expect(row?.state).toBe('submitted');
+  });
+});
