@@ -56,11 +56,15 @@ async function post(agent: Agent, url: string, form: Record<string, string | str
   return res.headers.location as string;
 }
 
-/** Posts each step's form in turn, following the redirects, and confirms at the end. */
-async function file(agent: Agent, kind: string, profession: string, steps: Record<string, object>) {
+/** Starts an application through the kind and profession pages: its id and first step. */
+async function start(agent: Agent, kind: string, profession: string) {
   await post(agent, paths.me.apply, { kind });
-  let next = await post(agent, paths.me.applyProfession, { kind, profession });
-  const id = /applications\/([0-9a-f-]{36})\//.exec(next)![1]!;
+  const first = await post(agent, paths.me.applyProfession, { kind, profession });
+  return { id: /applications\/([0-9a-f-]{36})\//.exec(first)![1]!, first };
+}
+
+/** Posts each step's form in turn from `next`, following the redirects, and confirms. */
+async function finish(agent: Agent, id: string, next: string, steps: Record<string, object>) {
   while (!next.endsWith('/steps/check')) {
     const step = next.split('/steps/')[1]!;
     next = await post(agent, next, (steps[step] ?? {}) as Record<string, string>);
@@ -68,6 +72,11 @@ async function file(agent: Agent, kind: string, profession: string, steps: Recor
   await post(agent, next, { commitment: 'yes' });
   const [row] = await t.db.sql`select state from applications where id = ${id}`;
   return row?.state as string;
+}
+
+async function file(agent: Agent, kind: string, profession: string, steps: Record<string, object>) {
+  const { id, first } = await start(agent, kind, profession);
+  return finish(agent, id, first, steps);
 }
 
 describe('a person files every kind of application', () => {
@@ -109,27 +118,16 @@ describe('a person files every kind of application', () => {
     await addRegistryQualification(t.db.sql, person, 'constructor', '市政公用工程');
     const agent = request.agent(t.app);
     await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const { id, first } = await start(agent, 'demonstration_zone', 'constructor');
     // The search offers only Wujiang District enterprises.
-    await post(agent, paths.me.apply, { kind: 'demonstration_zone' });
-    const first = await post(agent, paths.me.applyProfession, {
-      kind: 'demonstration_zone',
-      profession: 'constructor',
-    });
-    const id = /applications\/([0-9a-f-]{36})\//.exec(first)![1]!;
     const search = await agent.get(`${paths.me.step(id, 'employer')}?q=有限公司`);
     expect(search.text).toContain('吴江示范区测试建设有限公司');
     expect(search.text).not.toContain(`value="${enterprise.enterpriseId}"`);
-    const steps: Record<string, object> = {
+    await finish(agent, id, first, {
       employer: { enterpriseId: wujiang.enterpriseId },
       employment,
       specialties: { specialties: ['市政公用工程'] },
-    };
-    let next = first;
-    while (!next.endsWith('/steps/check')) {
-      const step = next.split('/steps/')[1]!;
-      next = await post(agent, next, (steps[step] ?? {}) as Record<string, string>);
-    }
-    await post(agent, next, { commitment: 'yes' });
+    });
     const [row] = await t.db
       .sql`select state, demonstration_zone from applications where id = ${id}`;
     expect(row).toEqual({ state: 'awaiting_enterprise', demonstration_zone: true });
