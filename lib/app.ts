@@ -12,7 +12,8 @@ import type { Services } from './services.js';
 import { authRoutes } from '../routes/auth.js';
 import { authorityRoutes } from '../routes/authority.js';
 import { healthRoutes } from '../routes/health.js';
-import { meRoutes } from '../routes/me.js';
+import { fileRoutes } from '../routes/files.js';
+import { meRoutes, meUploadRoutes } from '../routes/me.js';
 import { orgRoutes } from '../routes/org.js';
 import { publicRoutes } from '../routes/public.js';
 
@@ -39,7 +40,7 @@ export function createApp(services: Services): Express {
   app.use(express.urlencoded({ extended: false, limit: '100kb' }));
   app.use(sessions(services));
   app.use(authenticator.initialize() as RequestHandler, authenticator.session() as RequestHandler);
-  app.use(csrfProtection, csrfToken);
+  app.use(csrfToken);
   app.use((req, res, next) => {
     // Pages carry personal data: never kept by the browser or a proxy (Back after logout too).
     res.set('Cache-Control', 'no-store');
@@ -48,8 +49,13 @@ export function createApp(services: Services): Express {
     res.vary('HX-Request');
     next();
   });
+  // Upload forms parse their multipart body and check its CSRF token themselves (uploadFields);
+  // after them, the app-wide check refuses any state change without a token, multipart included.
+  app.use(meUploadRoutes(services));
+  app.use(csrfProtection);
 
   app.use(publicRoutes(services));
+  app.use(fileRoutes(services));
   app.use(authRoutes(services));
   app.use(meRoutes(services));
   app.use(orgRoutes(services));

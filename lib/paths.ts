@@ -16,6 +16,7 @@ export const paths = {
   me: {
     home: '/me',
     profile: '/me/profile',
+    photo: '/me/profile/photo',
     qualifications: '/me/qualifications',
     outOfProvince: '/me/qualifications/out-of-province',
     apply: '/me/apply',
@@ -28,10 +29,12 @@ export const paths = {
   org: { home: '/org' },
   authority: { home: '/authority' },
   assets: '/public',
+  file: (id: string) => `/files/${id}`,
 } as const;
 
 /** Express route patterns of the paths that carry ids. */
 export const routes = {
+  file: '/files/:id',
   me: {
     application: '/me/applications/:id',
     step: '/me/applications/:id/steps/:step',

@@ -2,7 +2,9 @@ import { recordAudit } from './audit.js';
 import type { Sql } from './db.js';
 import { activeRegistrations } from './eligibility.js';
 import { ConflictError } from './errors.js';
+import type { FileStore } from './file-store.js';
 import { personOfAccount } from './person-portal.js';
+import { storeFile } from './uploads.js';
 
 export type ContactDetails = { phone: string; email: string; address: string };
 
@@ -53,6 +55,41 @@ export async function updateEducation(
       at,
       actorAccountId: accountId,
       action: 'profile_particulars_updated',
+      subjectType: 'person',
+      subjectId: person.personId,
+    });
+  });
+}
+
+/**
+ * The ID photo (rule 2): re-encoded to 295x413 (lib/uploads.ts), declared taken within 6 months.
+ * Like the other particulars, the person sets it only while holding no registration.
+ */
+export async function setPhoto(
+  sql: Sql,
+  store: FileStore,
+  accountId: string,
+  photo: { bytes: Buffer; originalName: string },
+  at: Date,
+): Promise<void> {
+  const person = await personOfAccount(sql, accountId);
+  if (!(await mayEditParticulars(sql, person.personId))) {
+    throw new ConflictError('您已有注册，证件照须通过“个人自然情况变更”申请更换。');
+  }
+  await sql.begin(async (tx) => {
+    const fileId = await storeFile(tx, store, {
+      bytes: photo.bytes,
+      contentType: 'image/jpeg',
+      originalName: photo.originalName,
+      ownerAccountId: accountId,
+      at,
+    });
+    await tx`update persons set photo_file_id = ${fileId}, photo_declared_at = ${at}
+             where id = ${person.personId}`;
+    await recordAudit(tx, {
+      at,
+      actorAccountId: accountId,
+      action: 'profile_photo_updated',
       subjectType: 'person',
       subjectId: person.personId,
     });

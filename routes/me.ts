@@ -46,7 +46,14 @@ import {
   searchEnterprises,
 } from '../lib/person-portal.js';
 import { PROFESSIONS, professions } from '../lib/professions.js';
-import { mayEditParticulars, updateContactDetails, updateEducation } from '../lib/profile.js';
+import {
+  mayEditParticulars,
+  setPhoto,
+  updateContactDetails,
+  updateEducation,
+} from '../lib/profile.js';
+import { uploadFields, uploadedFile } from '../lib/middleware/uploads.js';
+import { preparePhoto } from '../lib/uploads.js';
 import type { Services } from '../lib/services.js';
 import { transition } from '../lib/workflow.js';
 import { actionNames, findTransition, kindNames, stateNames } from '../lib/workflow-table.js';
@@ -66,18 +73,7 @@ export function meRoutes(services: Services): Router {
   });
 
   // Profile: contact details always; particulars only while no registration exists.
-  const renderProfile = async (req: Request, res: Response, values: object, errors: FormErrors) => {
-    const person = await personOfAccount(sql, accountOf(req));
-    res.render('pages/me/profile', {
-      title: '个人信息',
-      person,
-      values: { ...person, ...values },
-      errors,
-      educationLevels: EDUCATION_LEVELS,
-      mayEditParticulars: await mayEditParticulars(sql, person.personId),
-      saved: req.query.saved === '1',
-    });
-  };
+  const renderProfile = profilePage(services);
   router.get(paths.me.profile, (req, res) => renderProfile(req, res, {}, noErrors));
   router.post(paths.me.profile, async (req, res) => {
     const values = trimmed(req.body);
@@ -96,7 +92,7 @@ export function meRoutes(services: Services): Router {
     if (education?.success) {
       await updateEducation(sql, accountOf(req), education.data.education, clock.now());
     }
-    res.redirect(303, `${paths.me.profile}?saved=1`);
+    res.redirect(303, `${paths.me.profile}?saved=details`);
   });
 
   router.get(paths.me.qualifications, async (req, res) => {
@@ -413,6 +409,65 @@ export function meRoutes(services: Services): Router {
     }
   });
 
+  return router;
+}
+
+/** The profile page, shown again with what was typed and the errors when a form is refused. */
+function profilePage({ sql }: Services) {
+  return async (req: Request, res: Response, values: object, errors: FormErrors) => {
+    const person = await personOfAccount(sql, req.user!.id);
+    res.render('pages/me/profile', {
+      title: '个人信息',
+      person,
+      values: { ...person, ...values },
+      errors,
+      educationLevels: EDUCATION_LEVELS,
+      mayEditParticulars: await mayEditParticulars(sql, person.personId),
+      saved: req.query.saved,
+    });
+  };
+}
+
+/**
+ * The person's upload forms. Mounted before the app-wide CSRF check: uploadFields parses the
+ * multipart body and then checks its token.
+ */
+export function meUploadRoutes(services: Services): Router {
+  const { sql, clock, fileStore } = services;
+  const router = Router();
+  const renderProfile = profilePage(services);
+  router.post(
+    paths.me.photo,
+    requireRole('person'),
+    uploadFields([{ name: 'photo' }]),
+    async (req, res) => {
+      const values = trimmed(req.body);
+      const errors: Record<string, string> = { ...req.uploadErrors };
+      const photo = uploadedFile(req, 'photo');
+      let prepared: Buffer | undefined;
+      if (!errors.photo && !photo) errors.photo = '请选择证件照';
+      if (!errors.photo && photo) {
+        const result = await preparePhoto(photo.buffer);
+        if (result.ok) prepared = result.bytes;
+        else errors.photo = result.message;
+      }
+      if (values.photoRecent !== 'yes') {
+        errors.photoRecent = '请确认照片是近6个月内拍摄的免冠证件照';
+      }
+      if (!prepared || !photo || Object.keys(errors).length > 0) {
+        res.status(422);
+        return renderProfile(req, res, values, fieldErrors(errors));
+      }
+      await setPhoto(
+        sql,
+        fileStore,
+        req.user!.id,
+        { bytes: prepared, originalName: photo.originalname },
+        clock.now(),
+      );
+      res.redirect(303, `${paths.me.profile}?saved=photo`);
+    },
+  );
   return router;
 }
 

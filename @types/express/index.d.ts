@@ -4,6 +4,13 @@ declare global {
   namespace Express {
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends SessionUser {}
+    interface Request {
+      /**
+       * Per-field messages from the upload middleware (a file over 10MB, too many files), for the
+       * route to show beside the field while keeping the other values typed.
+       */
+      uploadErrors?: Record<string, string>;
+    }
     interface Locals {
       user: SessionUser | undefined;
       /** The CSRF token for this session, made on first use so anonymous pages need no session. */

@@ -4,7 +4,9 @@ import { csrfSync } from 'csrf-sync';
 const { csrfSynchronisedProtection, generateToken } = csrfSync({
   size: 32,
   // Forms send `_csrf` in the body; htmx sends the `x-csrf-token` header set on <body hx-headers>.
-  // Multipart forms: the upload parser runs before this check on those routes.
+  // Multipart forms: their routes (the upload routers in routes/) are mounted before the app-wide check and run
+  // it themselves right after the upload parser (lib/middleware/uploads.ts); anywhere else a
+  // multipart body is never parsed, so it carries no token and is refused.
   getTokenFromRequest: (req) => {
     const body = req.body as Record<string, unknown> | undefined;
     const fromBody = typeof body?._csrf === 'string' ? body._csrf : undefined;

@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import type { Agent } from 'supertest';
@@ -23,8 +26,13 @@ export type TestApp = {
 /** The real app on a fresh copy of the test database, with a settable clock and captured logs. */
 export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
   const db = await createTestDatabase();
+  // Each app its own DATA_DIR, so uploaded files never meet another test file's.
+  const ownDataDir = env.DATA_DIR
+    ? undefined
+    : await mkdtemp(path.join(os.tmpdir(), 'jsreg-files-'));
   const config = loadConfig({
     NODE_ENV: 'test',
+    DATA_DIR: ownDataDir,
     LOG_LEVEL: 'info',
     // Every test request comes from 127.0.0.1: only the per-account limit is under test by default.
     LOGIN_MAX_FAILURES_PER_ADDRESS: '10000',
@@ -42,7 +50,11 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const logger = createLogger(config.logLevel, sink);
   const clock = new SettableClock();
   const services = createServices({ config, sql: db.sql, clock, logger });
-  return { app: createApp(services), services, clock, db, logs, close: () => db.drop() };
+  const close = async () => {
+    await db.drop();
+    if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
+  };
+  return { app: createApp(services), services, clock, db, logs, close };
 }
 
 /** The CSRF token of the agent's session, read from a page with a form. */
