@@ -13,7 +13,7 @@ import { authRoutes } from '../routes/auth.js';
 import { authorityRoutes } from '../routes/authority.js';
 import { healthRoutes } from '../routes/health.js';
 import { fileRoutes } from '../routes/files.js';
-import { meRoutes, meUploadRoutes } from '../routes/me.js';
+import { meRoutes } from '../routes/me.js';
 import { orgRoutes } from '../routes/org.js';
 import { publicRoutes } from '../routes/public.js';
 
@@ -51,13 +51,14 @@ export function createApp(services: Services): Express {
   });
   // Upload forms parse their multipart body and check its CSRF token themselves (uploadFields);
   // after them, the app-wide check refuses any state change without a token, multipart included.
-  app.use(meUploadRoutes(services));
+  const me = meRoutes(services);
+  app.use(me.uploads);
   app.use(csrfProtection);
 
   app.use(publicRoutes(services));
   app.use(fileRoutes(services));
   app.use(authRoutes(services));
-  app.use(meRoutes(services));
+  app.use(me.pages);
   app.use(orgRoutes(services));
   app.use(authorityRoutes(services));
 

@@ -15,6 +15,7 @@ export const STEP_IDS = [
   'specialties',
   'change',
   'out-of-province',
+  'uploads',
   'check',
 ] as const;
 export type StepId = (typeof STEP_IDS)[number];
@@ -26,6 +27,7 @@ export const stepTitles: Record<StepId, string> = {
   specialties: '选择注册专业',
   change: '填写变更内容',
   'out-of-province': '填写省外资格信息',
+  uploads: '上传材料',
   check: '核对申请表并承诺',
 };
 
@@ -45,18 +47,19 @@ export function stepsFor(kind: ApplicationKind, profession: Profession): StepId[
         'employer',
         'employment',
         ...(hasSpecialties ? (['specialties'] as const) : []),
+        'uploads',
         'check',
       ];
     case 'additional':
-      return ['eligibility', 'employment', 'specialties', 'check'];
+      return ['eligibility', 'employment', 'specialties', 'uploads', 'check'];
     case 'renewal':
-      return ['eligibility', 'employment', 'check'];
+      return ['eligibility', 'employment', 'uploads', 'check'];
     case 'cancellation':
       return ['eligibility', 'check'];
     case 'personal_change':
-      return ['eligibility', 'change', 'check'];
+      return ['eligibility', 'change', 'uploads', 'check'];
     case 'out_of_province_qualification':
-      return ['eligibility', 'out-of-province', 'check'];
+      return ['eligibility', 'out-of-province', 'uploads', 'check'];
     case 'enterprise_rename':
       return [];
   }
@@ -81,9 +84,66 @@ export function isStepComplete(step: StepId, c: StepContext): boolean {
       const o = draft.outOfProvince ?? {};
       return Boolean(o.examProvince && o.certificateNumber && o.passYear !== undefined);
     }
+    case 'uploads':
+      return missingMaterials(c.kind, draft).length === 0;
     case 'check':
       return draft.commitment === true;
   }
+}
+
+export type Material = { purpose: string; name: string; hint: string; required: boolean };
+
+/** The scans each kind of application needs (上传相应扫描件), by purpose. */
+export function materialsFor(kind: ApplicationKind, draft: ApplicationDraft): Material[] {
+  const contract = {
+    purpose: 'contract',
+    name: '劳动合同扫描件',
+    hint: '与所填聘用信息一致，含合同期限和双方签章的页面',
+    required: true,
+  };
+  switch (kind) {
+    case 'initial':
+    case 'additional':
+    case 'renewal':
+      return [contract];
+    case 'personal_change':
+      return [
+        {
+          purpose: 'change-proof',
+          name: '变更证明材料',
+          hint: '例如学历证书、户籍证明或公安机关出具的证明',
+          required: true,
+        },
+      ];
+    case 'out_of_province_qualification':
+      return [
+        {
+          purpose: 'qualification-certificate',
+          name: '资格证书扫描件',
+          hint: '省外取得的资格证书',
+          required: true,
+        },
+        ...(draft.outOfProvince?.registeredElsewhere
+          ? [
+              {
+                purpose: 'previous-registration',
+                name: '原注册证书或注销证明',
+                hint: '在省外做过初始注册的提供',
+                required: true,
+              },
+            ]
+          : []),
+      ];
+    default:
+      return [];
+  }
+}
+
+/** The names of required materials not yet uploaded. */
+export function missingMaterials(kind: ApplicationKind, draft: ApplicationDraft): string[] {
+  return materialsFor(kind, draft)
+    .filter((m) => m.required && !draft.uploads?.[m.purpose])
+    .map((m) => m.name);
 }
 
 /** The step to resume at: the first one not yet done (the check page when all are). */

@@ -1,4 +1,5 @@
 import type { ApplicationDraft } from './application-draft.js';
+import { missingMaterials } from './application-steps.js';
 import { addDays, addMonths, businessDate } from './clock.js';
 import type { WorkflowRules } from './config.js';
 import type { Sql, Tx } from './db.js';
@@ -150,7 +151,7 @@ export async function filingProblems(
     } else if (qualifications.some((q) => q.source === 'out_of_province')) {
       problems.push(`您的${info.name}省外资格信息已审核通过，无需再次录入。`);
     }
-    return problems;
+    return complete ? [...problems, ...materialsAndCommitment(kind, draft)] : problems;
   }
 
   if (kind === 'initial') {
@@ -220,6 +221,13 @@ export async function filingProblems(
   if (kind === 'personal_change' && Object.keys(draft.change ?? {}).length === 0) {
     problems.push('请填写要变更的个人信息。');
   }
+  return [...problems, ...materialsAndCommitment(kind, draft)];
+}
+
+function materialsAndCommitment(kind: ApplicationKind, draft: ApplicationDraft): string[] {
+  const problems: string[] = [];
+  const missingScans = missingMaterials(kind, draft);
+  if (missingScans.length > 0) problems.push(`请上传：${missingScans.join('、')}。`);
   if (!draft.commitment) {
     problems.push('请阅读并勾选承诺：所填信息真实有效，本人承担相应法律责任。');
   }

@@ -25,6 +25,7 @@ export const paths = {
     application: (id: string) => `/me/applications/${id}`,
     step: (id: string, step: string) => `/me/applications/${id}/steps/${step}`,
     withdraw: (id: string) => `/me/applications/${id}/withdraw`,
+    upload: (id: string, purpose: string) => `/me/applications/${id}/uploads/${purpose}`,
   },
   org: { home: '/org' },
   authority: { home: '/authority' },
@@ -39,6 +40,7 @@ export const routes = {
     application: '/me/applications/:id',
     step: '/me/applications/:id/steps/:step',
     withdraw: '/me/applications/:id/withdraw',
+    upload: '/me/applications/:id/uploads/:purpose',
   },
 } as const;
 

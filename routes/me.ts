@@ -23,6 +23,7 @@ import type { StepContext, StepId } from '../lib/application-steps.js';
 import {
   STEP_IDS,
   isStepComplete,
+  materialsFor,
   nextStep,
   stepAfter,
   stepTitles,
@@ -53,7 +54,7 @@ import {
   updateEducation,
 } from '../lib/profile.js';
 import { uploadFields, uploadedFile } from '../lib/middleware/uploads.js';
-import { preparePhoto } from '../lib/uploads.js';
+import { UPLOAD_TYPES, checkUpload, preparePhoto, storeFile } from '../lib/uploads.js';
 import type { Services } from '../lib/services.js';
 import { transition } from '../lib/workflow.js';
 import { actionNames, findTransition, kindNames, stateNames } from '../lib/workflow-table.js';
@@ -61,9 +62,14 @@ import { actionNames, findTransition, kindNames, stateNames } from '../lib/workf
 /** Names and helpers every /me view uses. */
 const viewHelpers = { kindNames, stateNames, actionNames, professions, stepTitles };
 
-export function meRoutes(services: Services): Router {
-  const { sql, clock } = services;
+/**
+ * The person's pages. `uploads` holds the forms that send files: mounted before the app-wide CSRF
+ * check, they parse the multipart body and check its token themselves (uploadFields).
+ */
+export function meRoutes(services: Services): { pages: Router; uploads: Router } {
+  const { sql, clock, fileStore } = services;
   const router = Router();
+  const uploads = Router();
   router.use(paths.me.home, requireRole('person'));
   const accountOf = (req: Request) => req.user!.id;
 
@@ -225,9 +231,9 @@ export function meRoutes(services: Services): Router {
   });
 
   // The application's steps.
-  const loadStep = async (req: Request) => {
+  const loadStep = async (req: Request, fixedStep?: StepId) => {
     const detail = await applicationOfPerson(sql, accountOf(req), String(req.params.id));
-    const step = String(req.params.step) as StepId;
+    const step = fixedStep ?? (String(req.params.step) as StepId);
     const context = stepContext(detail);
     if (!STEP_IDS.includes(step) || !stepsFor(context.kind, context.profession).includes(step)) {
       throw new NotFoundError();
@@ -255,6 +261,17 @@ export function meRoutes(services: Services): Router {
       extra.chosen = detail.application.enterpriseId
         ? await enterpriseChoice(sql, detail.application.enterpriseId)
         : undefined;
+    }
+    if (step === 'uploads') {
+      const uploaded = Object.values(context.draft.uploads ?? {});
+      const names = uploaded.length
+        ? await sql<{ id: string; originalName: string }[]>`
+            select id, original_name as "originalName" from files where id in ${sql(uploaded)}`
+        : [];
+      extra.materials = materialsFor(context.kind, context.draft).map((m) => {
+        const fileId = context.draft.uploads?.[m.purpose];
+        return { ...m, fileId, fileName: names.find((n) => n.id === fileId)?.originalName };
+      });
     }
     if (step === 'check') {
       extra.person = await personOfAccount(sql, accountOf(req));
@@ -384,6 +401,24 @@ export function meRoutes(services: Services): Router {
         });
         return next();
       }
+      case 'uploads': {
+        const missing = materialsFor(context.kind, context.draft).filter(
+          (m) => m.required && !context.draft.uploads?.[m.purpose],
+        );
+        if (missing.length > 0) {
+          res.status(422);
+          return renderStep(
+            req,
+            res,
+            loaded,
+            values,
+            fieldErrors(
+              Object.fromEntries(missing.map((m) => [`upload-${m.purpose}`, `请上传${m.name}`])),
+            ),
+          );
+        }
+        return next();
+      }
       case 'check': {
         const parsed = commitmentForm.safeParse(values);
         if (!parsed.success) return invalid(parsed.error);
@@ -409,34 +444,8 @@ export function meRoutes(services: Services): Router {
     }
   });
 
-  return router;
-}
-
-/** The profile page, shown again with what was typed and the errors when a form is refused. */
-function profilePage({ sql }: Services) {
-  return async (req: Request, res: Response, values: object, errors: FormErrors) => {
-    const person = await personOfAccount(sql, req.user!.id);
-    res.render('pages/me/profile', {
-      title: '个人信息',
-      person,
-      values: { ...person, ...values },
-      errors,
-      educationLevels: EDUCATION_LEVELS,
-      mayEditParticulars: await mayEditParticulars(sql, person.personId),
-      saved: req.query.saved,
-    });
-  };
-}
-
-/**
- * The person's upload forms. Mounted before the app-wide CSRF check: uploadFields parses the
- * multipart body and then checks its token.
- */
-export function meUploadRoutes(services: Services): Router {
-  const { sql, clock, fileStore } = services;
-  const router = Router();
-  const renderProfile = profilePage(services);
-  router.post(
+  // The ID photo.
+  uploads.post(
     paths.me.photo,
     requireRole('person'),
     uploadFields([{ name: 'photo' }]),
@@ -461,14 +470,71 @@ export function meUploadRoutes(services: Services): Router {
       await setPhoto(
         sql,
         fileStore,
-        req.user!.id,
+        accountOf(req),
         { bytes: prepared, originalName: photo.originalname },
         clock.now(),
       );
       res.redirect(303, `${paths.me.profile}?saved=photo`);
     },
   );
-  return router;
+
+  // The materials of an application (the uploads step).
+  uploads.post(
+    routes.me.upload,
+    requireRole('person'),
+    uploadFields([{ name: 'file' }]),
+    async (req, res) => {
+      const loaded = await loadStep(req, 'uploads');
+      const { detail, context } = loaded;
+      const purpose = String(req.params.purpose);
+      const material = materialsFor(context.kind, context.draft).find((m) => m.purpose === purpose);
+      if (!material) throw new NotFoundError();
+      const id = detail.application.id;
+      if (!isEditable(detail)) return res.redirect(303, paths.me.application(id));
+      const field = `upload-${purpose}`;
+      const file = uploadedFile(req, 'file');
+      let message = req.uploadErrors?.file;
+      let checked: Awaited<ReturnType<typeof checkUpload>> | undefined;
+      if (!message && !file) message = `请选择${material.name}文件`;
+      if (!message && file) {
+        checked = await checkUpload(file.buffer, { accept: [...UPLOAD_TYPES] });
+        if (!checked.ok) message = checked.message;
+      }
+      if (message || !file || !checked?.ok) {
+        res.status(422);
+        return renderStep(req, res, loaded, {}, fieldErrors({ [field]: message ?? '' }));
+      }
+      const fileId = await storeFile(sql, fileStore, {
+        bytes: file.buffer,
+        contentType: checked.contentType,
+        originalName: file.originalname,
+        ownerAccountId: accountOf(req),
+        at: clock.now(),
+      });
+      await saveDraft(services, accountOf(req), id, {
+        uploads: { ...context.draft.uploads, [purpose]: fileId },
+      });
+      res.redirect(303, paths.me.step(id, 'uploads'));
+    },
+  );
+
+  return { pages: router, uploads };
+}
+
+/** The profile page, shown again with what was typed and the errors when a form is refused. */
+function profilePage({ sql }: Services) {
+  return async (req: Request, res: Response, values: object, errors: FormErrors) => {
+    const person = await personOfAccount(sql, req.user!.id);
+    res.render('pages/me/profile', {
+      title: '个人信息',
+      person,
+      values: { ...person, ...values },
+      errors,
+      educationLevels: EDUCATION_LEVELS,
+      mayEditParticulars: await mayEditParticulars(sql, person.personId),
+      saved: req.query.saved,
+    });
+  };
 }
 
 function isEditable(detail: ApplicationDetail): boolean {

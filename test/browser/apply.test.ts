@@ -1,3 +1,6 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../lib/paths.js';
@@ -22,6 +25,7 @@ const PASSWORD = 'Test@2026';
 const phone = { width: 375, height: 812, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 let t: TestApp;
+let contractScan: string;
 let server: Served;
 let browser: Browser;
 beforeAll(async () => {
@@ -29,6 +33,9 @@ beforeAll(async () => {
   t.clock.set(NOW);
   server = await serve(t.app);
   await createEnterprise(t.db.sql, NOW, { name: '南京金陵工程造价咨询有限公司' });
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
+  contractScan = path.join(dir, 'contract.pdf');
+  await writeFile(contractScan, '%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 });
 afterAll(async () => {
   await browser?.close();
@@ -100,6 +107,15 @@ for (const javaScript of [true, false]) {
         await page.click('input[name="specialties"][value="安装工程"]');
         await submit(page);
 
+        await checkPage();
+        const input = await page.$('input#upload-contract');
+        await input!.uploadFile(contractScan);
+        await click(page, 'form[enctype="multipart/form-data"] button[type="submit"]');
+        expect(await page.$eval('[data-testid="materials"]', (el) => el.textContent)).toContain(
+          'contract.pdf',
+        );
+        await click(page, 'main > div > form:last-of-type button[type="submit"]');
+
         const answers = await page.$eval(
           '[data-testid="application-answers"]',
           (el) => el.textContent ?? '',
@@ -114,7 +130,7 @@ for (const javaScript of [true, false]) {
         expect(state).toBe('待企业确认');
         await checkPage();
         if (javaScript) {
-          expect(axeChecked.length).toBe(9);
+          expect(axeChecked.length).toBe(10);
           expect(problems.pageErrors).toEqual([]);
           expect(await problems.cspViolations()).toEqual([]);
         }

@@ -56,6 +56,20 @@ async function post(agent: Agent, url: string, form: Record<string, string | str
   return res.headers.location as string;
 }
 
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
+/** Uploads a PDF for every material the uploads page asks for. */
+async function uploadMaterials(agent: Agent, uploadsPage: string) {
+  const page = await agent.get(uploadsPage);
+  const actions = [...page.text.matchAll(/action="([^"]+\/uploads\/[a-z-]+)"/g)].map((m) => m[1]!);
+  expect(actions.length).toBeGreaterThan(0);
+  const _csrf = await csrfTokenFrom(agent, paths.me.profile);
+  for (const action of actions) {
+    const res = await agent.post(action).field('_csrf', _csrf).attach('file', PDF, 'scan.pdf');
+    expect(res.status).toBe(303);
+  }
+}
+
 /** Starts an application through the kind and profession pages: its id and first step. */
 async function start(agent: Agent, kind: string, profession: string) {
   await post(agent, paths.me.apply, { kind });
@@ -67,6 +81,7 @@ async function start(agent: Agent, kind: string, profession: string) {
 async function finish(agent: Agent, id: string, next: string, steps: Record<string, object>) {
   while (!next.endsWith('/steps/check')) {
     const step = next.split('/steps/')[1]!;
+    if (step === 'uploads') await uploadMaterials(agent, next);
     next = await post(agent, next, (steps[step] ?? {}) as Record<string, string>);
   }
   await post(agent, next, { commitment: 'yes' });
@@ -157,6 +172,9 @@ describe('a person files every kind of application', () => {
       registeredElsewhere: 'no',
       previousRegistration: '',
     });
+    expect(next).toBe(paths.me.step(id, 'uploads'));
+    await uploadMaterials(agent, next);
+    next = await post(agent, next, {});
     expect(next).toBe(paths.me.step(id, 'check'));
     await post(agent, next, { commitment: 'yes' });
     const [row] = await t.db.sql`select state from applications where id = ${id}`;

@@ -15,6 +15,7 @@ import {
 
 const NOW = new Date('2026-11-25T10:00:00+08:00');
 const PASSWORD = 'Test@2026';
+const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 let t: TestApp;
 let enterprise: EnterpriseFixture;
@@ -129,6 +130,25 @@ describe('applying', () => {
     });
     expect(res.headers.location).toBe(paths.me.step(id, 'specialties'));
     res = await post(agent, paths.me.step(id, 'specialties'), { specialties: ['土木建筑工程'] });
+    expect(res.headers.location).toBe(paths.me.step(id, 'uploads'));
+
+    const notYet = await post(agent, paths.me.step(id, 'uploads'), {});
+    expect(notYet.status).toBe(422);
+    expect(notYet.text).toContain('请上传劳动合同扫描件');
+    const _csrf = await csrfTokenFrom(agent, paths.me.profile);
+    const exe = await agent
+      .post(paths.me.upload(id, 'contract'))
+      .field('_csrf', _csrf)
+      .attach('file', Buffer.from('MZ\x90\x00 not a document'), '劳动合同.pdf');
+    expect(exe.status).toBe(422);
+    expect(exe.text).toContain('只能上传JPG、PNG或PDF格式的文件');
+    const uploaded = await agent
+      .post(paths.me.upload(id, 'contract'))
+      .field('_csrf', _csrf)
+      .attach('file', PDF, '劳动合同.pdf');
+    expect(uploaded.headers.location).toBe(paths.me.step(id, 'uploads'));
+    expect((await agent.get(paths.me.step(id, 'uploads'))).text).toContain('劳动合同.pdf');
+    res = await post(agent, paths.me.step(id, 'uploads'), {});
     expect(res.headers.location).toBe(paths.me.step(id, 'check'));
 
     const check = await agent.get(paths.me.step(id, 'check'));
@@ -237,20 +257,26 @@ describe('access', () => {
     const gets = [
       paths.me.application(id),
       paths.me.withdraw(id),
-      ...['eligibility', 'employer', 'employment', 'specialties', 'check'].map((s) =>
+      ...['eligibility', 'employer', 'employment', 'specialties', 'uploads', 'check'].map((s) =>
         paths.me.step(id, s),
       ),
     ];
     for (const url of gets) expect((await agent.get(url)).status, url).toBe(404);
     const posts = [
       paths.me.withdraw(id),
-      ...['eligibility', 'employer', 'employment', 'specialties', 'check'].map((s) =>
+      ...['eligibility', 'employer', 'employment', 'specialties', 'uploads', 'check'].map((s) =>
         paths.me.step(id, s),
       ),
     ];
     for (const url of posts) {
       expect((await post(agent, url, { version: '0', commitment: 'yes' })).status, url).toBe(404);
     }
+    const _csrf = await csrfTokenFrom(agent, paths.me.profile);
+    const upload = await agent
+      .post(paths.me.upload(id, 'contract'))
+      .field('_csrf', _csrf)
+      .attach('file', PDF, 'contract.pdf');
+    expect(upload.status).toBe(404);
     expect((await agent.get(paths.me.application('not-a-uuid'))).status).toBe(404);
     const [row] = await t.db.sql`select state, version from applications where id = ${id}`;
     expect(row).toEqual({ state: 'draft', version: 0 });

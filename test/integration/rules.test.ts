@@ -22,6 +22,8 @@ const employment = {
   contractStart: '2025-03-01',
   contractEnd: '2029-02-28',
 };
+// The guard asks that each required material is there; which file it is does not matter here.
+const uploads = { contract: 'f', 'change-proof': 'f', 'qualification-certificate': 'f' };
 
 let t: TestApp;
 let enterprise: EnterpriseFixture;
@@ -55,6 +57,7 @@ async function initialDraft(
     enterpriseId: at.enterpriseId,
     employment,
     specialties: ['土木建筑工程'],
+    uploads,
     commitment: true,
     ...draft,
   });
@@ -146,6 +149,13 @@ describe('rule 3: the labour contract runs three months or more from confirmatio
   });
 });
 
+describe('the required materials', () => {
+  it('are asked for by name before confirmation', async () => {
+    const { person, app } = await initialDraft(undefined, { uploads: {} });
+    expect(await refusal(confirm(person, app.id))).toEqual(['请上传：劳动合同扫描件。']);
+  });
+});
+
 describe('rule 4: not confirmed within 5 days, the application expires', () => {
   it('expires a draft 5 days after it was started, keeps it with its event, and is idempotent', async () => {
     const { person, app } = await initialDraft();
@@ -202,6 +212,7 @@ describe('rule 14: out-of-province architects and structural engineers', () => {
     await saveDraft(deps(), p.accountId, app.id, {
       enterpriseId: enterprise.enterpriseId,
       employment,
+      uploads,
       commitment: true,
     });
     expect(await refusal(confirm(p, app.id))).toEqual([
@@ -215,6 +226,7 @@ describe('rule 14: out-of-province architects and structural engineers', () => {
     });
     await saveDraft(deps(), p.accountId, entry.id, {
       outOfProvince: { examProvince: '浙江', certificateNumber: 'ZJ001', passYear: 2018 },
+      uploads,
       commitment: true,
     });
     await confirm(p, entry.id);
@@ -231,6 +243,7 @@ describe('rule 14: out-of-province architects and structural engineers', () => {
     await saveDraft(deps(), p.accountId, second.id, {
       enterpriseId: enterprise.enterpriseId,
       employment,
+      uploads,
       commitment: true,
     });
     expect((await confirm(p, second.id)).state).toBe('awaiting_enterprise');
@@ -242,7 +255,7 @@ describe('rule 14: out-of-province architects and structural engineers', () => {
       kind: 'out_of_province_qualification',
       profession: 'constructor',
     });
-    await saveDraft(deps(), p.accountId, entry.id, { commitment: true });
+    await saveDraft(deps(), p.accountId, entry.id, { uploads, commitment: true });
     expect(await refusal(confirm(p, entry.id))).toEqual([
       '省外资格信息录入仅适用于二级注册建筑师和二级注册结构工程师。',
     ]);
@@ -277,6 +290,7 @@ describe('rule 15 and the registration rules', () => {
       enterpriseId: enterprise.enterpriseId,
       employment,
       specialties: ['机电工程'],
+      uploads,
       commitment: true,
     });
     const problems = await refusal(confirm(p, app.id));
@@ -294,6 +308,7 @@ describe('rule 15 and the registration rules', () => {
       enterpriseId: other.enterpriseId,
       employment,
       specialties: ['安装工程'],
+      uploads,
       commitment: true,
     });
     const problems = await refusal(confirm(p, app.id));
@@ -311,6 +326,7 @@ describe('rule 15 and the registration rules', () => {
     await saveDraft(deps(), none.accountId, lone.id, {
       specialties: ['机电工程'],
       employment,
+      uploads,
       commitment: true,
     });
     expect(await refusal(confirm(none, lone.id))).toContain(
@@ -325,6 +341,7 @@ describe('rule 15 and the registration rules', () => {
     await saveDraft(deps(), p.accountId, app.id, {
       specialties: ['公路工程', '建筑工程'],
       employment,
+      uploads,
       commitment: true,
     });
     expect(await refusal(confirm(p, app.id))).toEqual([
@@ -348,7 +365,7 @@ describe('rule 15 and the registration rules', () => {
         kind: 'renewal',
         profession: 'constructor',
       });
-      await saveDraft(deps(), p.accountId, app.id, { employment, commitment: true });
+      await saveDraft(deps(), p.accountId, app.id, { employment, uploads, commitment: true });
       if (ok) expect((await confirm(p, app.id)).state).toBe('awaiting_enterprise');
       else
         expect((await refusal(confirm(p, app.id)))[0]).toContain(
@@ -382,6 +399,7 @@ describe('rule 15 and the registration rules', () => {
       enterpriseId: other.enterpriseId,
       employment,
       specialties: ['建筑工程'],
+      uploads,
       commitment: true,
     });
     expect((await confirm(p, initial.id)).state).toBe('awaiting_enterprise');
@@ -399,6 +417,7 @@ describe('rule 15 and the registration rules', () => {
       enterpriseId: enterprise.enterpriseId,
       employment,
       specialties: ['建筑工程'],
+      uploads,
       commitment: true,
     });
     expect(await refusal(confirm(p, app.id))).toEqual([

@@ -42,6 +42,12 @@ beforeAll(async () => {
 });
 afterAll(() => t.close());
 
+/** Every material any kind needs, all pointing at a file the person owns. */
+const scans = (person: { fileId: string | null }) =>
+  Object.fromEntries(
+    ['contract', 'change-proof', 'qualification-certificate'].map((p) => [p, person.fileId!]),
+  );
+
 type Case = { applicationId: string; actors: Record<Role, Actor> };
 
 /** A fresh application of the kind in the state, whose person and enterprise meet every guard. */
@@ -66,7 +72,12 @@ async function eligibleApplication(kind: ApplicationKind, state: State): Promise
       profession: 'cost_engineer',
       personId: person.personId,
       enterpriseId: enterprise.enterpriseId,
-      draft: { employment, specialties: ['土木建筑工程'], commitment: true },
+      draft: {
+        employment,
+        specialties: ['土木建筑工程'],
+        uploads: scans(person),
+        commitment: true,
+      },
     });
   } else if (kind === 'out_of_province_qualification') {
     applicationId = await insertApplication(sql, NOW, {
@@ -82,6 +93,7 @@ async function eligibleApplication(kind: ApplicationKind, state: State): Promise
           passYear: 2019,
           registeredElsewhere: false,
         },
+        uploads: scans(person),
         commitment: true,
       },
     });
@@ -108,6 +120,7 @@ async function eligibleApplication(kind: ApplicationKind, state: State): Promise
         employment,
         specialties: ['市政公用工程'],
         change: { education: '硕士研究生' },
+        uploads: scans(person),
         commitment: true,
       },
     });

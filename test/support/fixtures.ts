@@ -19,7 +19,13 @@ export function newCreditCode(): string {
   return first17 + creditCodeCheckCharacter(first17);
 }
 
-export type PersonFixture = { personId: string; accountId: string; idNumber: string };
+export type PersonFixture = {
+  personId: string;
+  accountId: string;
+  idNumber: string;
+  /** A file the person owns (their photo), or null with an incomplete profile. */
+  fileId: string | null;
+};
 
 /** A person ready to apply: L4, complete profile with a recent photo, unless told otherwise. */
 export async function createPerson(
@@ -55,7 +61,7 @@ export async function createPerson(
             ${complete ? '南京市玄武区北京东路1号' : null}, ${complete ? '本科' : null},
             ${photo?.id ?? null}, ${complete ? at : null})
     returning id`;
-  return { personId: person!.id, accountId: account!.id, idNumber };
+  return { personId: person!.id, accountId: account!.id, idNumber, fileId: photo?.id ?? null };
 }
 
 export type EnterpriseFixture = { enterpriseId: string; accountId: string; creditCode: string };
