@@ -61,7 +61,11 @@ async function main() {
   const applied = await migrate(sql);
   if (applied.length) logger.info({ applied }, 'migrations applied');
   const services = createServices({ config, sql, clock: systemClock, logger });
-  if (running.embedded && config.demoData && (await seedDemoData(sql, systemClock))) {
+  if (
+    running.embedded &&
+    config.demoData &&
+    (await seedDemoData(sql, systemClock, services.fileStore))
+  ) {
     logger.info('demo data seeded (see README for the demo logins)');
   }
   if (stopping) return;

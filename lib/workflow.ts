@@ -185,7 +185,19 @@ const guards: Record<GuardName, Guard> = {
 };
 
 /** The frozen content of an application at the person's confirmation, and its hash. */
-async function snapshotOf(tx: Tx, app: ApplicationRow) {
+export async function snapshotOf(
+  tx: Tx,
+  app: Pick<
+    ApplicationRow,
+    | 'applicationNumber'
+    | 'kind'
+    | 'profession'
+    | 'demonstrationZone'
+    | 'personId'
+    | 'enterpriseId'
+    | 'draft'
+  >,
+) {
   const person = app.personId ? await loadPerson(tx, app.personId) : undefined;
   const [enterprise] = app.enterpriseId
     ? await tx<{ name: string; creditCode: string }[]>`

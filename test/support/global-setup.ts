@@ -6,6 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { systemClock } from '../../lib/clock.js';
 import { createSql } from '../../lib/db.js';
 import { seedDemoData } from '../../lib/demo-data.js';
+import { createLocalFileStore } from '../../lib/file-store.js';
 import { startEmbeddedDb } from '../../lib/embedded-db.js';
 import { migrate } from '../../lib/migrate.js';
 
@@ -29,7 +30,9 @@ export default async function setup(project: TestProject) {
   const db = await startEmbeddedDb({ dataDir, port, database: TEMPLATE_DB });
   const sql = createSql(db.url, { max: 1 });
   await migrate(sql);
-  await seedDemoData(sql, systemClock);
+  // The demo photos and scans go to this run's own folder; test apps have their own DATA_DIR,
+  // so a test that downloads a demo file must store it again.
+  await seedDemoData(sql, systemClock, createLocalFileStore(path.join(dataDir, 'files')));
   await sql.end();
   const admin = postgres(db.adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`alter database ${TEMPLATE_DB} is_template true`);
