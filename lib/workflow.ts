@@ -103,55 +103,62 @@ export async function transition(
   deps: WorkflowDeps,
   request: TransitionRequest,
 ): Promise<ApplicationRow> {
-  const { sql, clock } = deps;
-  return sql.begin(async (tx) => {
-    const app = await lockApplication(tx, request.applicationId);
-    const party = await partyOf(tx, request.actor);
-    if (!app || !mayActOn(app, request.actor, party)) throw new NotFoundError();
-    if (request.expectedVersion !== undefined && request.expectedVersion !== app.version) {
-      throw new ConflictError('这项申请已有新的办理进展，请刷新页面查看后再操作。');
-    }
-    const rule = findTransition(app.kind, app.state, request.action, request.actor.role);
-    if (!rule) {
-      throw new ConflictError(
-        `这项申请当前状态为“${stateNames[app.state]}”，不能${actionNames[request.action]}。`,
-      );
-    }
-    const reason = request.reason?.trim() || null;
-    if (rule.reasonRequired && !reason) {
-      throw new ValidationError(`${actionNames[request.action]}须填写原因。`);
-    }
-    const at = clock.now();
-    if (rule.guard) {
-      const problems = await guards[rule.guard](tx, app, at, deps.rules);
-      if (problems.length > 0) throw new RuleError(problems);
-    }
+  return deps.sql.begin((tx) => transitionIn(tx, deps, request));
+}
 
-    const version = app.version + 1;
-    const actorAccountId = request.actor.role === 'system' ? null : request.actor.accountId;
+/** The same, as part of a transaction the caller holds (which then holds the whole change). */
+export async function transitionIn(
+  tx: Tx,
+  deps: Pick<WorkflowDeps, 'clock' | 'rules'>,
+  request: TransitionRequest,
+): Promise<ApplicationRow> {
+  const { clock } = deps;
+  const app = await lockApplication(tx, request.applicationId);
+  const party = await partyOf(tx, request.actor);
+  if (!app || !mayActOn(app, request.actor, party)) throw new NotFoundError();
+  if (request.expectedVersion !== undefined && request.expectedVersion !== app.version) {
+    throw new ConflictError('这项申请已有新的办理进展，请刷新页面查看后再操作。');
+  }
+  const rule = findTransition(app.kind, app.state, request.action, request.actor.role);
+  if (!rule) {
+    throw new ConflictError(
+      `这项申请当前状态为“${stateNames[app.state]}”，不能${actionNames[request.action]}。`,
+    );
+  }
+  const reason = request.reason?.trim() || null;
+  if (rule.reasonRequired && !reason) {
+    throw new ValidationError(`${actionNames[request.action]}须填写原因。`);
+  }
+  const at = clock.now();
+  if (rule.guard) {
+    const problems = await guards[rule.guard](tx, app, at, deps.rules);
+    if (problems.length > 0) throw new RuleError(problems);
+  }
+
+  const version = app.version + 1;
+  const actorAccountId = request.actor.role === 'system' ? null : request.actor.accountId;
+  await tx`
+    insert into application_events
+      (application_id, version, action, actor_role, actor_account_id, from_state, to_state,
+       reason, occurred_at)
+    values (${app.id}, ${version}, ${request.action}, ${request.actor.role}, ${actorAccountId},
+            ${app.state}, ${rule.to}, ${reason}, ${at})`;
+  const freeze = request.action === 'confirm' ? await snapshotOf(tx, app) : null;
+  const updated = await tx`
+    update applications set state = ${rule.to}, version = ${version}, state_changed_at = ${at}
+    where id = ${app.id} and state = ${app.state} and version = ${app.version}`;
+  if (updated.count === 1 && freeze) {
     await tx`
-      insert into application_events
-        (application_id, version, action, actor_role, actor_account_id, from_state, to_state,
-         reason, occurred_at)
-      values (${app.id}, ${version}, ${request.action}, ${request.actor.role}, ${actorAccountId},
-              ${app.state}, ${rule.to}, ${reason}, ${at})`;
-    const freeze = request.action === 'confirm' ? await snapshotOf(tx, app) : null;
-    const updated = await tx`
-      update applications set state = ${rule.to}, version = ${version}, state_changed_at = ${at}
-      where id = ${app.id} and state = ${app.state} and version = ${app.version}`;
-    if (updated.count === 1 && freeze) {
-      await tx`
-        update applications
-        set snapshot = ${tx.json(freeze.snapshot)}, snapshot_hash = ${freeze.hash},
-            snapshot_version = snapshot_version + 1
-        where id = ${app.id}`;
-    }
-    const moved = updated.count === 1 ? await lockApplication(tx, app.id) : undefined;
-    if (!moved) throw new ConflictError('这项申请刚刚被办理过，请刷新页面查看。');
-    await applyEffects(tx, moved, request.action, at);
-    await notifyParties(tx, moved, request.actor, reason, at);
-    return moved;
-  });
+      update applications
+      set snapshot = ${tx.json(freeze.snapshot)}, snapshot_hash = ${freeze.hash},
+          snapshot_version = snapshot_version + 1
+      where id = ${app.id}`;
+  }
+  const moved = updated.count === 1 ? await lockApplication(tx, app.id) : undefined;
+  if (!moved) throw new ConflictError('这项申请刚刚被办理过，请刷新页面查看。');
+  await applyEffects(tx, moved, request.action, at);
+  await notifyParties(tx, moved, request.actor, reason, at);
+  return moved;
 }
 
 type Guard = (tx: Tx, app: ApplicationRow, at: Date, rules: WorkflowRules) => Promise<string[]>;

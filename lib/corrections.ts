@@ -1,0 +1,132 @@
+import type { Sql, Tx } from './db.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+import type { ApplicationRow, WorkflowDeps } from './workflow.js';
+import { lockApplication, transitionIn } from './workflow.js';
+
+/**
+ * Correction items (材料补正): the authority asks the person or the enterprise for something, says
+ * what and why; the party supplies it and the item closes with what was supplied, kept for the
+ * record. While items that block review are open the application is `correction_requested`; when
+ * the last one closes it returns to `under_review`. The enterprise-licence item of rule 12 does not
+ * block review and opens no state change.
+ */
+
+export type CorrectionParty = 'person' | 'enterprise';
+
+export type CorrectionItem = {
+  id: string;
+  applicationId: string;
+  addressedTo: CorrectionParty;
+  what: string;
+  why: string;
+  blocksReview: boolean;
+  openedAt: Date;
+  closedAt: Date | null;
+  supplied: { note?: string; fileId?: string; licence?: string } | null;
+};
+
+const ITEM_COLUMNS = `
+  id, application_id as "applicationId", addressed_to as "addressedTo", what, why,
+  blocks_review as "blocksReview", opened_at as "openedAt", closed_at as "closedAt", supplied`;
+
+export type NewItem = { addressedTo: CorrectionParty; what: string; why: string };
+
+/** Opens an item inside the caller's transaction (no state change). */
+export async function openItem(
+  tx: Tx,
+  applicationId: string,
+  item: NewItem & { blocksReview: boolean; openedBy: string | null },
+  at: Date,
+): Promise<string> {
+  if (!item.what.trim() || !item.why.trim()) {
+    throw new ValidationError('补正事项须写明需要补充什么和原因。');
+  }
+  const [row] = await tx<{ id: string }[]>`
+    insert into correction_items
+      (application_id, addressed_to, what, why, blocks_review, opened_by_account_id, opened_at)
+    values (${applicationId}, ${item.addressedTo}, ${item.what.trim()}, ${item.why.trim()},
+            ${item.blocksReview}, ${item.openedBy}, ${at})
+    returning id`;
+  return row!.id;
+}
+
+/** The authority asks for materials: the application waits in `correction_requested`. */
+export async function requestCorrections(
+  deps: WorkflowDeps,
+  request: { applicationId: string; officerAccountId: string; items: NewItem[] },
+): Promise<ApplicationRow> {
+  if (request.items.length === 0) throw new ValidationError('请至少列出一项需要补正的材料。');
+  return deps.sql.begin(async (tx) => {
+    const at = deps.clock.now();
+    const moved = await transitionIn(tx, deps, {
+      applicationId: request.applicationId,
+      action: 'request_correction',
+      actor: { role: 'officer', accountId: request.officerAccountId },
+      reason: request.items.map((i) => i.what).join('；'),
+    });
+    for (const item of request.items) {
+      await openItem(
+        tx,
+        moved.id,
+        { ...item, blocksReview: true, openedBy: request.officerAccountId },
+        at,
+      );
+    }
+    return moved;
+  });
+}
+
+export async function itemsOf(sql: Sql | Tx, applicationId: string): Promise<CorrectionItem[]> {
+  return sql.unsafe<CorrectionItem[]>(
+    `select ${ITEM_COLUMNS} from correction_items where application_id = $1 order by opened_at, id`,
+    [applicationId],
+  );
+}
+
+/**
+ * The addressed party supplies an item; it closes with what was supplied. The last blocking item
+ * closed sends the application back to review, in the same transaction.
+ */
+export async function supplyItem(
+  deps: WorkflowDeps,
+  request: {
+    itemId: string;
+    party: CorrectionParty;
+    accountId: string;
+    supplied: { note?: string; fileId?: string; licence?: string };
+  },
+): Promise<CorrectionItem> {
+  return deps.sql.begin(async (tx) => {
+    const at = deps.clock.now();
+    const [item] = await tx.unsafe<CorrectionItem[]>(
+      `select ${ITEM_COLUMNS} from correction_items where id = $1 for update`,
+      [request.itemId],
+    );
+    const app = item && (await lockApplication(tx, item.applicationId));
+    if (!item || !app || item.addressedTo !== request.party) throw new NotFoundError();
+    const [own] =
+      request.party === 'person'
+        ? await tx`select 1 from persons where id = ${app.personId} and account_id = ${request.accountId}`
+        : await tx`select 1 from enterprises where id = ${app.enterpriseId} and account_id = ${request.accountId}`;
+    if (!own) throw new NotFoundError();
+    if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
+    const { note, fileId, licence } = request.supplied;
+    if (!note?.trim() && !fileId && !licence?.trim()) {
+      throw new ValidationError('请上传补正材料或填写补正说明。');
+    }
+    await tx`
+      update correction_items set closed_at = ${at}, supplied = ${tx.json(request.supplied)}
+      where id = ${item.id}`;
+    const [open] = await tx`
+      select 1 from correction_items
+      where application_id = ${app.id} and blocks_review and closed_at is null`;
+    if (!open && app.state === 'correction_requested') {
+      await transitionIn(tx, deps, {
+        applicationId: app.id,
+        action: 'corrections_complete',
+        actor: { role: 'system' },
+      });
+    }
+    return (await itemsOf(tx, app.id)).find((i) => i.id === item.id)!;
+  });
+}

@@ -1,0 +1,126 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openItem, requestCorrections, supplyItem } from '../../lib/corrections.js';
+import type { TestApp } from '../support/app.js';
+import { createTestApp } from '../support/app.js';
+import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
+import { createEnterprise, createPerson, insertApplication } from '../support/fixtures.js';
+
+const NOW = new Date('2026-11-25T10:00:00+08:00');
+
+let t: TestApp;
+let officer: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  t.clock.set(NOW);
+  const [staff] = await t.db.sql<
+    { id: string }[]
+  >`select id from accounts where kind = 'staff' limit 1`;
+  officer = staff!.id;
+});
+afterAll(() => t.close());
+
+async function application(state: 'under_review' | 'approved') {
+  const person = await createPerson(t.db.sql, NOW);
+  const enterprise = await createEnterprise(t.db.sql, NOW);
+  const id = await insertApplication(t.db.sql, NOW, {
+    kind: 'initial',
+    state,
+    profession: 'architect',
+    personId: person.personId,
+    enterpriseId: enterprise.enterpriseId,
+  });
+  return { id, person, enterprise };
+}
+
+const stateOf = async (id: string) =>
+  (await t.db.sql`select state from applications where id = ${id}`)[0]!.state as string;
+
+const supply = (
+  itemId: string,
+  party: 'person' | 'enterprise',
+  who: PersonFixture | EnterpriseFixture,
+  supplied: { note?: string; licence?: string },
+) => supplyItem(t.services, { itemId, party, accountId: who.accountId, supplied });
+
+describe('correction items', () => {
+  it('hold the application until the last blocking one is supplied, then it is back in review', async () => {
+    const { id, person, enterprise } = await application('under_review');
+    await requestCorrections(t.services, {
+      applicationId: id,
+      officerAccountId: officer,
+      items: [
+        { addressedTo: 'person', what: '学历证书扫描件', why: '所填学历与学信网记录不一致' },
+        { addressedTo: 'enterprise', what: '社保缴纳证明', why: '需核实聘用关系' },
+      ],
+    });
+    expect(await stateOf(id)).toBe('correction_requested');
+    const items = await t.db.sql<{ id: string; addressed_to: string }[]>`
+      select id, addressed_to from correction_items where application_id = ${id}`;
+    const personItem = items.find((i) => i.addressed_to === 'person')!.id;
+    const enterpriseItem = items.find((i) => i.addressed_to === 'enterprise')!.id;
+
+    const stranger = await createPerson(t.db.sql, NOW);
+    await expect(supply(personItem, 'person', stranger, { note: 'x' })).rejects.toMatchObject({
+      status: 404,
+    });
+    await expect(supply(personItem, 'enterprise', enterprise, { note: 'x' })).rejects.toMatchObject(
+      {
+        status: 404,
+      },
+    );
+    await expect(supply(personItem, 'person', person, {})).rejects.toThrow(
+      '请上传补正材料或填写补正说明',
+    );
+
+    const closed = await supply(personItem, 'person', person, { note: '已补充本科学历证书' });
+    expect(closed.closedAt).not.toBeNull();
+    expect(closed.supplied).toEqual({ note: '已补充本科学历证书' });
+    expect(await stateOf(id)).toBe('correction_requested');
+    await expect(supply(personItem, 'person', person, { note: 'again' })).rejects.toThrow(
+      '这项补正已经办结',
+    );
+
+    await supply(enterpriseItem, 'enterprise', enterprise, { note: '附2026年社保缴纳记录' });
+    expect(await stateOf(id)).toBe('under_review');
+    const events = await t.db.sql`
+      select action, actor_role from application_events where application_id = ${id} order by version`;
+    expect(events.slice(-2)).toEqual([
+      { action: 'request_correction', actor_role: 'officer' },
+      { action: 'corrections_complete', actor_role: 'system' },
+    ]);
+  });
+
+  it('can only be requested while the application is under review', async () => {
+    const { id } = await application('approved');
+    await expect(
+      requestCorrections(t.services, {
+        applicationId: id,
+        officerAccountId: officer,
+        items: [{ addressedTo: 'person', what: 'x', why: 'y' }],
+      }),
+    ).rejects.toMatchObject({ status: 409 });
+  });
+
+  it('a licence item (rule 12) never holds review, and closes even after approval', async () => {
+    const { id, enterprise } = await application('approved');
+    const itemId = await t.db.sql.begin((tx) =>
+      openItem(
+        tx,
+        id,
+        {
+          addressedTo: 'enterprise',
+          what: '企业资质类型及资质证号',
+          why: '确认时选择了“暂无”',
+          blocksReview: false,
+          openedBy: null,
+        },
+        NOW,
+      ),
+    );
+    const closed = await supply(itemId, 'enterprise', enterprise, {
+      licence: '建筑行业（建筑工程）甲级 A132000001',
+    });
+    expect(closed.supplied).toEqual({ licence: '建筑行业（建筑工程）甲级 A132000001' });
+    expect(await stateOf(id)).toBe('approved');
+  });
+});
