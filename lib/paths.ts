@@ -26,6 +26,7 @@ export const paths = {
     step: (id: string, step: string) => `/me/applications/${id}/steps/${step}`,
     withdraw: (id: string) => `/me/applications/${id}/withdraw`,
     upload: (id: string, purpose: string) => `/me/applications/${id}/uploads/${purpose}`,
+    correction: (id: string, itemId: string) => `/me/applications/${id}/corrections/${itemId}`,
   },
   org: { home: '/org' },
   authority: { home: '/authority' },
@@ -41,6 +42,7 @@ export const routes = {
     step: '/me/applications/:id/steps/:step',
     withdraw: '/me/applications/:id/withdraw',
     upload: '/me/applications/:id/uploads/:purpose',
+    correction: '/me/applications/:id/corrections/:itemId',
   },
 } as const;
 

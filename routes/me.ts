@@ -30,6 +30,7 @@ import {
   stepsFor,
 } from '../lib/application-steps.js';
 import { confirmDeadline, saveDraft, startApplication } from '../lib/applications.js';
+import { itemsOf, supplyItem } from '../lib/corrections.js';
 import { businessDate } from '../lib/clock.js';
 import { filingProblems } from '../lib/eligibility.js';
 import { NotFoundError, RuleError } from '../lib/errors.js';
@@ -189,7 +190,12 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
     });
   });
 
-  router.get(routes.me.application, async (req, res) => {
+  const renderApplication = async (
+    req: Request,
+    res: Response,
+    values: Record<string, unknown>,
+    errors: FormErrors,
+  ) => {
     const detail = await applicationOfPerson(sql, accountOf(req), String(req.params.id));
     const context = stepContext(detail);
     const editable = isEditable(detail);
@@ -211,9 +217,16 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
       ),
       snapshot: readDraft(detail.application.snapshot),
       snapshotPerson: (detail.application.snapshot as { person?: object } | null)?.person,
+      corrections: (await itemsOf(sql, detail.application.id)).filter(
+        (i) => i.addressedTo === 'person',
+      ),
       confirmed: req.query.confirmed === '1',
+      supplied: req.query.supplied === '1',
+      values,
+      errors,
     });
-  });
+  };
+  router.get(routes.me.application, (req, res) => renderApplication(req, res, {}, noErrors));
 
   router.get(routes.me.withdraw, async (req, res) => {
     const detail = await applicationOfPerson(sql, accountOf(req), String(req.params.id));
@@ -515,6 +528,53 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
         uploads: { ...context.draft.uploads, [purpose]: fileId },
       });
       res.redirect(303, paths.me.step(id, 'uploads'));
+    },
+  );
+
+  // A correction item addressed to the person: a note and/or a file.
+  uploads.post(
+    routes.me.correction,
+    requireRole('person'),
+    uploadFields([{ name: 'file' }]),
+    async (req, res) => {
+      // Only the person's own open item; anything else is not found, before anything is stored.
+      const detail = await applicationOfPerson(sql, accountOf(req), String(req.params.id));
+      const item = (await itemsOf(sql, detail.application.id)).find(
+        (i) => i.id === String(req.params.itemId) && i.addressedTo === 'person',
+      );
+      if (!item) throw new NotFoundError();
+      const values = trimmed(req.body);
+      const field = `correction-${item.id}`;
+      const file = uploadedFile(req, 'file');
+      const note = typeof values.note === 'string' ? values.note.slice(0, 500) : '';
+      let message = req.uploadErrors?.file;
+      const checked =
+        !message && file
+          ? await checkUpload(file.buffer, { accept: [...UPLOAD_TYPES] })
+          : undefined;
+      if (checked && !checked.ok) message = checked.message;
+      if (!message && !file && !note) message = '请上传补正材料或填写补正说明';
+      if (message) {
+        res.status(422);
+        return renderApplication(req, res, values, fieldErrors({ [field]: message }));
+      }
+      const fileId =
+        file && checked?.ok
+          ? await storeFile(sql, fileStore, {
+              bytes: file.buffer,
+              contentType: checked.contentType,
+              originalName: file.originalname,
+              ownerAccountId: accountOf(req),
+              at: clock.now(),
+            })
+          : undefined;
+      await supplyItem(services, {
+        itemId: item.id,
+        party: 'person',
+        accountId: accountOf(req),
+        supplied: { ...(note ? { note } : {}), ...(fileId ? { fileId } : {}) },
+      });
+      res.redirect(303, `${paths.me.application(detail.application.id)}?supplied=1`);
     },
   );
 

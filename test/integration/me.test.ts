@@ -2,6 +2,7 @@ import request from 'supertest';
 import type { Agent } from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expireUnconfirmed, startApplication } from '../../lib/applications.js';
+import { requestCorrections } from '../../lib/corrections.js';
 import { paths } from '../../lib/paths.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp, csrfTokenFrom, logInAs } from '../support/app.js';
@@ -287,5 +288,53 @@ describe('access', () => {
     const id = await startInitial(agent);
     expect((await agent.get(paths.me.step(id, 'change'))).status).toBe(404);
     expect((await agent.get(paths.me.step(id, 'nonsense'))).status).toBe(404);
+  });
+});
+
+describe('correction items addressed to the person', () => {
+  it('are shown with what and why, and supplied with a note and a file', async () => {
+    const { agent, person } = await signedIn();
+    const enterpriseOf = await createEnterprise(t.db.sql, NOW);
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'under_review',
+      profession: 'architect',
+      personId: person.personId,
+      enterpriseId: enterpriseOf.enterpriseId,
+    });
+    const [staff] = await t.db.sql<{ id: string }[]>`select id from accounts where kind = 'staff'`;
+    await requestCorrections(t.services, {
+      applicationId: id,
+      officerAccountId: staff!.id,
+      items: [{ addressedTo: 'person', what: '学历证书扫描件', why: '学历信息需核实' }],
+    });
+    const page = await agent.get(paths.me.application(id));
+    expect(page.text).toContain('需要您补正的材料');
+    expect(page.text).toContain('学历信息需核实');
+    const [item] = await t.db.sql<{ id: string }[]>`
+      select id from correction_items where application_id = ${id}`;
+    const _csrf = await csrfTokenFrom(agent, paths.me.profile);
+    const empty = await agent.post(paths.me.correction(id, item!.id)).field('_csrf', _csrf);
+    expect(empty.status).toBe(422);
+    expect(empty.text).toContain('请上传补正材料或填写补正说明');
+
+    const other = await signedIn();
+    const stranger = await other.agent
+      .post(paths.me.correction(id, item!.id))
+      .field('_csrf', await csrfTokenFrom(other.agent, paths.me.profile))
+      .field('note', '不是我的');
+    expect(stranger.status).toBe(404);
+
+    const res = await agent
+      .post(paths.me.correction(id, item!.id))
+      .field('_csrf', _csrf)
+      .field('note', '已上传本科毕业证书')
+      .attach('file', PDF, '毕业证书.pdf');
+    expect(res.headers.location).toBe(`${paths.me.application(id)}?supplied=1`);
+    const after = await agent.get(paths.me.application(id));
+    expect(after.text).toContain('补正记录');
+    expect(after.text).toContain('已上传本科毕业证书');
+    const [row] = await t.db.sql`select state from applications where id = ${id}`;
+    expect(row?.state).toBe('under_review');
   });
 });
