@@ -1,7 +1,7 @@
 import request from 'supertest';
 import type { Agent } from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { expireUnconfirmed, startApplication } from '../../lib/applications.js';
+import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/applications.js';
 import { requestCorrections } from '../../lib/corrections.js';
 import { paths } from '../../lib/paths.js';
 import type { TestApp } from '../support/app.js';
@@ -166,6 +166,35 @@ describe('applying', () => {
     expect(page.text).toContain('请通知江苏测试造价咨询有限公司登录平台确认您的申请');
     const [row] = await t.db.sql`select state, snapshot_version from applications where id = ${id}`;
     expect(row).toEqual({ state: 'awaiting_enterprise', snapshot_version: 1 });
+  });
+
+  it('makes one transition of 10 identical confirmation POSTs sent at once', async () => {
+    const { agent, person } = await signedIn();
+    await addRegistryQualification(t.db.sql, person, 'cost_engineer', '土木建筑工程');
+    const id = await startInitial(agent);
+    await saveDraft(t.services, person.accountId, id, {
+      enterpriseId: enterprise.enterpriseId,
+      eligibilityChecked: true,
+      employment: { position: '造价员', contractStart: '2025-03-01', contractEnd: '2028-02-29' },
+      specialties: ['土木建筑工程'],
+      uploads: { contract: person.fileId! },
+    });
+    const _csrf = await csrfTokenFrom(agent, paths.me.profile);
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        agent.post(paths.me.step(id, 'check')).type('form').send({ _csrf, commitment: 'yes' }),
+      ),
+    );
+    const confirmed = responses.filter(
+      (r) => r.headers.location === `${paths.me.application(id)}?confirmed=1`,
+    );
+    expect(confirmed).toHaveLength(1);
+    for (const r of responses.filter((x) => !confirmed.includes(x))) {
+      expect([303, 409]).toContain(r.status); // back to the application page, or "already done"
+    }
+    const events = await t.db.sql`
+      select 1 from application_events where application_id = ${id} and action = 'confirm'`;
+    expect(events).toHaveLength(1);
   });
 
   it('names every reason the self-check finds, and does not let the person past it', async () => {
