@@ -1,0 +1,126 @@
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { requestCorrections } from '../../lib/corrections.js';
+import { paths } from '../../lib/paths.js';
+import type { TestApp } from '../support/app.js';
+import { createTestApp } from '../support/app.js';
+import type { Served } from '../support/browser.js';
+import {
+  LoginPage,
+  axeViolations,
+  launchBrowser,
+  navigating,
+  openPage,
+  serve,
+  visit,
+} from '../support/browser.js';
+import {
+  addRegistration,
+  addRegistryQualification,
+  createEnterprise,
+  createPerson,
+  insertApplication,
+} from '../support/fixtures.js';
+
+// Every page of the person's side at 375 px: no axe violations, no horizontal scroll.
+
+const NOW = new Date('2026-11-25T10:00:00+08:00');
+const PASSWORD = 'Test@2026';
+const phone = { width: 375, height: 812, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+
+let t: TestApp;
+let server: Served;
+let browser: Browser;
+beforeAll(async () => {
+  [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
+  t.clock.set(NOW);
+  server = await serve(t.app);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await t?.close();
+});
+
+describe('the person’s pages', () => {
+  it('pass axe and fit 375 px, with data on them and with form errors', async () => {
+    const { sql } = t.db;
+    const person = await createPerson(sql, NOW, {
+      password: PASSWORD,
+      name: '钱多多',
+      realNameLevel: 3,
+    });
+    const enterprise = await createEnterprise(sql, NOW, { name: '扬州广陵建设有限公司' });
+    await addRegistryQualification(sql, person, 'constructor', '建筑工程');
+    await addRegistryQualification(sql, person, 'architect', null);
+    await addRegistration(sql, NOW, person, enterprise, 'constructor', ['建筑工程'], '2027-01-24');
+    const id = await insertApplication(sql, NOW, {
+      kind: 'initial',
+      state: 'under_review',
+      profession: 'architect',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+      draft: {
+        employment: { position: '设计师', contractStart: '2025-01-01', contractEnd: '2028-12-31' },
+      },
+    });
+    const [staff] = await sql<{ id: string }[]>`select id from accounts where kind = 'staff'`;
+    await requestCorrections(t.services, {
+      applicationId: id,
+      officerAccountId: staff!.id,
+      items: [{ addressedTo: 'person', what: '身份证复印件', why: '照片页不清晰' }],
+    });
+    const draftId = await insertApplication(sql, NOW, {
+      kind: 'renewal',
+      state: 'returned',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+    });
+
+    const { page, problems } = await openPage(browser, phone);
+    const url = (path: string) => new URL(path, server.baseUrl).href;
+    const check = async (label: string) => {
+      expect(await axeViolations(page), label).toEqual([]);
+      expect(
+        await page.evaluate(() => document.documentElement.scrollWidth),
+        label,
+      ).toBeLessThanOrEqual(375);
+      if (process.env.SCREENSHOTS) {
+        await page.screenshot({ path: `/tmp/screens/me-${label}.png`, fullPage: true });
+      }
+    };
+    try {
+      const login = new LoginPage(page, url(paths.login.person));
+      await login.open();
+      await login.logIn(person.idNumber, PASSWORD);
+      await check('dashboard');
+      for (const [label, path] of [
+        ['profile', paths.me.profile],
+        ['qualifications', paths.me.qualifications],
+        ['applications', paths.me.applications],
+        ['application-corrections', paths.me.application(id)],
+        ['application-returned', paths.me.application(draftId)],
+        ['withdraw', paths.me.withdraw(id)],
+        ['uploads-step', paths.me.step(draftId, 'uploads')],
+        ['apply', paths.me.apply],
+      ] as const) {
+        await visit(page, url(path));
+        await check(label);
+      }
+      await visit(page, url(paths.me.profile));
+      await page.click('#phone', { count: 3 });
+      await page.keyboard.type('123');
+      await navigating(page, () => page.click('form[action="/me/profile"] button[type="submit"]'));
+      expect(await page.$('[data-testid="error-summary"]')).not.toBeNull();
+      await check('profile-errors');
+      await visit(page, url(paths.me.apply));
+      await navigating(page, () => page.click('main form button[type="submit"]'));
+      await check('apply-errors');
+      expect(problems.pageErrors).toEqual([]);
+      expect(await problems.cspViolations()).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
