@@ -111,16 +111,17 @@ export async function saveDraft(
 
 /**
  * Rule 4: drafts and returned applications not confirmed within the set days of starting or of
- * coming back become `expired` (kept, with their event, for audit). Idempotent: a second run finds
- * nothing left to expire. Returns how many it expired.
+ * coming back become `expired` (kept, with their event, for audit). The days are Shanghai calendar
+ * days and the last one counts (confirmDeadline, as the person's page shows it): started on the
+ * 1st, it can be confirmed until the end of the 6th and expires on the 7th. Idempotent: a second
+ * run finds nothing left to expire. Returns how many it expired.
  */
 export async function expireUnconfirmed(deps: WorkflowDeps): Promise<number> {
-  const now = deps.clock.now();
-  const cutoff = new Date(now.getTime() - deps.rules.confirmWithinDays * 24 * 3600_000);
+  const lastDayChanged = addDays(businessDate(deps.clock.now()), -deps.rules.confirmWithinDays - 1);
   const due = await deps.sql<{ id: string }[]>`
     select id from applications
-    where state in ('draft', 'returned') and state_changed_at <= ${cutoff}
-      and kind <> 'enterprise_rename'`;
+    where state in ('draft', 'returned') and kind <> 'enterprise_rename'
+      and (state_changed_at at time zone 'Asia/Shanghai')::date <= ${lastDayChanged}::date`;
   let expired = 0;
   for (const { id } of due) {
     try {

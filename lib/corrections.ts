@@ -110,6 +110,11 @@ export async function supplyItem(
         : await tx`select 1 from enterprises where id = ${app.enterpriseId} and account_id = ${request.accountId}`;
     if (!own) throw new NotFoundError();
     if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
+    // A licence item (rule 12) may close after approval and completion; nothing closes on an
+    // application that was withdrawn, refused or expired.
+    if (['withdrawn', 'refused', 'expired'].includes(app.state)) {
+      throw new ConflictError('这项申请已终止办理，无需补正。');
+    }
     const { note, fileId, licence } = request.supplied;
     if (!note?.trim() && !fileId && !licence?.trim()) {
       throw new ValidationError('请上传补正材料或填写补正说明。');

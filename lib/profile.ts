@@ -8,29 +8,6 @@ import { storeFile } from './uploads.js';
 
 export type ContactDetails = { phone: string; email: string; address: string };
 
-/** Contact details are always the person's to change. */
-export async function updateContactDetails(
-  sql: Sql,
-  accountId: string,
-  details: ContactDetails,
-  at: Date,
-): Promise<void> {
-  const person = await personOfAccount(sql, accountId);
-  await sql.begin(async (tx) => {
-    await tx`
-      update persons set phone = ${details.phone}, email = ${details.email},
-                         address = ${details.address}
-      where id = ${person.personId}`;
-    await recordAudit(tx, {
-      at,
-      actorAccountId: accountId,
-      action: 'profile_contact_updated',
-      subjectType: 'person',
-      subjectId: person.personId,
-    });
-  });
-}
-
 /**
  * Particulars that appear on a certificate are the person's to change only while they hold no
  * registration; after that they change through a personal-change application.
@@ -39,22 +16,31 @@ export async function mayEditParticulars(sql: Sql, personId: string): Promise<bo
   return (await activeRegistrations(sql, personId)).length === 0;
 }
 
-export async function updateEducation(
+/**
+ * Saves the profile form in one transaction: contact details are always the person's to change;
+ * the education (a particular) only while they hold no registration, checked before anything is
+ * written.
+ */
+export async function updateProfile(
   sql: Sql,
   accountId: string,
-  education: string,
+  details: ContactDetails & { education?: string },
   at: Date,
 ): Promise<void> {
   const person = await personOfAccount(sql, accountId);
-  if (!(await mayEditParticulars(sql, person.personId))) {
+  if (details.education !== undefined && !(await mayEditParticulars(sql, person.personId))) {
     throw new ConflictError('您已有注册，学历等个人信息须通过“个人自然情况变更”申请修改。');
   }
   await sql.begin(async (tx) => {
-    await tx`update persons set education = ${education} where id = ${person.personId}`;
+    await tx`
+      update persons set phone = ${details.phone}, email = ${details.email},
+                         address = ${details.address},
+                         education = coalesce(${details.education ?? null}, education)
+      where id = ${person.personId}`;
     await recordAudit(tx, {
       at,
       actorAccountId: accountId,
-      action: 'profile_particulars_updated',
+      action: 'profile_updated',
       subjectType: 'person',
       subjectId: person.personId,
     });

@@ -33,7 +33,7 @@ import { confirmDeadline, saveDraft, startApplication } from '../lib/application
 import { itemsOf, supplyItem } from '../lib/corrections.js';
 import { businessDate } from '../lib/clock.js';
 import { filingProblems } from '../lib/eligibility.js';
-import { NotFoundError, RuleError } from '../lib/errors.js';
+import { ConflictError, NotFoundError, RuleError } from '../lib/errors.js';
 import type { FormErrors } from '../lib/forms.js';
 import { fieldErrors, formatErrors, noErrors, trimmed } from '../lib/forms.js';
 import { requireRole } from '../lib/middleware/auth.js';
@@ -48,12 +48,7 @@ import {
   searchEnterprises,
 } from '../lib/person-portal.js';
 import { PROFESSIONS, professions } from '../lib/professions.js';
-import {
-  mayEditParticulars,
-  setPhoto,
-  updateContactDetails,
-  updateEducation,
-} from '../lib/profile.js';
+import { mayEditParticulars, setPhoto, updateProfile } from '../lib/profile.js';
 import { uploadFields, uploadedFile } from '../lib/middleware/uploads.js';
 import { UPLOAD_TYPES, checkUpload, preparePhoto, storeFile } from '../lib/uploads.js';
 import type { Services } from '../lib/services.js';
@@ -95,10 +90,12 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
       res.status(422);
       return renderProfile(req, res, values, fieldErrors(errors));
     }
-    await updateContactDetails(sql, accountOf(req), contact.data, clock.now());
-    if (education?.success) {
-      await updateEducation(sql, accountOf(req), education.data.education, clock.now());
-    }
+    await updateProfile(
+      sql,
+      accountOf(req),
+      { ...contact.data, ...(education?.success ? education.data : {}) },
+      clock.now(),
+    );
     res.redirect(303, `${paths.me.profile}?saved=details`);
   });
 
@@ -233,7 +230,9 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
     res.render('pages/me/withdraw', { title: '撤回申请', ...viewHelpers, ...detail });
   });
   router.post(routes.me.withdraw, async (req, res) => {
-    const { version } = withdrawForm.parse(req.body);
+    const parsed = withdrawForm.safeParse(req.body);
+    if (!parsed.success) throw new ConflictError('页面已过期，请返回申请页面刷新后重试。');
+    const { version } = parsed.data;
     await transition(services, {
       applicationId: String(req.params.id),
       action: 'withdraw',
@@ -444,8 +443,10 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
             expectedVersion: detail.application.version,
           });
         } catch (error) {
+          // Not confirmed: the commitment is given again with the next try. (When someone else's
+          // request confirmed it meanwhile, the draft is no longer editable and stays as it is.)
+          await save({ commitment: false }).catch(() => undefined);
           if (!(error instanceof RuleError)) throw error;
-          await save({ commitment: false });
           res.status(422);
           return renderStep(req, res, await loadStep(req), values, {
             summary: error.problems.map((text) => ({ href: '#answers', text })),
@@ -543,6 +544,7 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
         (i) => i.id === String(req.params.itemId) && i.addressedTo === 'person',
       );
       if (!item) throw new NotFoundError();
+      if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
       const values = trimmed(req.body);
       const field = `correction-${item.id}`;
       const file = uploadedFile(req, 'file');

@@ -90,6 +90,24 @@ describe('correction items', () => {
     ]);
   });
 
+  it('cannot be supplied once the application was withdrawn', async () => {
+    const { id, person } = await application('under_review');
+    await requestCorrections(t.services, {
+      applicationId: id,
+      officerAccountId: officer,
+      items: [{ addressedTo: 'person', what: '身份证复印件', why: '不清晰' }],
+    });
+    await t.db.sql.begin(async (tx) => {
+      await tx`insert into application_events (application_id, version, action, actor_role, to_state, occurred_at)
+               values (${id}, 2, 'withdraw', 'person', 'withdrawn', ${NOW})`;
+      await tx`update applications set state = 'withdrawn', version = 2 where id = ${id}`;
+    });
+    const [item] = await t.db.sql<
+      { id: string }[]
+    >`select id from correction_items where application_id = ${id}`;
+    await expect(supply(item!.id, 'person', person, { note: '补' })).rejects.toThrow('已终止办理');
+  });
+
   it('can only be requested while the application is under review', async () => {
     const { id } = await application('approved');
     await expect(

@@ -8,6 +8,7 @@ import type { TestApp } from '../support/app.js';
 import { createTestApp, csrfTokenFrom, logInAs } from '../support/app.js';
 import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
 import {
+  addRegistration,
   addRegistryQualification,
   createEnterprise,
   createPerson,
@@ -96,6 +97,32 @@ describe('the profile', () => {
     const [row] = await t.db
       .sql`select phone, education from persons where id = ${person.personId}`;
     expect(row).toEqual({ phone: '13812345678', education: '本科' });
+  });
+});
+
+describe('particulars after registration', () => {
+  it('are refused before anything of the form is saved', async () => {
+    const { agent, person } = await signedIn();
+    await addRegistration(
+      t.db.sql,
+      NOW,
+      person,
+      enterprise,
+      'cost_engineer',
+      ['安装工程'],
+      '2028-01-01',
+    );
+    const res = await post(agent, paths.me.profile, {
+      phone: '13700000000',
+      email: 'new@example.cn',
+      address: '无锡市梁溪区',
+      education: '博士研究生',
+    });
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('个人自然情况变更');
+    const [row] = await t.db
+      .sql`select phone, education from persons where id = ${person.personId}`;
+    expect(row).toEqual({ phone: '13912345678', education: '本科' });
   });
 });
 
@@ -242,6 +269,9 @@ describe('applying', () => {
   it('withdraws after a confirmation step', async () => {
     const { agent } = await signedIn();
     const id = await startInitial(agent);
+    const stale = await post(agent, paths.me.withdraw(id), { version: 'abc' });
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain('页面已过期');
     const page = await agent.get(paths.me.withdraw(id));
     expect(page.text).toContain('确定要撤回这项申请吗');
     const res = await post(agent, paths.me.withdraw(id), { version: '0' });
@@ -255,7 +285,7 @@ describe('applying', () => {
       kind: 'initial',
       profession: 'constructor',
     });
-    t.clock.set(new Date(NOW.getTime() + 5 * 24 * 3600_000));
+    t.clock.set(new Date(NOW.getTime() + 6 * 24 * 3600_000));
     await expireUnconfirmed(t.services);
     const agent = request.agent(t.app); // the old session has timed out meanwhile
     await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);

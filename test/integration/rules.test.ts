@@ -159,9 +159,9 @@ describe('the required materials', () => {
 describe('rule 4: not confirmed within 5 days, the application expires', () => {
   it('expires a draft 5 days after it was started, keeps it with its event, and is idempotent', async () => {
     const { person, app } = await initialDraft();
-    t.clock.set(new Date(NOW.getTime() + 5 * DAY - 60_000));
+    t.clock.set('2026-11-30T23:59:00+08:00'); // started 11-25: the 5th day after is the last
     expect(await expireUnconfirmed(deps())).toBe(0);
-    t.clock.set(new Date(NOW.getTime() + 5 * DAY));
+    t.clock.set('2026-12-01T00:00:00+08:00');
     expect(await applicationExpiry(t.services)).toBe('ok');
     const [row] = await t.db.sql`select state from applications where id = ${app.id}`;
     expect(row?.state).toBe('expired');
@@ -195,7 +195,7 @@ describe('rule 4: not confirmed within 5 days, the application expires', () => {
     await expireUnconfirmed(deps());
     const [row] = await t.db.sql`select state from applications where id = ${app.id}`;
     expect(row?.state).toBe('returned');
-    t.clock.set(new Date(NOW.getTime() + 9 * DAY));
+    t.clock.set(new Date(NOW.getTime() + 10 * DAY));
     await expireUnconfirmed(deps());
     const [after] = await t.db.sql`select state from applications where id = ${app.id}`;
     expect(after?.state).toBe('expired');
