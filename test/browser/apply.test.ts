@@ -16,12 +16,11 @@ import {
   serve,
 } from '../support/browser.js';
 import { addRegistryQualification, createEnterprise, createPerson } from '../support/fixtures.js';
+import { NOW, PASSWORD } from '../support/fixtures.js';
 
 // A person walks an initial application from the dashboard to confirmation on a phone-sized
 // screen, with JavaScript on (axe-core on every step) and off.
 
-const NOW = new Date('2026-11-25T10:00:00+08:00');
-const PASSWORD = 'Test@2026';
 const phone = { width: 375, height: 812, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 let t: TestApp;

@@ -20,12 +20,12 @@ import {
   createEnterprise,
   createPerson,
   insertApplication,
+  NOW,
+  PASSWORD,
 } from '../support/fixtures.js';
 
 // Every page of the person's side at 375 px: no axe violations, no horizontal scroll.
 
-const NOW = new Date('2026-11-25T10:00:00+08:00');
-const PASSWORD = 'Test@2026';
 const phone = { width: 375, height: 812, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 
 let t: TestApp;

@@ -3,9 +3,8 @@ import { openItem, requestCorrections, supplyItem } from '../../lib/corrections.
 import type { TestApp } from '../support/app.js';
 import { createTestApp } from '../support/app.js';
 import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
+import { NOW } from '../support/fixtures.js';
 import { createEnterprise, createPerson, insertApplication } from '../support/fixtures.js';
-
-const NOW = new Date('2026-11-25T10:00:00+08:00');
 
 let t: TestApp;
 let officer: string;

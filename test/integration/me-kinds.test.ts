@@ -1,21 +1,18 @@
-import request from 'supertest';
 import type { Agent } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../lib/paths.js';
 import type { TestApp } from '../support/app.js';
-import { createTestApp, csrfTokenFrom, logInAs } from '../support/app.js';
+import { createTestApp, csrfTokenFrom, signInNewPerson } from '../support/app.js';
 import type { EnterpriseFixture } from '../support/fixtures.js';
+import { NOW, TINY_PDF } from '../support/fixtures.js';
 import {
   addRegistration,
   addRegistryQualification,
   createEnterprise,
-  createPerson,
 } from '../support/fixtures.js';
 
 // Every kind of application a person files through the pages, to where it waits for the next party.
 
-const NOW = new Date('2026-11-25T10:00:00+08:00');
-const PASSWORD = 'Test@2026';
 const employment = { position: '项目经理', contractStart: '2024-06-01', contractEnd: '2029-05-31' };
 
 let t: TestApp;
@@ -29,7 +26,7 @@ afterAll(() => t.close());
 
 /** A constructor registered at `enterprise` (建筑工程, valid for 60 more days), signed in. */
 async function registeredConstructor() {
-  const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+  const { person, agent } = await signInNewPerson(t);
   await addRegistryQualification(t.db.sql, person, 'constructor', '建筑工程');
   await addRegistryQualification(t.db.sql, person, 'constructor', '机电工程');
   await addRegistration(
@@ -41,8 +38,6 @@ async function registeredConstructor() {
     ['建筑工程'],
     '2027-01-24',
   );
-  const agent = request.agent(t.app);
-  await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
   return { person, agent };
 }
 
@@ -56,8 +51,6 @@ async function post(agent: Agent, url: string, form: Record<string, string | str
   return res.headers.location as string;
 }
 
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
-
 /** Uploads a PDF for every material the uploads page asks for. */
 async function uploadMaterials(agent: Agent, uploadsPage: string) {
   const page = await agent.get(uploadsPage);
@@ -65,7 +58,7 @@ async function uploadMaterials(agent: Agent, uploadsPage: string) {
   expect(actions.length).toBeGreaterThan(0);
   const _csrf = await csrfTokenFrom(agent, paths.me.profile);
   for (const action of actions) {
-    const res = await agent.post(action).field('_csrf', _csrf).attach('file', PDF, 'scan.pdf');
+    const res = await agent.post(action).field('_csrf', _csrf).attach('file', TINY_PDF, 'scan.pdf');
     expect(res.status).toBe(303);
   }
 }
@@ -129,10 +122,8 @@ describe('a person files every kind of application', () => {
       districtCode: '320509',
       name: '吴江示范区测试建设有限公司',
     });
-    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    const { person, agent } = await signInNewPerson(t);
     await addRegistryQualification(t.db.sql, person, 'constructor', '市政公用工程');
-    const agent = request.agent(t.app);
-    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
     const { id, first } = await start(agent, 'demonstration_zone', 'constructor');
     // The search offers only Wujiang District enterprises.
     const search = await agent.get(`${paths.me.step(id, 'employer')}?q=有限公司`);
@@ -149,9 +140,7 @@ describe('a person files every kind of application', () => {
   });
 
   it('out-of-province qualification entry, which goes straight to the authority', async () => {
-    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
-    const agent = request.agent(t.app);
-    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const { agent } = await signInNewPerson(t);
     let next = await post(agent, paths.me.outOfProvince, { profession: 'structural_engineer' });
     const id = /applications\/([0-9a-f-]{36})\//.exec(next)![1]!;
     const _csrf = await csrfTokenFrom(agent, paths.me.profile);

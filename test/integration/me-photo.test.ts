@@ -4,13 +4,10 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../lib/paths.js';
 import type { TestApp } from '../support/app.js';
-import { createTestApp, csrfTokenFrom, logInAs } from '../support/app.js';
-import { createPerson } from '../support/fixtures.js';
+import { createTestApp, csrfTokenFrom, signInNewPerson } from '../support/app.js';
+import { NOW } from '../support/fixtures.js';
 
 // The ID photo through the real app: bad files get a message at the field and nothing is stored.
-
-const NOW = new Date('2026-11-25T10:00:00+08:00');
-const PASSWORD = 'Test@2026';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -25,9 +22,7 @@ const image = (width: number, height: number) =>
     .toBuffer();
 
 async function signedIn() {
-  const person = await createPerson(t.db.sql, NOW, { password: PASSWORD, completeProfile: false });
-  const agent = request.agent(t.app);
-  await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+  const { person, agent } = await signInNewPerson(t, { completeProfile: false });
   const token = await csrfTokenFrom(agent, paths.me.profile);
   return { person, agent, token };
 }

@@ -5,8 +5,9 @@ import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/applic
 import { requestCorrections } from '../../lib/corrections.js';
 import { paths } from '../../lib/paths.js';
 import type { TestApp } from '../support/app.js';
-import { createTestApp, csrfTokenFrom, logInAs } from '../support/app.js';
+import { createTestApp, csrfTokenFrom, logInAs, signInNewPerson } from '../support/app.js';
 import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
+import { NOW, PASSWORD, TINY_PDF } from '../support/fixtures.js';
 import {
   addRegistration,
   addRegistryQualification,
@@ -14,10 +15,6 @@ import {
   createPerson,
   insertApplication,
 } from '../support/fixtures.js';
-
-const NOW = new Date('2026-11-25T10:00:00+08:00');
-const PASSWORD = 'Test@2026';
-const PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 
 let t: TestApp;
 let enterprise: EnterpriseFixture;
@@ -29,13 +26,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 beforeEach(() => t.clock.set(NOW));
 
-async function signedIn(options: Parameters<typeof createPerson>[2] = {}) {
-  const person = await createPerson(t.db.sql, NOW, { password: PASSWORD, ...options });
-  const agent = request.agent(t.app);
-  const res = await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
-  expect(res.status).toBe(303);
-  return { person, agent };
-}
+const signedIn = (options: Parameters<typeof createPerson>[2] = {}) => signInNewPerson(t, options);
 
 async function post(agent: Agent, url: string, form: Record<string, string | string[]>) {
   const _csrf = await csrfTokenFrom(agent, paths.me.profile);
@@ -173,7 +164,7 @@ describe('applying', () => {
     const uploaded = await agent
       .post(paths.me.upload(id, 'contract'))
       .field('_csrf', _csrf)
-      .attach('file', PDF, '劳动合同.pdf');
+      .attach('file', TINY_PDF, '劳动合同.pdf');
     expect(uploaded.headers.location).toBe(paths.me.step(id, 'uploads'));
     expect((await agent.get(paths.me.step(id, 'uploads'))).text).toContain('劳动合同.pdf');
     res = await post(agent, paths.me.step(id, 'uploads'), {});
@@ -335,7 +326,7 @@ describe('access', () => {
     const upload = await agent
       .post(paths.me.upload(id, 'contract'))
       .field('_csrf', _csrf)
-      .attach('file', PDF, 'contract.pdf');
+      .attach('file', TINY_PDF, 'contract.pdf');
     expect(upload.status).toBe(404);
     expect((await agent.get(paths.me.application('not-a-uuid'))).status).toBe(404);
     const [row] = await t.db.sql`select state, version from applications where id = ${id}`;
@@ -388,7 +379,7 @@ describe('correction items addressed to the person', () => {
       .post(paths.me.correction(id, item!.id))
       .field('_csrf', _csrf)
       .field('note', '已上传本科毕业证书')
-      .attach('file', PDF, '毕业证书.pdf');
+      .attach('file', TINY_PDF, '毕业证书.pdf');
     expect(res.headers.location).toBe(`${paths.me.application(id)}?supplied=1`);
     const after = await agent.get(paths.me.application(id));
     expect(after.text).toContain('补正记录');

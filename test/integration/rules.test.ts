@@ -6,6 +6,7 @@ import { transition } from '../../lib/workflow.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp } from '../support/app.js';
 import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
+import { NOW } from '../support/fixtures.js';
 import {
   addRegistration,
   addRegistryQualification,
@@ -15,7 +16,6 @@ import {
 
 // Each rule of DESIGN.md §3 that lib/ enforces for persons, refusing what it must with its message.
 
-const NOW = new Date('2026-11-25T10:00:00+08:00');
 const DAY = 24 * 3600_000;
 const employment = {
   position: '技术负责人',

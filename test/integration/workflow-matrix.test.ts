@@ -18,12 +18,12 @@ import {
   createEnterprise,
   createPerson,
   insertApplication,
+  NOW,
 } from '../support/fixtures.js';
 
 // Generated from the whole matrix kind × state × action × role against lib/: every transition in
 // the table works on an application that meets its guard, and everything else is refused.
 
-const NOW = new Date('2026-11-25T10:00:00+08:00');
 const employment = {
   position: '项目负责人',
   contractStart: '2025-01-01',

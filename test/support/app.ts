@@ -3,7 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
+import request from 'supertest';
 import type { Agent } from 'supertest';
+import { paths } from '../../lib/paths.js';
+import { PASSWORD, createPerson } from './fixtures.js';
 import { createApp } from '../../lib/app.js';
 import { SettableClock } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
@@ -69,4 +72,16 @@ export async function csrfTokenFrom(agent: Agent, url: string): Promise<string> 
 export async function logInAs(agent: Agent, loginPath: string, loginId: string, password: string) {
   const _csrf = await csrfTokenFrom(agent, loginPath);
   return agent.post(loginPath).type('form').send({ _csrf, loginId, password });
+}
+
+/** A new fixture person (ready to apply unless told otherwise), signed in through the login form. */
+export async function signInNewPerson(
+  t: TestApp,
+  options: Parameters<typeof createPerson>[2] = {},
+) {
+  const person = await createPerson(t.db.sql, t.clock.now(), { password: PASSWORD, ...options });
+  const agent = request.agent(t.app);
+  const res = await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+  if (res.status !== 303) throw new Error(`fixture person could not log in: ${res.status}`);
+  return { person, agent };
 }

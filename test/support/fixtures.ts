@@ -150,3 +150,12 @@ export async function insertApplication(
     return row!.id;
   });
 }
+
+/** The moment the fixture-based tests stand on (a Wednesday morning in Nanjing). */
+export const NOW = new Date('2026-11-25T10:00:00+08:00');
+
+/** The password of fixture persons created with `password: PASSWORD`. */
+export const PASSWORD = 'Test@2026';
+
+/** The smallest file that file-type recognises as a PDF: a stand-in scan. */
+export const TINY_PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
