@@ -28,7 +28,7 @@ export const paths = {
     upload: (id: string, purpose: string) => `/me/applications/${id}/uploads/${purpose}`,
     correction: (id: string, itemId: string) => `/me/applications/${id}/corrections/${itemId}`,
   },
-  org: { home: '/org' },
+  org: { home: '/org', information: '/org/information' },
   authority: { home: '/authority' },
   assets: '/public',
   file: (id: string) => `/files/${id}`,

@@ -1,4 +1,5 @@
 import type { SessionUser } from '../../lib/accounts.js';
+import type { EnterpriseInformation } from '../../lib/enterprise-portal.js';
 
 declare global {
   namespace Express {
@@ -16,6 +17,8 @@ declare global {
       /** The CSRF token for this session, made on first use so anonymous pages need no session. */
       csrf: () => string;
       currentPath: string;
+      /** On /org pages: the signed-in enterprise. */
+      enterprise?: EnterpriseInformation;
     }
   }
 }

@@ -1,0 +1,79 @@
+import type { Browser } from 'puppeteer-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo-data.js';
+import { paths } from '../../lib/paths.js';
+import type { TestApp } from '../support/app.js';
+import { createTestApp } from '../support/app.js';
+import type { Served } from '../support/browser.js';
+import {
+  LoginPage,
+  axeViolations,
+  launchBrowser,
+  navigating,
+  openPage,
+  serve,
+} from '../support/browser.js';
+
+// An enterprise with incomplete information is led to complete it, at 375 px, JS on and off.
+
+const phone = { width: 375, height: 812, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const incomplete = demoEnterprises.find((e) => e.name === '南京新城建设工程有限公司')!;
+
+let t: TestApp;
+let server: Served;
+let browser: Browser;
+beforeAll(async () => {
+  [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
+  server = await serve(t.app);
+});
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await t?.close();
+});
+
+describe('the enterprise information form', () => {
+  for (const javaScript of [true, false]) {
+    it(`is where the enterprise lands, and completing it opens the to-do list (JS ${javaScript ? 'on' : 'off'})`, async () => {
+      await t.db.sql`update enterprises set information_completed_at = null
+                     where credit_code = ${incomplete.creditCode}`;
+      const context = await browser.createBrowserContext();
+      const { page } = await openPage(context, phone, { javaScript });
+      try {
+        const login = new LoginPage(page, new URL(paths.login.enterprise, server.baseUrl).href);
+        await login.open();
+        await login.logIn(incomplete.creditCode, DEMO_PASSWORD);
+        expect(new URL(page.url()).pathname).toBe(paths.org.information);
+        if (javaScript) expect(await axeViolations(page)).toEqual([]);
+        for (const [field, value] of [
+          ['legalRepresentative', '周建新'],
+          ['address', '南京市秦淮区中山南路100号'],
+          ['districtCode', '32010'],
+          ['contactName', '王丽'],
+          ['contactPhone', '025-84000123'],
+        ]) {
+          await page.click(`#${field}`, { count: 3 });
+          await page.keyboard.press('Backspace');
+          await page.type(`#${field}`, value!);
+        }
+        await navigating(page, () => page.click('main form button[type="submit"]'));
+        expect(await page.$('[data-testid="error-summary"]')).not.toBeNull();
+        if (javaScript) expect(await axeViolations(page)).toEqual([]);
+        await page.click('#districtCode', { count: 3 });
+        await page.keyboard.press('Backspace');
+        await page.type('#districtCode', '320104');
+        await navigating(page, () => page.click('main form button[type="submit"]'));
+        expect(new URL(page.url()).pathname).toBe(paths.org.home);
+        expect(await page.$('[data-testid="to-do"]')).not.toBeNull();
+        if (javaScript) {
+          expect(await axeViolations(page)).toEqual([]);
+          expect(
+            await page.evaluate(() => document.documentElement.scrollWidth),
+          ).toBeLessThanOrEqual(375);
+        }
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
