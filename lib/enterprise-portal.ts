@@ -1,7 +1,12 @@
 import { z } from 'zod';
 import { recordAudit } from './audit.js';
 import type { Sql } from './db.js';
+import { openItem } from './corrections.js';
 import { NotFoundError } from './errors.js';
+import type { Profession } from './professions.js';
+import type { WorkflowDeps } from './workflow.js';
+import { transitionIn } from './workflow.js';
+import type { ApplicationKind, State } from './workflow-table.js';
 
 /** Read models and the information form of the enterprise's pages (/org). */
 
@@ -99,4 +104,141 @@ export async function toDoOf(sql: Sql, enterpriseId: string): Promise<ToDo> {
         where a.enterprise_id = ${enterpriseId} and c.addressed_to = 'enterprise'
           and c.closed_at is null) as "openItems"`;
   return row!;
+}
+
+/** States in which an application is the enterprise's to see: once the person confirmed it. */
+const VISIBLE_TO_ENTERPRISE = `state not in ('draft', 'expired')`;
+
+export type EnterpriseApplication = {
+  id: string;
+  applicationNumber: string;
+  kind: ApplicationKind;
+  profession: Profession | null;
+  state: State;
+  version: number;
+  personName: string;
+  snapshot: unknown;
+  snapshotVersion: number;
+  snapshotHash: string | null;
+  stateChangedAt: Date;
+  enterpriseConfirmation: unknown;
+};
+
+const APPLICATION_COLUMNS = `
+  a.id, a.application_number as "applicationNumber", a.kind, a.profession, a.state, a.version,
+  p.name as "personName", a.snapshot, a.snapshot_version as "snapshotVersion",
+  a.snapshot_hash as "snapshotHash", a.state_changed_at as "stateChangedAt",
+  a.enterprise_confirmation as "enterpriseConfirmation"`;
+
+/** The applications that name this enterprise, newest change first. */
+export async function applicationsOfEnterprise(
+  sql: Sql,
+  enterpriseId: string,
+): Promise<EnterpriseApplication[]> {
+  return sql.unsafe<EnterpriseApplication[]>(
+    `select ${APPLICATION_COLUMNS}
+     from applications a join persons p on p.id = a.person_id
+     where a.enterprise_id = $1 and ${VISIBLE_TO_ENTERPRISE}
+     order by a.state_changed_at desc`,
+    [enterpriseId],
+  );
+}
+
+/** One application that names this enterprise; any other id is not found. */
+export async function applicationOfEnterprise(
+  sql: Sql,
+  enterpriseId: string,
+  applicationId: string,
+): Promise<EnterpriseApplication> {
+  if (!/^[0-9a-f-]{36}$/i.test(applicationId)) throw new NotFoundError();
+  const [row] = await sql.unsafe<EnterpriseApplication[]>(
+    `select ${APPLICATION_COLUMNS}
+     from applications a join persons p on p.id = a.person_id
+     where a.id = $1 and a.enterprise_id = $2 and ${VISIBLE_TO_ENTERPRISE}`,
+    [applicationId, enterpriseId],
+  );
+  if (!row) throw new NotFoundError();
+  return row;
+}
+
+export const LICENCE_TYPES = [
+  '工程设计建筑行业资质',
+  '工程设计建筑工程专业资质',
+  '工程设计综合资质',
+  '其他工程设计资质',
+] as const;
+
+export type EnterpriseConfirmation =
+  | { licence: { type: string; number: string } | 'none' }
+  | { costConsulting: boolean }
+  | Record<string, never>;
+
+/** The confirmation form for this profession (rule 12). */
+export function confirmationForm(profession: Profession | null) {
+  if (profession === 'architect' || profession === 'structural_engineer') {
+    return z
+      .object({
+        licence: z.enum(['held', 'none'], { error: '请选择企业资质情况' }),
+        licenceType: z.string().trim(),
+        licenceNumber: z.string().trim().max(50, '资质证号最多50个字符'),
+      })
+      .superRefine((v, ctx) => {
+        if (v.licence !== 'held') return;
+        if (!(LICENCE_TYPES as readonly string[]).includes(v.licenceType)) {
+          ctx.addIssue({ code: 'custom', path: ['licenceType'], message: '请选择资质类型' });
+        }
+        if (!v.licenceNumber) {
+          ctx.addIssue({ code: 'custom', path: ['licenceNumber'], message: '请填写资质证号' });
+        }
+      })
+      .transform((v): EnterpriseConfirmation => ({
+        licence: v.licence === 'none' ? 'none' : { type: v.licenceType, number: v.licenceNumber },
+      }));
+  }
+  if (profession === 'cost_engineer') {
+    return z
+      .object({ costConsulting: z.enum(['yes', 'no'], { error: '请选择是否为造价咨询企业' }) })
+      .transform((v): EnterpriseConfirmation => ({ costConsulting: v.costConsulting === 'yes' }));
+  }
+  return z.object({}).transform((): EnterpriseConfirmation => ({}));
+}
+
+/**
+ * The enterprise confirms (rule 11) with its commitment and its profession-specific statement, in
+ * one transaction: the statement, the transition, and for "no licence for now" an open item that
+ * does not hold review (rule 12).
+ */
+export async function confirmAsEnterprise(
+  deps: WorkflowDeps,
+  request: {
+    accountId: string;
+    applicationId: string;
+    expectedVersion: number;
+    confirmation: EnterpriseConfirmation;
+  },
+): Promise<void> {
+  await deps.sql.begin(async (tx) => {
+    const moved = await transitionIn(tx, deps, {
+      applicationId: request.applicationId,
+      action: 'enterprise_confirm',
+      actor: { role: 'enterprise', accountId: request.accountId },
+      expectedVersion: request.expectedVersion,
+    });
+    await tx`update applications set enterprise_confirmation = ${tx.json(request.confirmation)}
+             where id = ${moved.id}`;
+    if ('licence' in request.confirmation && request.confirmation.licence === 'none') {
+      await openItem(
+        tx,
+        moved.id,
+        {
+          addressedTo: 'enterprise',
+          what: '企业资质类型及资质证号',
+          why: '确认申请时选择了“暂无资质”，取得资质后请在此补正',
+          blocksReview: false,
+          openedBy: null,
+        },
+        deps.clock.now(),
+      );
+    }
+  });
 }

@@ -28,7 +28,14 @@ export const paths = {
     upload: (id: string, purpose: string) => `/me/applications/${id}/uploads/${purpose}`,
     correction: (id: string, itemId: string) => `/me/applications/${id}/corrections/${itemId}`,
   },
-  org: { home: '/org', information: '/org/information' },
+  org: {
+    home: '/org',
+    information: '/org/information',
+    applications: '/org/applications',
+    application: (id: string) => `/org/applications/${id}`,
+    confirm: (id: string) => `/org/applications/${id}/confirm`,
+    return: (id: string) => `/org/applications/${id}/return`,
+  },
   authority: { home: '/authority' },
   assets: '/public',
   file: (id: string) => `/files/${id}`,
@@ -37,6 +44,11 @@ export const paths = {
 /** Express route patterns of the paths that carry ids. */
 export const routes = {
   file: '/files/:id',
+  org: {
+    application: '/org/applications/:id',
+    confirm: '/org/applications/:id/confirm',
+    return: '/org/applications/:id/return',
+  },
   me: {
     application: '/me/applications/:id',
     step: '/me/applications/:id/steps/:step',

@@ -1,18 +1,29 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { Router } from 'express';
+import { readDraft } from '../lib/application-draft.js';
+import { stepTitles } from '../lib/application-steps.js';
 import {
+  LICENCE_TYPES,
+  applicationOfEnterprise,
+  applicationsOfEnterprise,
+  confirmAsEnterprise,
+  confirmationForm,
   enterpriseOfAccount,
   informationForm,
   saveInformation,
   toDoOf,
 } from '../lib/enterprise-portal.js';
 import type { FormErrors } from '../lib/forms.js';
-import { formatErrors, noErrors, trimmed } from '../lib/forms.js';
+import { fieldErrors, formatErrors, noErrors, trimmed } from '../lib/forms.js';
 import { requireRole } from '../lib/middleware/auth.js';
-import { paths } from '../lib/paths.js';
+import { paths, routes } from '../lib/paths.js';
+import { professions } from '../lib/professions.js';
 import type { Services } from '../lib/services.js';
+import { transition } from '../lib/workflow.js';
+import { actionNames, findTransition, kindNames, stateNames } from '../lib/workflow-table.js';
 
-export function orgRoutes({ sql, clock }: Services): Router {
+export function orgRoutes(services: Services): Router {
+  const { sql, clock } = services;
   const router = Router();
   router.use(paths.org.home, requireRole('enterprise'));
   // Rule 1: until the enterprise has completed its information, every /org page leads there.
@@ -56,5 +67,92 @@ export function orgRoutes({ sql, clock }: Services): Router {
     await saveInformation(sql, req.user!.id, parsed.data, clock.now());
     res.redirect(303, `${paths.org.home}?saved=1`);
   });
+  router.get(paths.org.applications, async (_req, res) => {
+    const enterprise = res.locals.enterprise!;
+    res.render('pages/org/applications', {
+      title: '员工申请',
+      ...names,
+      applications: await applicationsOfEnterprise(sql, enterprise.id),
+    });
+  });
+
+  const renderApplication = async (
+    req: Request,
+    res: Response,
+    values: Record<string, unknown>,
+    errors: FormErrors,
+  ) => {
+    const enterprise = res.locals.enterprise!;
+    const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
+    const snapshot = (application.snapshot ?? {}) as Record<string, unknown>;
+    res.render('pages/org/application', {
+      title: `${application.personName}的${kindNames[application.kind]}申请`,
+      ...names,
+      application,
+      content: readDraft(snapshot),
+      person: snapshot.person,
+      enterpriseName: enterprise.name,
+      mayConfirm: Boolean(
+        findTransition(application.kind, application.state, 'enterprise_confirm', 'enterprise'),
+      ),
+      mayReturn: Boolean(
+        findTransition(application.kind, application.state, 'return', 'enterprise'),
+      ),
+      licenceTypes: LICENCE_TYPES,
+      values,
+      errors,
+      done: req.query.done,
+    });
+  };
+  router.get(routes.org.application, (req, res) => renderApplication(req, res, {}, noErrors));
+
+  router.post(routes.org.confirm, async (req, res) => {
+    const enterprise = res.locals.enterprise!;
+    const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
+    const values = trimmed(req.body);
+    const parsed = confirmationForm(application.profession).safeParse(values);
+    const errors: Record<string, string> = parsed.success ? {} : formatErrors(parsed.error).fields;
+    if (values.commitment !== 'yes') {
+      errors.commitment = '请阅读并勾选企业承诺后再确认';
+    }
+    if (!parsed.success || Object.keys(errors).length > 0) {
+      res.status(422);
+      return renderApplication(req, res, values, fieldErrors(errors));
+    }
+    await confirmAsEnterprise(services, {
+      accountId: req.user!.id,
+      applicationId: application.id,
+      expectedVersion: Number(values.version),
+      confirmation: parsed.data,
+    });
+    res.redirect(303, `${paths.org.application(application.id)}?done=confirmed`);
+  });
+
+  router.post(routes.org.return, async (req, res) => {
+    const enterprise = res.locals.enterprise!;
+    const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
+    const values = trimmed(req.body);
+    const reason = typeof values.reason === 'string' ? values.reason.slice(0, 500) : '';
+    if (!reason) {
+      res.status(422);
+      return renderApplication(
+        req,
+        res,
+        values,
+        fieldErrors({ reason: '请写明退回原因，申请人将据此修改' }),
+      );
+    }
+    await transition(services, {
+      applicationId: application.id,
+      action: 'return',
+      actor: { role: 'enterprise', accountId: req.user!.id },
+      reason,
+      expectedVersion: Number(values.version),
+    });
+    res.redirect(303, `${paths.org.application(application.id)}?done=returned`);
+  });
+
   return router;
 }
+
+const names = { kindNames, stateNames, actionNames, professions, stepTitles };

@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo-data.js';
+import { confirmAsEnterprise } from '../../lib/enterprise-portal.js';
 import { paths } from '../../lib/paths.js';
 import { transition } from '../../lib/workflow.js';
 import type { TestApp } from '../support/app.js';
@@ -98,5 +99,110 @@ describe('rule 1', () => {
     await t.db.sql`update enterprises set information_completed_at = ${NOW}
                    where id = ${enterprise.enterpriseId}`;
     expect((await confirm()).state).toBe('completed');
+  });
+});
+
+describe('confirming and returning', () => {
+  const byName = (name: string) => demoEnterprises.find((e) => e.name === name)!;
+  const signedIn = async (name: string) => {
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.enterprise, byName(name).creditCode, DEMO_PASSWORD);
+    return { agent, _csrf: await csrfTokenFrom(agent, paths.org.information) };
+  };
+  const waitingAt = async (name: string) => {
+    const [row] = await t.db.sql<{ id: string; version: number }[]>`
+      select a.id, a.version from applications a join enterprises e on e.id = a.enterprise_id
+      where e.name = ${name} and a.state = 'awaiting_enterprise'`;
+    return row!;
+  };
+
+  it('the enterprise sees the frozen application, states what its profession asks, and confirms', async () => {
+    const { agent, _csrf } = await signedIn('南京宁远工程造价咨询有限公司');
+    const app = await waitingAt('南京宁远工程造价咨询有限公司');
+    const list = await agent.get(paths.org.applications);
+    expect(list.text).toContain('李娜');
+    const page = await agent.get(paths.org.application(app.id));
+    expect(page.text).toContain('申请表版本 1');
+    expect(page.text).toContain('是否为造价咨询企业');
+
+    const bad = await agent
+      .post(paths.org.confirm(app.id))
+      .type('form')
+      .send({ _csrf, version: app.version });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('请选择是否为造价咨询企业');
+    expect(bad.text).toContain('请阅读并勾选企业承诺后再确认');
+
+    const res = await agent
+      .post(paths.org.confirm(app.id))
+      .type('form')
+      .send({ _csrf, version: app.version, costConsulting: 'yes', commitment: 'yes' });
+    expect(res.status).toBe(303);
+    const [row] = await t.db.sql`
+      select state, enterprise_confirmation from applications where id = ${app.id}`;
+    expect(row).toEqual({
+      state: 'awaiting_signed_form',
+      enterprise_confirmation: { costConsulting: true },
+    });
+  });
+
+  it('a return needs a reason, which the person sees', async () => {
+    const { agent, _csrf } = await signedIn('苏州吴江长三角示范区建设有限公司');
+    const app = await waitingAt('苏州吴江长三角示范区建设有限公司');
+    const empty = await agent
+      .post(paths.org.return(app.id))
+      .type('form')
+      .send({ _csrf, version: app.version, reason: ' ' });
+    expect(empty.status).toBe(422);
+    expect(empty.text).toContain('请写明退回原因');
+    const res = await agent
+      .post(paths.org.return(app.id))
+      .type('form')
+      .send({ _csrf, version: app.version, reason: '劳动合同起始日期与合同不符' });
+    expect(res.status).toBe(303);
+    const [row] = await t.db.sql`select state from applications where id = ${app.id}`;
+    expect(row?.state).toBe('returned');
+    const [event] = await t.db.sql`
+      select reason from application_events where application_id = ${app.id} order by version desc limit 1`;
+    expect(event?.reason).toBe('劳动合同起始日期与合同不符');
+  });
+
+  it('another enterprise gets 404 on every /org route of an application that does not name it', async () => {
+    const [other] = await t.db.sql<{ id: string }[]>`
+      select a.id from applications a join enterprises e on e.id = a.enterprise_id
+      where e.name = '南京宁远工程造价咨询有限公司'`;
+    const id = other!.id;
+    const { agent, _csrf } = await signedIn('江苏华建建设工程有限公司');
+    expect((await agent.get(paths.org.application(id))).status).toBe(404);
+    const form = { _csrf, version: '1', costConsulting: 'yes', commitment: 'yes', reason: 'x' };
+    expect((await agent.post(paths.org.confirm(id)).type('form').send(form)).status).toBe(404);
+    expect((await agent.post(paths.org.return(id)).type('form').send(form)).status).toBe(404);
+    expect((await agent.get(paths.org.application('not-an-id'))).status).toBe(404);
+  });
+
+  it('two confirmations racing make one, and "no licence for now" opens an item that does not hold review', async () => {
+    const person = await createPerson(t.db.sql, NOW);
+    const enterprise = await createEnterprise(t.db.sql, NOW);
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'awaiting_enterprise',
+      profession: 'architect',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+    });
+    const attempt = () =>
+      confirmAsEnterprise(t.services, {
+        accountId: enterprise.accountId,
+        applicationId: id,
+        expectedVersion: 0,
+        confirmation: { licence: 'none' },
+      });
+    const results = await Promise.allSettled([attempt(), attempt()]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    const items = await t.db.sql`
+      select addressed_to, blocks_review, closed_at from correction_items where application_id = ${id}`;
+    expect(items).toEqual([{ addressed_to: 'enterprise', blocks_review: false, closed_at: null }]);
+    const [row] = await t.db.sql`select state from applications where id = ${id}`;
+    expect(row?.state).toBe('awaiting_signed_form');
   });
 });
