@@ -77,3 +77,32 @@ describe('the enterprise information form', () => {
     });
   }
 });
+
+describe('an employee’s application', () => {
+  it('list, page and refused confirmation pass axe and fit 375 px', async () => {
+    const ningyuan = demoEnterprises.find((e) => e.name === '南京宁远工程造价咨询有限公司')!;
+    const context = await browser.createBrowserContext();
+    const { page, problems } = await openPage(context, phone);
+    const check = async () => {
+      expect(await axeViolations(page), page.url()).toEqual([]);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+        375,
+      );
+    };
+    try {
+      const login = new LoginPage(page, new URL(paths.login.enterprise, server.baseUrl).href);
+      await login.open();
+      await login.logIn(ningyuan.creditCode, DEMO_PASSWORD);
+      await navigating(page, () => page.click(`a[href="${paths.org.applications}"]`));
+      await check();
+      await navigating(page, () => page.click('[data-testid="applications"] a'));
+      await check();
+      await navigating(page, () => page.click('[data-testid="confirm"]'));
+      expect(await page.$('[data-testid="error-summary"]')).not.toBeNull();
+      await check();
+      expect(await problems.cspViolations()).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
