@@ -52,14 +52,15 @@ export function createApp(services: Services): Express {
   // Upload forms parse their multipart body and check its CSRF token themselves (uploadFields);
   // after them, the app-wide check refuses any state change without a token, multipart included.
   const me = meRoutes(services);
-  app.use(me.uploads);
+  const org = orgRoutes(services);
+  app.use(me.uploads, org.uploads);
   app.use(csrfProtection);
 
   app.use(publicRoutes(services));
   app.use(fileRoutes(services));
   app.use(authRoutes(services));
   app.use(me.pages);
-  app.use(orgRoutes(services));
+  app.use(org.pages);
   app.use(authorityRoutes(services));
 
   app.use(notFound);

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { recordAudit } from './audit.js';
 import type { Sql } from './db.js';
 import { openItem } from './corrections.js';
-import { NotFoundError } from './errors.js';
+import { ConflictError, NotFoundError } from './errors.js';
 import type { Profession } from './professions.js';
 import type { WorkflowDeps } from './workflow.js';
 import { transitionIn } from './workflow.js';
@@ -122,13 +122,17 @@ export type EnterpriseApplication = {
   snapshotHash: string | null;
   stateChangedAt: Date;
   enterpriseConfirmation: unknown;
+  signedFormFileId: string | null;
+  signedFormSnapshotVersion: number | null;
 };
 
 const APPLICATION_COLUMNS = `
   a.id, a.application_number as "applicationNumber", a.kind, a.profession, a.state, a.version,
   p.name as "personName", a.snapshot, a.snapshot_version as "snapshotVersion",
   a.snapshot_hash as "snapshotHash", a.state_changed_at as "stateChangedAt",
-  a.enterprise_confirmation as "enterpriseConfirmation"`;
+  a.enterprise_confirmation as "enterpriseConfirmation",
+  a.signed_form_file_id as "signedFormFileId",
+  a.signed_form_snapshot_version as "signedFormSnapshotVersion"`;
 
 /** The applications that name this enterprise, newest change first. */
 export async function applicationsOfEnterprise(
@@ -240,5 +244,35 @@ export async function confirmAsEnterprise(
         deps.clock.now(),
       );
     }
+  });
+}
+
+/**
+ * Records the signed and stamped form the enterprise uploaded, tied to the snapshot version it
+ * was printed from; only while the application waits for it.
+ */
+export async function attachSignedForm(
+  deps: WorkflowDeps,
+  request: { accountId: string; applicationId: string; fileId: string; snapshotVersion: number },
+): Promise<void> {
+  await deps.sql.begin(async (tx) => {
+    const updated = await tx`
+      update applications a set signed_form_file_id = ${request.fileId},
+             signed_form_snapshot_version = ${request.snapshotVersion}
+      from enterprises e
+      where a.id = ${request.applicationId} and e.id = a.enterprise_id
+        and e.account_id = ${request.accountId} and a.state = 'awaiting_signed_form'
+        and a.snapshot_version = ${request.snapshotVersion}`;
+    if (updated.count !== 1) {
+      throw new ConflictError('这项申请当前不需要上传申请表，或申请表已更新，请刷新页面。');
+    }
+    await recordAudit(tx, {
+      at: deps.clock.now(),
+      actorAccountId: request.accountId,
+      action: 'signed_form_uploaded',
+      subjectType: 'application',
+      subjectId: request.applicationId,
+      detail: { snapshotVersion: request.snapshotVersion },
+    });
   });
 }

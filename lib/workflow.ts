@@ -187,8 +187,16 @@ const guards: Record<GuardName, Guard> = {
     return e?.complete ? [] : ['请先完善企业信息，再确认员工的申请。'];
   },
   // Rule 3, checked again when the enterprise submits.
-  enterpriseMaySubmit: (_tx, app, at, rules) =>
-    Promise.resolve(contractProblems(readDraft(app.snapshot), businessDate(at), rules)),
+  // Rule 11: the signed form of this very snapshot version; rule 3 checked again.
+  enterpriseMaySubmit: async (tx, app, at, rules) => {
+    const [signed] = await tx<{ version: number | null }[]>`
+      select signed_form_snapshot_version as version from applications where id = ${app.id}`;
+    const problems =
+      signed?.version === app.snapshotVersion
+        ? []
+        : ['请先上传法定代表人签字并加盖公章的申请表扫描件。'];
+    return [...problems, ...contractProblems(readDraft(app.snapshot), businessDate(at), rules)];
+  },
 };
 
 /** The frozen content of an application at the person's confirmation, and its hash. */

@@ -6,6 +6,7 @@ import {
   LICENCE_TYPES,
   applicationOfEnterprise,
   applicationsOfEnterprise,
+  attachSignedForm,
   confirmAsEnterprise,
   confirmationForm,
   enterpriseOfAccount,
@@ -18,13 +19,21 @@ import { fieldErrors, formatErrors, noErrors, trimmed } from '../lib/forms.js';
 import { requireRole } from '../lib/middleware/auth.js';
 import { paths, routes } from '../lib/paths.js';
 import { professions } from '../lib/professions.js';
+import { RuleError, NotFoundError } from '../lib/errors.js';
+import { uploadFields, uploadedFile } from '../lib/middleware/uploads.js';
 import type { Services } from '../lib/services.js';
+import { UPLOAD_TYPES, checkUpload, storeFile } from '../lib/uploads.js';
 import { transition } from '../lib/workflow.js';
 import { actionNames, findTransition, kindNames, stateNames } from '../lib/workflow-table.js';
 
-export function orgRoutes(services: Services): Router {
-  const { sql, clock } = services;
+/**
+ * The enterprise's pages. `uploads` holds the forms that send files: mounted before the app-wide
+ * CSRF check, they parse the multipart body and check its token themselves (uploadFields).
+ */
+export function orgRoutes(services: Services): { pages: Router; uploads: Router } {
+  const { sql, clock, fileStore } = services;
   const router = Router();
+  const uploads = Router();
   router.use(paths.org.home, requireRole('enterprise'));
   // Rule 1: until the enterprise has completed its information, every /org page leads there.
   router.use(paths.org.home, async (req, res, next) => {
@@ -106,6 +115,87 @@ export function orgRoutes(services: Services): Router {
   };
   router.get(routes.org.application, (req, res) => renderApplication(req, res, {}, noErrors));
 
+  // The application form, print-ready: signed by the legal representative, stamped, scanned.
+  router.get(routes.org.form, async (req, res) => {
+    const enterprise = res.locals.enterprise!;
+    const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
+    if (application.snapshotVersion === 0) throw new NotFoundError();
+    const snapshot = (application.snapshot ?? {}) as Record<string, unknown>;
+    res.render('documents/application-form', {
+      title: `申请表 ${application.applicationNumber}`,
+      ...names,
+      application,
+      content: readDraft(snapshot),
+      person: snapshot.person,
+      enterpriseName: enterprise.name,
+      enterprise,
+      printedAt: clock.now(),
+    });
+  });
+
+  uploads.post(
+    routes.org.signedForm,
+    requireRole('enterprise'),
+    uploadFields([{ name: 'file' }]),
+    async (req, res) => {
+      const enterprise = await enterpriseOfAccount(sql, req.user!.id);
+      res.locals.enterprise = enterprise;
+      const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
+      const file = uploadedFile(req, 'file');
+      let message = req.uploadErrors?.file;
+      const checked =
+        !message && file
+          ? await checkUpload(file.buffer, { accept: [...UPLOAD_TYPES] })
+          : undefined;
+      if (checked && !checked.ok) message = checked.message;
+      if (!message && !file) message = '请选择签字盖章后的申请表扫描件';
+      if (message || !file || !checked?.ok) {
+        res.status(422);
+        return renderApplication(req, res, {}, fieldErrors({ signedForm: message ?? '' }));
+      }
+      const fileId = await storeFile(sql, fileStore, {
+        bytes: file.buffer,
+        contentType: checked.contentType,
+        originalName: file.originalname,
+        ownerAccountId: req.user!.id,
+        at: clock.now(),
+      });
+      await attachSignedForm(services, {
+        accountId: req.user!.id,
+        applicationId: application.id,
+        fileId,
+        snapshotVersion: application.snapshotVersion,
+      });
+      res.redirect(303, `${paths.org.application(application.id)}?done=uploaded`);
+    },
+  );
+
+  router.post(routes.org.submit, async (req, res) => {
+    const enterprise = res.locals.enterprise!;
+    const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
+    try {
+      await transition(services, {
+        applicationId: application.id,
+        action: 'submit',
+        actor: { role: 'enterprise', accountId: req.user!.id },
+        expectedVersion: Number(trimmed(req.body).version),
+      });
+    } catch (error) {
+      if (!(error instanceof RuleError)) throw error;
+      res.status(422);
+      return renderApplication(
+        req,
+        res,
+        {},
+        {
+          summary: error.problems.map((text) => ({ href: '#signedForm', text })),
+          fields: {},
+        },
+      );
+    }
+    res.redirect(303, `${paths.org.application(application.id)}?done=submitted`);
+  });
+
   router.post(routes.org.confirm, async (req, res) => {
     const enterprise = res.locals.enterprise!;
     const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
@@ -152,7 +242,7 @@ export function orgRoutes(services: Services): Router {
     res.redirect(303, `${paths.org.application(application.id)}?done=returned`);
   });
 
-  return router;
+  return { pages: router, uploads };
 }
 
 const names = { kindNames, stateNames, actionNames, professions, stepTitles };

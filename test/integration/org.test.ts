@@ -6,7 +6,13 @@ import { paths } from '../../lib/paths.js';
 import { transition } from '../../lib/workflow.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp, csrfTokenFrom, logInAs } from '../support/app.js';
-import { NOW, createEnterprise, createPerson, insertApplication } from '../support/fixtures.js';
+import {
+  NOW,
+  TINY_PDF,
+  createEnterprise,
+  createPerson,
+  insertApplication,
+} from '../support/fixtures.js';
 
 // Rule 1 on the enterprise's side: information first, nothing confirmable before it.
 
@@ -204,5 +210,70 @@ describe('confirming and returning', () => {
     expect(items).toEqual([{ addressed_to: 'enterprise', blocks_review: false, closed_at: null }]);
     const [row] = await t.db.sql`select state from applications where id = ${id}`;
     expect(row?.state).toBe('awaiting_signed_form');
+  });
+});
+
+describe('the signed form', () => {
+  it('is printed from the snapshot, uploaded for that version, and the application submitted', async () => {
+    const agent = request.agent(t.app);
+    const huajian = demoEnterprises.find((e) => e.name === '江苏华建建设工程有限公司')!;
+    await logInAs(agent, paths.login.enterprise, huajian.creditCode, DEMO_PASSWORD);
+    const [enterprise] = await t.db.sql<{ id: string; account_id: string }[]>`
+      select id, account_id from enterprises where credit_code = ${huajian.creditCode}`;
+    const person = await createPerson(t.db.sql, NOW);
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'renewal',
+      state: 'awaiting_signed_form',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: enterprise!.id,
+      draft: {
+        employment: {
+          position: '项目经理',
+          contractStart: '2024-01-01',
+          contractEnd: '2029-12-31',
+        },
+      },
+    });
+    const form = await agent.get(paths.org.form(id));
+    expect(form.status).toBe(200);
+    expect(form.text).toContain('申请表版本 <strong>1</strong>');
+    expect(form.text).toContain('法定代表人（签字）');
+
+    const _csrf = await csrfTokenFrom(agent, paths.org.information);
+    const early = await agent.post(paths.org.submit(id)).type('form').send({ _csrf, version: '0' });
+    expect(early.status).toBe(422);
+    expect(early.text).toContain('请先上传法定代表人签字并加盖公章的申请表扫描件');
+
+    const wrong = await agent
+      .post(paths.org.signedForm(id))
+      .field('_csrf', _csrf)
+      .attach('file', Buffer.from('not a scan at all'), 'scan.pdf');
+    expect(wrong.status).toBe(422);
+    expect(wrong.text).toContain('只能上传JPG、PNG或PDF格式的文件');
+
+    const uploaded = await agent
+      .post(paths.org.signedForm(id))
+      .field('_csrf', _csrf)
+      .attach('file', TINY_PDF, '申请表.pdf');
+    expect(uploaded.headers.location).toBe(`${paths.org.application(id)}?done=uploaded`);
+    const submitted = await agent
+      .post(paths.org.submit(id))
+      .type('form')
+      .send({ _csrf, version: '0' });
+    expect(submitted.headers.location).toBe(`${paths.org.application(id)}?done=submitted`);
+    const [row] = await t.db.sql`
+      select state, signed_form_snapshot_version from applications where id = ${id}`;
+    expect(row).toEqual({ state: 'submitted', signed_form_snapshot_version: 1 });
+
+    const other = request.agent(t.app);
+    const ningyuan = demoEnterprises.find((e) => e.name === '南京宁远工程造价咨询有限公司')!;
+    await logInAs(other, paths.login.enterprise, ningyuan.creditCode, DEMO_PASSWORD);
+    expect((await other.get(paths.org.form(id))).status).toBe(404);
+    const stranger = await other
+      .post(paths.org.signedForm(id))
+      .field('_csrf', await csrfTokenFrom(other, paths.org.information))
+      .attach('file', TINY_PDF, 'x.pdf');
+    expect(stranger.status).toBe(404);
   });
 });

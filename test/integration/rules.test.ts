@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applicationExpiry } from '../../jobs/application-expiry.js';
 import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/applications.js';
+import { attachSignedForm } from '../../lib/enterprise-portal.js';
 import { ConflictError, RuleError } from '../../lib/errors.js';
 import { transition } from '../../lib/workflow.js';
 import type { TestApp } from '../support/app.js';
@@ -128,6 +129,12 @@ describe('rule 3: the labour contract runs three months or more from confirmatio
       applicationId: app.id,
       action: 'enterprise_confirm',
       actor: enterpriseActor(enterprise),
+    });
+    await attachSignedForm(deps(), {
+      accountId: enterprise.accountId,
+      applicationId: app.id,
+      fileId: person.fileId!,
+      snapshotVersion: 1,
     });
     t.clock.set(new Date('2027-01-10T09:00:00+08:00')); // now needs 2027-04-10, has 03-31
     const problems = await refusal(

@@ -71,6 +71,7 @@ async function eligibleApplication(kind: ApplicationKind, state: State): Promise
       state,
       profession: 'cost_engineer',
       personId: person.personId,
+      signedFormFileId: state === 'draft' ? null : person.fileId,
       enterpriseId: enterprise.enterpriseId,
       draft: {
         employment,
@@ -85,6 +86,7 @@ async function eligibleApplication(kind: ApplicationKind, state: State): Promise
       state,
       profession: 'architect',
       personId: person.personId,
+      signedFormFileId: state === 'draft' ? null : person.fileId,
       enterpriseId: null,
       draft: {
         outOfProvince: {
@@ -114,6 +116,7 @@ async function eligibleApplication(kind: ApplicationKind, state: State): Promise
       state,
       profession: 'constructor',
       personId: person.personId,
+      signedFormFileId: state === 'draft' ? null : person.fileId,
       enterpriseId: enterprise.enterpriseId,
       registrationId,
       draft: {

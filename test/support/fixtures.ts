@@ -130,6 +130,8 @@ export async function insertApplication(
     registrationId?: string | null;
     draft?: object;
     startedAt?: Date;
+    /** A signed form for the snapshot (version 1), as the enterprise would have uploaded it. */
+    signedFormFileId?: string | null;
   },
 ): Promise<string> {
   const started = values.startedAt ?? at;
@@ -138,11 +140,12 @@ export async function insertApplication(
     const [row] = await tx<{ id: string }[]>`
       insert into applications (application_number, kind, profession, person_id, enterprise_id,
         registration_id, state, version, draft, snapshot, snapshot_version, snapshot_hash,
-        started_at, state_changed_at)
+        started_at, state_changed_at, signed_form_file_id, signed_form_snapshot_version)
       values (${`T${randomInt(0, 1e12)}`}, ${values.kind}, ${values.profession}, ${values.personId},
         ${values.enterpriseId}, ${values.registrationId ?? null}, ${values.state}, 0,
         ${tx.json((values.draft ?? {}) as never)}, ${snapshot ? tx.json(snapshot as never) : null},
-        ${snapshot ? 1 : 0}, ${snapshot ? 'fixture' : null}, ${started}, ${started})
+        ${snapshot ? 1 : 0}, ${snapshot ? 'fixture' : null}, ${started}, ${started},
+        ${values.signedFormFileId ?? null}, ${values.signedFormFileId ? 1 : null})
       returning id`;
     await tx`
       insert into application_events (application_id, version, action, actor_role, to_state, occurred_at)
