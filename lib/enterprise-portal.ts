@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { recordAudit } from './audit.js';
+import { addDays, businessDate } from './clock.js';
 import type { Sql } from './db.js';
 import { openItem } from './corrections.js';
 import { ConflictError, NotFoundError } from './errors.js';
@@ -275,4 +276,26 @@ export async function attachSignedForm(
       detail: { snapshotVersion: request.snapshotVersion },
     });
   });
+}
+
+export type Employee = {
+  personName: string;
+  profession: Profession;
+  registrationNumber: string;
+  specialties: string[];
+  validUntil: string;
+  /** The validity ends within 90 days: time to renew. */
+  endingSoon: boolean;
+};
+
+/** Every person with an active registration at this enterprise, soonest end of validity first. */
+export async function employeesOf(sql: Sql, enterpriseId: string, at: Date): Promise<Employee[]> {
+  const soon = addDays(businessDate(at), 90);
+  return sql<Employee[]>`
+    select p.name as "personName", r.profession, r.registration_number as "registrationNumber",
+           r.specialties, to_char(r.valid_until, 'YYYY-MM-DD') as "validUntil",
+           r.valid_until <= ${soon}::date as "endingSoon"
+    from registrations r join persons p on p.id = r.person_id
+    where r.enterprise_id = ${enterpriseId} and r.status = 'active'
+    order by r.valid_until, p.name`;
 }

@@ -32,6 +32,7 @@ export const paths = {
     home: '/org',
     information: '/org/information',
     applications: '/org/applications',
+    employees: '/org/employees',
     application: (id: string) => `/org/applications/${id}`,
     confirm: (id: string) => `/org/applications/${id}/confirm`,
     return: (id: string) => `/org/applications/${id}/return`,

@@ -9,6 +9,7 @@ import {
   attachSignedForm,
   confirmAsEnterprise,
   confirmationForm,
+  employeesOf,
   enterpriseOfAccount,
   informationForm,
   saveInformation,
@@ -76,6 +77,15 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     await saveInformation(sql, req.user!.id, parsed.data, clock.now());
     res.redirect(303, `${paths.org.home}?saved=1`);
   });
+  router.get(paths.org.employees, async (_req, res) => {
+    const enterprise = res.locals.enterprise!;
+    res.render('pages/org/employees', {
+      title: '本单位注册人员',
+      professions,
+      employees: await employeesOf(sql, enterprise.id, clock.now()),
+    });
+  });
+
   router.get(paths.org.applications, async (_req, res) => {
     const enterprise = res.locals.enterprise!;
     res.render('pages/org/applications', {

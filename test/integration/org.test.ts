@@ -277,3 +277,19 @@ describe('the signed form', () => {
     expect(stranger.status).toBe(404);
   });
 });
+
+describe('employees', () => {
+  it('lists everyone registered here, marking validity that ends within 90 days', async () => {
+    t.clock.reset(); // the demo data's dates are relative to the day it was seeded: today
+    const agent = request.agent(t.app);
+    const huajian = demoEnterprises.find((e) => e.name === '江苏华建建设工程有限公司')!;
+    await logInAs(agent, paths.login.enterprise, huajian.creditCode, DEMO_PASSWORD);
+    const page = await agent.get(paths.org.employees);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('张伟');
+    expect(page.text).toContain('陈静');
+    // 张伟's registration ends 60 days after seeding; 陈静's are years away.
+    expect(page.text.match(/data-testid="ending-soon"/g)).toHaveLength(1);
+    expect(page.text.indexOf('张伟')).toBeLessThan(page.text.indexOf('陈静'));
+  });
+});
