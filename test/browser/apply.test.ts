@@ -1,19 +1,16 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { Browser, Page } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'puppeteer-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../lib/paths.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp } from '../support/app.js';
-import type { Served } from '../support/browser.js';
 import {
+  PHONE,
+  browserSuite,
   LoginPage,
   axeViolations,
-  launchBrowser,
   navigating,
   openPage,
-  serve,
 } from '../support/browser.js';
 import { addRegistryQualification, createEnterprise, createPerson } from '../support/fixtures.js';
 import { NOW, PASSWORD } from '../support/fixtures.js';
@@ -21,28 +18,20 @@ import { NOW, PASSWORD } from '../support/fixtures.js';
 // A person walks an initial application from the dashboard to confirmation on a phone-sized
 // screen, with JavaScript on (axe-core on every step) and off.
 
-const phone = { width: 375, height: 812, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const phone = PHONE;
 
-let t: TestApp;
 let contractScan: string;
-let server: Served;
-let browser: Browser;
+const suite = browserSuite();
+const url = suite.url;
+
 beforeAll(async () => {
-  [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
-  t.clock.set(NOW);
-  server = await serve(t.app);
-  await createEnterprise(t.db.sql, NOW, { name: '南京金陵工程造价咨询有限公司' });
+  suite.t.clock.set(NOW);
+  await createEnterprise(suite.t.db.sql, NOW, { name: '南京金陵工程造价咨询有限公司' });
   const dir = await mkdtemp(path.join(os.tmpdir(), 'scan-'));
   contractScan = path.join(dir, 'contract.pdf');
   await writeFile(contractScan, '%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
 });
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t?.close();
-});
 
-const url = (path: string) => new URL(path, server.baseUrl).href;
 const click = (page: Page, selector: string) => navigating(page, () => page.click(selector));
 const submit = (page: Page) => click(page, 'main form[method="post"] button[type="submit"]');
 const setValue = (page: Page, selector: string, value: string) =>
@@ -51,9 +40,9 @@ const setValue = (page: Page, selector: string, value: string) =>
 for (const javaScript of [true, false]) {
   describe(`with JavaScript ${javaScript ? 'on' : 'off'}`, () => {
     it('files an initial application step by step and sees it wait for the enterprise', async () => {
-      const person = await createPerson(t.db.sql, NOW, { password: PASSWORD, name: '赵敏' });
-      await addRegistryQualification(t.db.sql, person, 'cost_engineer', '安装工程');
-      const context = await browser.createBrowserContext(); // its own cookies
+      const person = await createPerson(suite.t.db.sql, NOW, { password: PASSWORD, name: '赵敏' });
+      await addRegistryQualification(suite.t.db.sql, person, 'cost_engineer', '安装工程');
+      const context = await suite.browser.createBrowserContext(); // its own cookies
       const { page, problems } = await openPage(context, phone, { javaScript });
       const axeChecked: string[] = [];
       const checkPage = async () => {

@@ -1,17 +1,13 @@
-import type { Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { requestCorrections } from '../../lib/corrections.js';
 import { paths } from '../../lib/paths.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp } from '../support/app.js';
-import type { Served } from '../support/browser.js';
 import {
+  PHONE,
+  browserSuite,
   LoginPage,
   axeViolations,
-  launchBrowser,
   navigating,
   openPage,
-  serve,
   visit,
 } from '../support/browser.js';
 import {
@@ -26,25 +22,17 @@ import {
 
 // Every page of the person's side at 375 px: no axe violations, no horizontal scroll.
 
-const phone = { width: 375, height: 812, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const phone = PHONE;
 
-let t: TestApp;
-let server: Served;
-let browser: Browser;
-beforeAll(async () => {
-  [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
-  t.clock.set(NOW);
-  server = await serve(t.app);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t?.close();
+const suite = browserSuite();
+
+beforeAll(() => {
+  suite.t.clock.set(NOW);
 });
 
 describe('the person’s pages', () => {
   it('pass axe and fit 375 px, with data on them and with form errors', async () => {
-    const { sql } = t.db;
+    const { sql } = suite.t.db;
     const person = await createPerson(sql, NOW, {
       password: PASSWORD,
       name: '钱多多',
@@ -65,7 +53,7 @@ describe('the person’s pages', () => {
       },
     });
     const [staff] = await sql<{ id: string }[]>`select id from accounts where kind = 'staff'`;
-    await requestCorrections(t.services, {
+    await requestCorrections(suite.t.services, {
       applicationId: id,
       officerAccountId: staff!.id,
       items: [{ addressedTo: 'person', what: '身份证复印件', why: '照片页不清晰' }],
@@ -78,8 +66,8 @@ describe('the person’s pages', () => {
       enterpriseId: enterprise.enterpriseId,
     });
 
-    const { page, problems } = await openPage(browser, phone);
-    const url = (path: string) => new URL(path, server.baseUrl).href;
+    const { page, problems } = await openPage(suite.browser, phone);
+    const { url } = suite;
     const check = async (label: string) => {
       expect(await axeViolations(page), label).toEqual([]);
       expect(

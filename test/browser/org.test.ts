@@ -1,46 +1,31 @@
-import type { Browser } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo-data.js';
 import { paths } from '../../lib/paths.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp } from '../support/app.js';
-import type { Served } from '../support/browser.js';
 import {
+  PHONE,
+  browserSuite,
   LoginPage,
   axeViolations,
-  launchBrowser,
   navigating,
   openPage,
-  serve,
 } from '../support/browser.js';
 
 // An enterprise with incomplete information is led to complete it, at 375 px, JS on and off.
 
-const phone = { width: 375, height: 812, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const phone = PHONE;
 const incomplete = demoEnterprises.find((e) => e.name === '南京新城建设工程有限公司')!;
 
-let t: TestApp;
-let server: Served;
-let browser: Browser;
-beforeAll(async () => {
-  [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
-  server = await serve(t.app);
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t?.close();
-});
+const suite = browserSuite();
 
 describe('the enterprise information form', () => {
   for (const javaScript of [true, false]) {
     it(`is where the enterprise lands, and completing it opens the to-do list (JS ${javaScript ? 'on' : 'off'})`, async () => {
-      await t.db.sql`update enterprises set information_completed_at = null
+      await suite.t.db.sql`update enterprises set information_completed_at = null
                      where credit_code = ${incomplete.creditCode}`;
-      const context = await browser.createBrowserContext();
+      const context = await suite.browser.createBrowserContext();
       const { page } = await openPage(context, phone, { javaScript });
       try {
-        const login = new LoginPage(page, new URL(paths.login.enterprise, server.baseUrl).href);
+        const login = new LoginPage(page, suite.url(paths.login.enterprise));
         await login.open();
         await login.logIn(incomplete.creditCode, DEMO_PASSWORD);
         expect(new URL(page.url()).pathname).toBe(paths.org.information);
@@ -81,7 +66,7 @@ describe('the enterprise information form', () => {
 describe('an employee’s application', () => {
   it('list, page and refused confirmation pass axe and fit 375 px', async () => {
     const ningyuan = demoEnterprises.find((e) => e.name === '南京宁远工程造价咨询有限公司')!;
-    const context = await browser.createBrowserContext();
+    const context = await suite.browser.createBrowserContext();
     const { page, problems } = await openPage(context, phone);
     const check = async () => {
       expect(await axeViolations(page), page.url()).toEqual([]);
@@ -90,7 +75,7 @@ describe('an employee’s application', () => {
       );
     };
     try {
-      const login = new LoginPage(page, new URL(paths.login.enterprise, server.baseUrl).href);
+      const login = new LoginPage(page, suite.url(paths.login.enterprise));
       await login.open();
       await login.logIn(ningyuan.creditCode, DEMO_PASSWORD);
       await navigating(page, () => page.click(`a[href="${paths.org.applications}"]`));

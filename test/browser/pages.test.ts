@@ -1,44 +1,32 @@
 import { mkdir } from 'node:fs/promises';
-import type { Browser, Page, Viewport } from 'puppeteer-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page, Viewport } from 'puppeteer-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoPersons } from '../../lib/demo-data.js';
 import { paths } from '../../lib/paths.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp } from '../support/app.js';
-import type { Served } from '../support/browser.js';
 import {
+  PHONE,
+  browserSuite,
   LoginPage,
   axeViolations,
-  launchBrowser,
   navigating,
   openPage,
-  serve,
   visit,
 } from '../support/browser.js';
 
 const SCREENS = '/tmp/screens';
-const phone = { width: 375, height: 812, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const phone = PHONE;
 const desktop = { width: 1280, height: 800 };
 const viewports = [
-  { name: '375', viewport: phone as Viewport },
+  { name: '375', viewport: phone },
   { name: '1280', viewport: desktop as Viewport },
 ];
 const person = demoPersons[0];
 
-let t: TestApp;
-let server: Served;
-let browser: Browser;
-const url = (path: string) => new URL(path, server.baseUrl).href;
+const suite = browserSuite();
+const url = suite.url;
 
 beforeAll(async () => {
-  [t, browser] = await Promise.all([createTestApp(), launchBrowser()]);
-  server = await serve(t.app);
   if (process.env.SCREENSHOTS) await mkdir(SCREENS, { recursive: true });
-});
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  await t?.close();
 });
 
 async function screenshot(page: Page, name: string) {
@@ -49,7 +37,7 @@ async function screenshot(page: Page, name: string) {
 
 describe.each(viewports)('the home page at $name px', ({ name, viewport }) => {
   it('is Chinese, starts with the skip link, fits the width, passes axe, logs no errors', async () => {
-    const { page, problems } = await openPage(browser, viewport);
+    const { page, problems } = await openPage(suite.browser, viewport);
     try {
       await visit(page, url(paths.home));
       expect(await page.evaluate(() => document.documentElement.lang)).toBe('zh-CN');
@@ -88,7 +76,7 @@ describe('the person login page', () => {
   it.each(viewports)(
     'passes axe at $name px, empty and after an empty submit that shows and focuses the error summary',
     async ({ name, viewport }) => {
-      const { page, problems } = await openPage(browser, viewport);
+      const { page, problems } = await openPage(suite.browser, viewport);
       try {
         const login = new LoginPage(page, url(paths.login.person));
         await login.open();
@@ -131,7 +119,7 @@ describe('the person login page', () => {
 
 describe('with JavaScript off', () => {
   it('the demo person logs in with the form, sees their page, and logs out', async () => {
-    const { page } = await openPage(browser, phone, { javaScript: false });
+    const { page } = await openPage(suite.browser, phone, { javaScript: false });
     try {
       const login = new LoginPage(page, url(paths.login.person));
       await login.open();
@@ -154,7 +142,7 @@ describe('with JavaScript off', () => {
 
 describe('htmx', () => {
   it('loads and runs under the CSP without being blocked', async () => {
-    const { page, problems } = await openPage(browser, desktop);
+    const { page, problems } = await openPage(suite.browser, desktop);
     try {
       await visit(page, url(paths.home));
       expect(await page.evaluate(() => typeof (window as { htmx?: unknown }).htmx)).toBe('object');

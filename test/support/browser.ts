@@ -9,6 +9,9 @@ import type { ImpactValue, Result, RunOptions } from 'axe-core';
 import type { Express } from 'express';
 import type { Browser, BrowserContext, HTTPResponse, Page, Viewport } from 'puppeteer-core';
 import { launch } from 'puppeteer-core';
+import { afterAll, beforeAll } from 'vitest';
+import type { TestApp } from './app.js';
+import { createTestApp } from './app.js';
 import { decompress } from 'wawoff2';
 
 const require = createRequire(import.meta.url);
@@ -280,4 +283,35 @@ export class LoginPage {
       () => document.querySelector('[data-testid="signed-in-as"]')?.textContent?.trim() ?? null,
     );
   }
+}
+
+/** A phone-sized window (the site's users are mostly on phones). */
+export const PHONE: Viewport = {
+  width: 375,
+  height: 812,
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+};
+
+export type BrowserSuite = {
+  t: TestApp;
+  browser: Browser;
+  server: Served;
+  url: (path: string) => string;
+};
+
+/** One app on a fresh database, served on a port, and one browser, for a whole test file. */
+export function browserSuite(): BrowserSuite {
+  const suite = { url: (path: string) => new URL(path, suite.server.baseUrl).href } as BrowserSuite;
+  beforeAll(async () => {
+    [suite.t, suite.browser] = await Promise.all([createTestApp(), launchBrowser()]);
+    suite.server = await serve(suite.t.app);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await suite.server?.close();
+    await suite.t?.close();
+  });
+  return suite;
 }
