@@ -100,6 +100,8 @@ const HUAJIAN = '91320102MA1X7H2K3F';
 const WUJIANG = '91320509MA1W5L8T0W';
 const NINGYUAN = '91320106MA1N3R6P53';
 const GUSU = '91320500MA1Y8Q4U2L';
+const XINCHENG = '91320104MA1MXC5R7H';
+const XIJIAN = '91320211136012847C';
 
 export const demoEnterprises = [
   {
@@ -148,14 +150,14 @@ export const demoEnterprises = [
   },
   // Has not completed its information: cannot confirm anything yet, nor be chosen as employer.
   {
-    creditCode: '91320104MA1MXC5R7H',
+    creditCode: XINCHENG,
     name: '南京新城建设工程有限公司',
     districtCode: '320104',
     information: null,
   },
   // Renamed in the legal-person registry: may file an enterprise rename.
   {
-    creditCode: '91320211136012847C',
+    creditCode: XIJIAN,
     name: '无锡锡建工程有限公司',
     districtCode: '320211',
     information: {
@@ -394,6 +396,74 @@ export const demoPersons = [
         confirmedDaysAgo: 1,
         employment: contract('项目技术负责人', 3),
         specialties: ['建筑工程'],
+      },
+    ],
+  },
+  // Initial application waiting for 南京新城, which must complete its information first (rule 1).
+  {
+    idNumber: '320104199306153736',
+    name: '朱晨',
+    phone: '13770925318',
+    email: 'zhuchen0615@example.com',
+    address: '南京市秦淮区中华路420号秦淮名居3栋1105室',
+    education: '本科',
+    qualifications: [
+      {
+        profession: 'constructor',
+        specialty: '市政公用工程',
+        certificateNumber: '32202210071932',
+        passYear: 2022,
+      },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'constructor',
+        enterprise: XINCHENG,
+        demonstrationZone: false,
+        startedDaysAgo: 2,
+        confirmedDaysAgo: 1,
+        employment: contract('施工员', 4),
+        specialties: ['市政公用工程'],
+      },
+    ],
+  },
+  // Constructor registered at 无锡锡建 (whose registry name changed: rule 9); his initial
+  // cost-engineer application waits for it too.
+  {
+    idNumber: '320211198811032956',
+    name: '徐明',
+    phone: '13961874205',
+    email: 'xuming1103@example.com',
+    address: '无锡市滨湖区湖滨路88号湖滨花园6幢302室',
+    education: '本科',
+    qualifications: [
+      {
+        profession: 'constructor',
+        specialty: '建筑工程',
+        certificateNumber: '32201610042287',
+        passYear: 2016,
+      },
+      {
+        profession: 'cost_engineer',
+        specialty: '土木建筑工程',
+        certificateNumber: '32202310019364',
+        passYear: 2023,
+      },
+    ],
+    registrations: [
+      { enterprise: XIJIAN, profession: 'constructor', specialties: ['建筑工程'], endsInDays: 420 },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'cost_engineer',
+        enterprise: XIJIAN,
+        demonstrationZone: false,
+        startedDaysAgo: 1,
+        confirmedDaysAgo: 1,
+        employment: contract('造价员', 10),
+        specialties: ['土木建筑工程'],
       },
     ],
   },

@@ -92,13 +92,11 @@ export async function activeRegistrations(db: Db, personId: string): Promise<Act
     order by r.profession`;
 }
 
-type Enterprise = { id: string; name: string; districtCode: string | null; complete: boolean };
+type Enterprise = { id: string; name: string; districtCode: string | null };
 
 async function loadEnterprise(db: Db, id: string): Promise<Enterprise | undefined> {
   const [row] = await db<Enterprise[]>`
-    select id, name, district_code as "districtCode",
-           information_completed_at is not null as complete
-    from enterprises where id = ${id}`;
+    select id, name, district_code as "districtCode" from enterprises where id = ${id}`;
   return row;
 }
 
@@ -205,9 +203,9 @@ export async function filingProblems(
     const enterprise = request.enterpriseId
       ? await loadEnterprise(db, request.enterpriseId)
       : undefined;
+    // An enterprise that has not completed its information may be chosen: it completes it before
+    // it can confirm (rule 1), and its pages lead it there.
     if (!enterprise) problems.push('请选择聘用企业。');
-    else if (!enterprise.complete)
-      problems.push(`${enterprise.name}尚未完善企业信息，暂不能选择。`);
     else if (request.demonstrationZone && enterprise.districtCode !== DEMONSTRATION_ZONE_DISTRICT) {
       problems.push('长三角示范区注册的聘用企业须为工商注册地在苏州市吴江区的企业。');
     }

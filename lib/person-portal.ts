@@ -122,12 +122,13 @@ export type EnterpriseChoice = {
   id: string;
   name: string;
   creditCode: string;
-  districtCode: string;
+  districtCode: string | null;
 };
 
 /**
- * Enterprises a person may choose as employer: those that completed their information, found by
- * exact credit code or part of the name; the demonstration zone only offers Wujiang District.
+ * Enterprises a person may choose as employer, found by exact credit code or part of the name (one
+ * that has not completed its information yet must do so before it confirms, rule 1); the
+ * demonstration zone only offers Wujiang District.
  */
 export async function searchEnterprises(
   sql: Sql,
@@ -139,8 +140,7 @@ export async function searchEnterprises(
   return sql<EnterpriseChoice[]>`
     select id, name, credit_code as "creditCode", district_code as "districtCode"
     from enterprises
-    where information_completed_at is not null
-      and (credit_code = ${q.toUpperCase()} or name like ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'})
+    where (credit_code = ${q.toUpperCase()} or name like ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'})
       and (${!demonstrationZone} or district_code = '320509')
     order by name limit 20`;
 }
@@ -151,6 +151,6 @@ export async function enterpriseChoice(
 ): Promise<EnterpriseChoice | undefined> {
   const [row] = await sql<EnterpriseChoice[]>`
     select id, name, credit_code as "creditCode", district_code as "districtCode"
-    from enterprises where id = ${id} and information_completed_at is not null`;
+    from enterprises where id = ${id}`;
   return row;
 }

@@ -241,7 +241,7 @@ describe('the demo registrations', () => {
              to_char(valid_from, 'YYYY-MM-DD') as "validFrom",
              to_char(valid_until, 'YYYY-MM-DD') as "validUntil"
       from registrations order by registration_number`;
-    expect(rows.length).toBe(4);
+    expect(rows.length).toBe(5);
     for (const r of rows) {
       expect(r.number).toMatch(REGISTRATION_NUMBER_PATTERN);
       expect(r.number.slice(1, 2)).toBe(String(professions[r.profession].digit));
@@ -328,9 +328,9 @@ describe('the demo applications', () => {
     );
   });
 
-  it("include 李娜's initial application and the Wujiang demonstration-zone one, awaiting their enterprises", async () => {
+  it('include one awaiting each demo enterprise of rule 1, rule 9 and rule 13, and 李娜’s', async () => {
     const waiting = (await applications()).filter((a) => a.state === 'awaiting_enterprise');
-    expect(waiting).toHaveLength(2);
+    expect(waiting).toHaveLength(4);
     expect(waiting).toEqual(
       expect.arrayContaining([
         expect.objectContaining({
@@ -350,6 +350,20 @@ describe('the demo applications', () => {
           demonstrationZone: true,
           enterpriseNotified: true,
         }),
+        // Rule 1: its enterprise has not completed its information yet.
+        expect.objectContaining({
+          person: '朱晨',
+          profession: 'constructor',
+          enterprise: '南京新城建设工程有限公司',
+          enterpriseNotified: true,
+        }),
+        // Rule 9: its enterprise's registry name has changed.
+        expect.objectContaining({
+          person: '徐明',
+          profession: 'cost_engineer',
+          enterprise: '无锡锡建工程有限公司',
+          enterpriseNotified: true,
+        }),
       ]),
     );
     for (const a of waiting) {
@@ -364,7 +378,7 @@ describe('the demo applications', () => {
 
   it('have their events in order, each a transition of the table, the last one to their state', async () => {
     const apps = await applications();
-    expect(apps.length).toBe(3);
+    expect(apps.length).toBe(5);
     for (const a of apps) {
       const events = await db.sql<
         { version: number; action: string; role: Role; from: State | null; to: State }[]
