@@ -22,6 +22,8 @@ export const applicationDraftSchema = z
     commitment: z.boolean(),
     /** The person has been through the eligibility self-check with nothing blocking. */
     eligibilityChecked: z.boolean(),
+    /** Enterprise rename (rule 9): the name it had and the one the legal-person registry holds. */
+    rename: z.object({ from: z.string(), to: z.string() }),
     /** Uploaded materials by purpose (application-steps.ts lists them): file ids. */
     uploads: z.record(z.string(), z.string()),
   })

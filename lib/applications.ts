@@ -8,7 +8,7 @@ import { ConflictError, NotFoundError } from './errors.js';
 import type { Profession } from './professions.js';
 import { professions } from './professions.js';
 import type { ApplicationRow, WorkflowDeps } from './workflow.js';
-import { lockApplication, transition } from './workflow.js';
+import { lockApplication, nextApplicationNumber, transition } from './workflow.js';
 import type { ApplicationKind } from './workflow-table.js';
 import { kindNames } from './workflow-table.js';
 
@@ -19,12 +19,6 @@ export type NewApplication = {
   profession: Profession;
   demonstrationZone?: boolean;
 };
-
-/** Human-facing application numbers: SQ + the Shanghai date + a serial, e.g. SQ20261125000042. */
-async function nextApplicationNumber(tx: Tx, at: Date): Promise<string> {
-  const [row] = await tx<{ n: string }[]>`select nextval('application_serial')::text as n`;
-  return `SQ${businessDate(at).replaceAll('-', '')}${row!.n.padStart(6, '0')}`;
-}
 
 async function personIdOf(tx: Tx, accountId: string): Promise<string> {
   const [row] = await tx<{ id: string }[]>`select id from persons where account_id = ${accountId}`;

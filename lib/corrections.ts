@@ -1,5 +1,8 @@
+import { recordAudit } from './audit.js';
 import type { Sql, Tx } from './db.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+import type { Licence } from './licences.js';
+import { isLicence } from './licences.js';
 import type { ApplicationRow, WorkflowDeps } from './workflow.js';
 import { lockApplication, transitionIn } from './workflow.js';
 
@@ -13,20 +16,26 @@ import { lockApplication, transitionIn } from './workflow.js';
 
 export type CorrectionParty = 'person' | 'enterprise';
 
+/** What an item asks for: materials (a file and/or a note), or the enterprise's licence (rule 12). */
+export type CorrectionAsks = 'material' | 'licence';
+
+export type Supplied = { note?: string; fileId?: string; licence?: Licence };
+
 export type CorrectionItem = {
   id: string;
   applicationId: string;
   addressedTo: CorrectionParty;
+  asks: CorrectionAsks;
   what: string;
   why: string;
   blocksReview: boolean;
   openedAt: Date;
   closedAt: Date | null;
-  supplied: { note?: string; fileId?: string; licence?: string } | null;
+  supplied: Supplied | null;
 };
 
 const ITEM_COLUMNS = `
-  id, application_id as "applicationId", addressed_to as "addressedTo", what, why,
+  id, application_id as "applicationId", addressed_to as "addressedTo", asks, what, why,
   blocks_review as "blocksReview", opened_at as "openedAt", closed_at as "closedAt", supplied`;
 
 export type NewItem = { addressedTo: CorrectionParty; what: string; why: string };
@@ -35,7 +44,7 @@ export type NewItem = { addressedTo: CorrectionParty; what: string; why: string 
 export async function openItem(
   tx: Tx,
   applicationId: string,
-  item: NewItem & { blocksReview: boolean; openedBy: string | null },
+  item: NewItem & { blocksReview: boolean; openedBy: string | null; asks?: CorrectionAsks },
   at: Date,
 ): Promise<string> {
   if (!item.what.trim() || !item.why.trim()) {
@@ -43,9 +52,10 @@ export async function openItem(
   }
   const [row] = await tx<{ id: string }[]>`
     insert into correction_items
-      (application_id, addressed_to, what, why, blocks_review, opened_by_account_id, opened_at)
-    values (${applicationId}, ${item.addressedTo}, ${item.what.trim()}, ${item.why.trim()},
-            ${item.blocksReview}, ${item.openedBy}, ${at})
+      (application_id, addressed_to, asks, what, why, blocks_review, opened_by_account_id,
+       opened_at)
+    values (${applicationId}, ${item.addressedTo}, ${item.asks ?? 'material'}, ${item.what.trim()},
+            ${item.why.trim()}, ${item.blocksReview}, ${item.openedBy}, ${at})
     returning id`;
   return row!.id;
 }
@@ -84,8 +94,9 @@ export async function itemsOf(sql: Sql | Tx, applicationId: string): Promise<Cor
 }
 
 /**
- * The addressed party supplies an item; it closes with what was supplied. The last blocking item
- * closed sends the application back to review, in the same transaction.
+ * The addressed party supplies an item; it closes with what was supplied, with its audit event. The
+ * last blocking item closed sends the application back to review, in the same transaction. A
+ * licence (rule 12) is also kept on the application's confirmation and on its registration.
  */
 export async function supplyItem(
   deps: WorkflowDeps,
@@ -93,7 +104,7 @@ export async function supplyItem(
     itemId: string;
     party: CorrectionParty;
     accountId: string;
-    supplied: { note?: string; fileId?: string; licence?: string };
+    supplied: Supplied;
   },
 ): Promise<CorrectionItem> {
   return deps.sql.begin(async (tx) => {
@@ -116,12 +127,29 @@ export async function supplyItem(
       throw new ConflictError('这项申请已终止办理，无需补正。');
     }
     const { note, fileId, licence } = request.supplied;
-    if (!note?.trim() && !fileId && !licence?.trim()) {
+    if (item.asks === 'licence') {
+      if (!isLicence(licence)) throw new ValidationError('请选择资质类型并填写资质证号。');
+      const kept = { type: licence.type, number: licence.number };
+      await tx`update applications set enterprise_confirmation = ${tx.json({ licence: kept })}
+               where id = ${app.id}`;
+      if (app.registrationId) {
+        await tx`update registrations set enterprise_licence = ${tx.json(kept)}
+                 where id = ${app.registrationId}`;
+      }
+    } else if ((!note?.trim() && !fileId) || licence) {
       throw new ValidationError('请上传补正材料或填写补正说明。');
     }
     await tx`
       update correction_items set closed_at = ${at}, supplied = ${tx.json(request.supplied)}
       where id = ${item.id}`;
+    await recordAudit(tx, {
+      at,
+      actorAccountId: request.accountId,
+      action: 'correction_item_supplied',
+      subjectType: 'correction_item',
+      subjectId: item.id,
+      detail: { applicationId: app.id, asks: item.asks },
+    });
     const [open] = await tx`
       select 1 from correction_items
       where application_id = ${app.id} and blocks_review and closed_at is null`;

@@ -2,8 +2,13 @@ import { z } from 'zod';
 import { recordAudit } from './audit.js';
 import { addDays, businessDate } from './clock.js';
 import type { Sql } from './db.js';
+import type { ApplicationDraft } from './application-draft.js';
+import { materialsFor } from './application-steps.js';
+import type { CorrectionAsks } from './corrections.js';
 import { openItem } from './corrections.js';
 import { ConflictError, NotFoundError } from './errors.js';
+import type { Licence } from './licences.js';
+import { licenceFields } from './licences.js';
 import type { Profession } from './professions.js';
 import type { WorkflowDeps } from './workflow.js';
 import { transitionIn } from './workflow.js';
@@ -103,7 +108,8 @@ export async function toDoOf(sql: Sql, enterpriseId: string): Promise<ToDo> {
         where enterprise_id = ${enterpriseId} and state = 'awaiting_signed_form') as "awaitingSignedForm",
       (select count(*)::int from correction_items c join applications a on a.id = c.application_id
         where a.enterprise_id = ${enterpriseId} and c.addressed_to = 'enterprise'
-          and c.closed_at is null) as "openItems"`;
+          and c.closed_at is null
+          and a.state not in ('withdrawn', 'refused', 'expired')) as "openItems"`;
   return row!;
 }
 
@@ -166,17 +172,8 @@ export async function applicationOfEnterprise(
   return row;
 }
 
-export const LICENCE_TYPES = [
-  '工程设计建筑行业资质',
-  '工程设计建筑工程专业资质',
-  '工程设计综合资质',
-  '其他工程设计资质',
-] as const;
-
 export type EnterpriseConfirmation =
-  | { licence: { type: string; number: string } | 'none' }
-  | { costConsulting: boolean }
-  | Record<string, never>;
+  { licence: Licence | 'none' } | { costConsulting: boolean } | Record<string, never>;
 
 /** The confirmation form for this profession (rule 12). */
 export function confirmationForm(profession: Profession | null) {
@@ -185,15 +182,13 @@ export function confirmationForm(profession: Profession | null) {
       .object({
         licence: z.enum(['held', 'none'], { error: '请选择企业资质情况' }),
         licenceType: z.string().trim(),
-        licenceNumber: z.string().trim().max(50, '资质证号最多50个字符'),
+        licenceNumber: z.string().trim(),
       })
       .superRefine((v, ctx) => {
         if (v.licence !== 'held') return;
-        if (!(LICENCE_TYPES as readonly string[]).includes(v.licenceType)) {
-          ctx.addIssue({ code: 'custom', path: ['licenceType'], message: '请选择资质类型' });
-        }
-        if (!v.licenceNumber) {
-          ctx.addIssue({ code: 'custom', path: ['licenceNumber'], message: '请填写资质证号' });
+        const checked = licenceFields.safeParse(v);
+        for (const issue of checked.error?.issues ?? []) {
+          ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
         }
       })
       .transform((v): EnterpriseConfirmation => ({
@@ -241,6 +236,7 @@ export async function confirmAsEnterprise(
           why: '确认申请时选择了“暂无资质”，取得资质后请在此补正',
           blocksReview: false,
           openedBy: null,
+          asks: 'licence',
         },
         deps.clock.now(),
       );
@@ -298,4 +294,37 @@ export async function employeesOf(sql: Sql, enterpriseId: string, at: Date): Pro
     from registrations r join persons p on p.id = r.person_id
     where r.enterprise_id = ${enterpriseId} and r.status = 'active'
     order by r.valid_until, p.name`;
+}
+
+export type OpenItem = {
+  id: string;
+  applicationId: string;
+  applicationNumber: string;
+  personName: string | null;
+  what: string;
+  why: string;
+  asks: CorrectionAsks;
+};
+
+/** The correction items addressed to this enterprise still open (its to-do list), oldest first. */
+export async function openItemsOfEnterprise(sql: Sql, enterpriseId: string): Promise<OpenItem[]> {
+  return sql<OpenItem[]>`
+    select c.id, c.application_id as "applicationId", a.application_number as "applicationNumber",
+           p.name as "personName", c.what, c.why, c.asks
+    from correction_items c join applications a on a.id = c.application_id
+      left join persons p on p.id = a.person_id
+    where a.enterprise_id = ${enterpriseId} and c.addressed_to = 'enterprise'
+      and c.closed_at is null and a.state not in ('withdrawn', 'refused', 'expired')
+    order by c.opened_at, c.id`;
+}
+
+/** The materials the person uploaded with the application, by name, from its frozen snapshot. */
+export function materialsOf(
+  application: Pick<EnterpriseApplication, 'kind'>,
+  content: ApplicationDraft,
+): { name: string; fileId: string }[] {
+  return materialsFor(application.kind, content).flatMap((m) => {
+    const fileId = content.uploads?.[m.purpose];
+    return fileId ? [{ name: m.name, fileId }] : [];
+  });
 }

@@ -39,6 +39,9 @@ export const paths = {
     form: (id: string) => `/org/applications/${id}/form`,
     signedForm: (id: string) => `/org/applications/${id}/signed-form`,
     submit: (id: string) => `/org/applications/${id}/submit`,
+    correction: (id: string, itemId: string) => `/org/applications/${id}/corrections/${itemId}`,
+    rename: '/org/rename',
+    renameWithdraw: (id: string) => `/org/rename/${id}/withdraw`,
   },
   authority: { home: '/authority' },
   assets: '/public',
@@ -55,6 +58,8 @@ export const routes = {
     form: '/org/applications/:id/form',
     signedForm: '/org/applications/:id/signed-form',
     submit: '/org/applications/:id/submit',
+    correction: '/org/applications/:id/corrections/:itemId',
+    renameWithdraw: '/org/rename/:id/withdraw',
   },
   me: {
     application: '/me/applications/:id',

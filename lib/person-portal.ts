@@ -7,8 +7,8 @@ import {
   usableQualifications,
 } from './eligibility.js';
 import { NotFoundError } from './errors.js';
-import type { ApplicationRow } from './workflow.js';
-import { readApplication } from './workflow.js';
+import type { ApplicationEvent, ApplicationRow } from './workflow.js';
+import { eventsOf, readApplication } from './workflow.js';
 import type { State } from './workflow-table.js';
 
 /** Read models of the person's pages (/me). Every one is scoped to the signed-in person. */
@@ -79,16 +79,6 @@ export async function dashboardOf(sql: Sql, accountId: string, at: Date): Promis
   };
 }
 
-export type ApplicationEvent = {
-  version: number;
-  action: string;
-  actorRole: string;
-  fromState: State | null;
-  toState: State;
-  reason: string | null;
-  occurredAt: Date;
-};
-
 export type ApplicationDetail = {
   application: ApplicationRow;
   enterpriseName: string | null;
@@ -111,11 +101,11 @@ export async function applicationOfPerson(
         { name: string }[]
       >`select name from enterprises where id = ${application.enterpriseId}`
     : [];
-  const events = await sql<ApplicationEvent[]>`
-    select version, action, actor_role as "actorRole", from_state as "fromState",
-           to_state as "toState", reason, occurred_at as "occurredAt"
-    from application_events where application_id = ${applicationId} order by version`;
-  return { application, enterpriseName: enterprise?.name ?? null, events };
+  return {
+    application,
+    enterpriseName: enterprise?.name ?? null,
+    events: await eventsOf(sql, application.id),
+  };
 }
 
 export type EnterpriseChoice = {

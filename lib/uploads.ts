@@ -163,13 +163,24 @@ export async function readFileFor(
   accountId: string,
 ): Promise<StoredFile> {
   if (!UUID.test(fileId)) throw new NotFoundError();
-  // Who may see a file. Today: its owner only. Later issues widen this query, not its callers:
-  // the enterprise named by an application that refers to the file (while it does), and officers
-  // of the authority handling that application. Keep every rule in this one `where`.
+  // Who may see a file, every rule in this one `where`: its owner; and the enterprise named by an
+  // application that refers to it (the person's photo and materials in the snapshot, or what was
+  // supplied for a correction item) from the person's confirmation until it is withdrawn, refused
+  // or void. Officers of the authority come with their pages.
   const [row] = await sql<{ sha256: string; contentType: UploadType; originalName: string }[]>`
-    select sha256, content_type as "contentType", original_name as "originalName"
-    from files
-    where id = ${fileId} and owner_account_id = ${accountId}`;
+    select f.sha256, f.content_type as "contentType", f.original_name as "originalName"
+    from files f
+    where f.id = ${fileId}
+      and (f.owner_account_id = ${accountId}
+        or exists (
+          select 1 from applications a join enterprises e on e.id = a.enterprise_id
+          where e.account_id = ${accountId}
+            and a.state not in ('draft', 'expired', 'withdrawn', 'refused')
+            and (a.snapshot -> 'person' ->> 'photoFileId' = f.id::text
+              or exists (select 1 from jsonb_each_text(coalesce(a.snapshot -> 'uploads', '{}'))
+                         where value = f.id::text)
+              or exists (select 1 from correction_items c
+                         where c.application_id = a.id and c.supplied ->> 'fileId' = f.id::text))))`;
   if (!row) throw new NotFoundError();
   const bytes = await store.get(row.sha256);
   // A row whose bytes are gone is our fault, not the visitor's: a 500, logged.

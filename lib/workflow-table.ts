@@ -54,7 +54,8 @@ export const ROLES = ['person', 'enterprise', 'officer', 'system'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** Named checks a transition runs before it happens (lib/workflow.ts holds them). */
-export type GuardName = 'personMayFile' | 'enterpriseMayConfirm' | 'enterpriseMaySubmit';
+export type GuardName =
+  'personMayFile' | 'enterpriseMayConfirm' | 'enterpriseMaySubmit' | 'enterpriseMayRename';
 
 export type Transition = {
   kinds: readonly ApplicationKind[];
@@ -99,6 +100,7 @@ export const TRANSITIONS: readonly Transition[] = [
     action: 'submit',
     role: 'enterprise',
     to: 'submitted',
+    guard: 'enterpriseMayRename',
   },
   // Rule 4: not confirmed within 5 days of starting or of coming back.
   {

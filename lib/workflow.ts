@@ -5,6 +5,7 @@ import { businessDate } from './clock.js';
 import type { WorkflowRules } from './config.js';
 import type { Sql, Tx } from './db.js';
 import { contractProblems, filingProblems, loadPerson } from './eligibility.js';
+import { applyRename, renameProblems } from './enterprise-rename.js';
 import { ConflictError, NotFoundError, RuleError, ValidationError } from './errors.js';
 import type { Profession } from './professions.js';
 import { professions } from './professions.js';
@@ -50,6 +51,30 @@ export async function readApplication(sql: Sql, id: string): Promise<Application
     [id],
   );
   return row;
+}
+
+/** Human-facing application numbers: SQ + the Shanghai date + a serial, e.g. SQ20261125000042. */
+export async function nextApplicationNumber(tx: Tx, at: Date): Promise<string> {
+  const [row] = await tx<{ n: string }[]>`select nextval('application_serial')::text as n`;
+  return `SQ${businessDate(at).replaceAll('-', '')}${row!.n.padStart(6, '0')}`;
+}
+
+export type ApplicationEvent = {
+  version: number;
+  action: string;
+  actorRole: string;
+  fromState: State | null;
+  toState: State;
+  reason: string | null;
+  occurredAt: Date;
+};
+
+/** An application's timeline: its events, oldest first. */
+export async function eventsOf(sql: Sql, applicationId: string): Promise<ApplicationEvent[]> {
+  return sql<ApplicationEvent[]>`
+    select version, action, actor_role as "actorRole", from_state as "fromState",
+           to_state as "toState", reason, occurred_at as "occurredAt"
+    from application_events where application_id = ${applicationId} order by version`;
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -143,7 +168,11 @@ export async function transitionIn(
        reason, occurred_at)
     values (${app.id}, ${version}, ${request.action}, ${request.actor.role}, ${actorAccountId},
             ${app.state}, ${rule.to}, ${reason}, ${at})`;
-  const freeze = request.action === 'confirm' ? await snapshotOf(tx, app) : null;
+  // The content is frozen when its party hands it on: the person's confirmation, or an
+  // enterprise's rename filed from its draft.
+  const freezes =
+    request.action === 'confirm' || (request.action === 'submit' && app.state === 'draft');
+  const freeze = freezes ? await snapshotOf(tx, app) : null;
   const updated = await tx`
     update applications set state = ${rule.to}, version = ${version}, state_changed_at = ${at}
     where id = ${app.id} and state = ${app.state} and version = ${app.version}`;
@@ -197,6 +226,9 @@ const guards: Record<GuardName, Guard> = {
         : ['请先上传法定代表人签字并加盖公章的申请表扫描件。'];
     return [...problems, ...contractProblems(readDraft(app.snapshot), businessDate(at), rules)];
   },
+  // Rule 9: the registry holds a new name, and the proof of it is uploaded.
+  enterpriseMayRename: async (tx, app) =>
+    renameProblems(tx, app.enterpriseId!, readDraft(app.draft)),
 };
 
 /** The frozen content of an application at the person's confirmation, and its hash. */
@@ -256,6 +288,9 @@ async function applyEffects(tx: Tx, app: ApplicationRow, action: Action, at: Dat
     // Rule 7: the registration ends when the enterprise confirms.
     await tx`update registrations set status = 'cancelled', ended_at = ${at}
              where id = ${app.registrationId} and status = 'active'`;
+  }
+  if (app.kind === 'enterprise_rename' && action === 'approve') {
+    await applyRename(tx, app, at);
   }
   if (app.kind === 'out_of_province_qualification' && action === 'approve') {
     const entry = readDraft(app.snapshot).outOfProvince ?? {};

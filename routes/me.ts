@@ -49,8 +49,8 @@ import {
 } from '../lib/person-portal.js';
 import { PROFESSIONS, professions } from '../lib/professions.js';
 import { mayEditParticulars, setPhoto, updateProfile } from '../lib/profile.js';
-import { uploadFields, uploadedFile } from '../lib/middleware/uploads.js';
-import { UPLOAD_TYPES, checkUpload, preparePhoto, storeFile } from '../lib/uploads.js';
+import { uploadFields, uploadedDocument, uploadedFile } from '../lib/middleware/uploads.js';
+import { preparePhoto, storeFile } from '../lib/uploads.js';
 import type { Services } from '../lib/services.js';
 import { transition } from '../lib/workflow.js';
 import { actionNames, findTransition, kindNames, stateNames } from '../lib/workflow-table.js';
@@ -506,22 +506,14 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
       const id = detail.application.id;
       if (!isEditable(detail)) return res.redirect(303, paths.me.application(id));
       const field = `upload-${purpose}`;
-      const file = uploadedFile(req, 'file');
-      let message = req.uploadErrors?.file;
-      let checked: Awaited<ReturnType<typeof checkUpload>> | undefined;
-      if (!message && !file) message = `请选择${material.name}文件`;
-      if (!message && file) {
-        checked = await checkUpload(file.buffer, { accept: [...UPLOAD_TYPES] });
-        if (!checked.ok) message = checked.message;
-      }
-      if (message || !file || !checked?.ok) {
+      const upload = await uploadedDocument(req, 'file', `请选择${material.name}文件`);
+      if (!upload.ok || !upload.document) {
         res.status(422);
-        return renderStep(req, res, loaded, {}, fieldErrors({ [field]: message ?? '' }));
+        const message = upload.ok ? '' : upload.message;
+        return renderStep(req, res, loaded, {}, fieldErrors({ [field]: message }));
       }
       const fileId = await storeFile(sql, fileStore, {
-        bytes: file.buffer,
-        contentType: checked.contentType,
-        originalName: file.originalname,
+        ...upload.document,
         ownerAccountId: accountOf(req),
         at: clock.now(),
       });
@@ -547,29 +539,23 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
       if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
       const values = trimmed(req.body);
       const field = `correction-${item.id}`;
-      const file = uploadedFile(req, 'file');
       const note = typeof values.note === 'string' ? values.note.slice(0, 500) : '';
-      let message = req.uploadErrors?.file;
-      const checked =
-        !message && file
-          ? await checkUpload(file.buffer, { accept: [...UPLOAD_TYPES] })
-          : undefined;
-      if (checked && !checked.ok) message = checked.message;
-      if (!message && !file && !note) message = '请上传补正材料或填写补正说明';
-      if (message) {
+      const upload = await uploadedDocument(
+        req,
+        'file',
+        note ? undefined : '请上传补正材料或填写补正说明',
+      );
+      if (!upload.ok) {
         res.status(422);
-        return renderApplication(req, res, values, fieldErrors({ [field]: message }));
+        return renderApplication(req, res, values, fieldErrors({ [field]: upload.message }));
       }
       const fileId =
-        file && checked?.ok
-          ? await storeFile(sql, fileStore, {
-              bytes: file.buffer,
-              contentType: checked.contentType,
-              originalName: file.originalname,
-              ownerAccountId: accountOf(req),
-              at: clock.now(),
-            })
-          : undefined;
+        upload.document &&
+        (await storeFile(sql, fileStore, {
+          ...upload.document,
+          ownerAccountId: accountOf(req),
+          at: clock.now(),
+        }));
       await supplyItem(services, {
         itemId: item.id,
         party: 'person',

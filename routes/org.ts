@@ -3,7 +3,6 @@ import { Router } from 'express';
 import { readDraft } from '../lib/application-draft.js';
 import { stepTitles } from '../lib/application-steps.js';
 import {
-  LICENCE_TYPES,
   applicationOfEnterprise,
   applicationsOfEnterprise,
   attachSignedForm,
@@ -12,19 +11,24 @@ import {
   employeesOf,
   enterpriseOfAccount,
   informationForm,
+  materialsOf,
+  openItemsOfEnterprise,
   saveInformation,
   toDoOf,
 } from '../lib/enterprise-portal.js';
 import type { FormErrors } from '../lib/forms.js';
 import { fieldErrors, formatErrors, noErrors, trimmed } from '../lib/forms.js';
+import type { Supplied } from '../lib/corrections.js';
+import { itemsOf, supplyItem } from '../lib/corrections.js';
+import { LICENCE_TYPES, licenceFields } from '../lib/licences.js';
 import { requireRole } from '../lib/middleware/auth.js';
 import { paths, routes } from '../lib/paths.js';
 import { professions } from '../lib/professions.js';
-import { RuleError, NotFoundError } from '../lib/errors.js';
-import { uploadFields, uploadedFile } from '../lib/middleware/uploads.js';
+import { ConflictError, NotFoundError, RuleError } from '../lib/errors.js';
+import { uploadFields, uploadedDocument } from '../lib/middleware/uploads.js';
 import type { Services } from '../lib/services.js';
-import { UPLOAD_TYPES, checkUpload, storeFile } from '../lib/uploads.js';
-import { transition } from '../lib/workflow.js';
+import { storeFile } from '../lib/uploads.js';
+import { eventsOf, transition } from '../lib/workflow.js';
 import { actionNames, findTransition, kindNames, stateNames } from '../lib/workflow-table.js';
 
 /**
@@ -46,12 +50,14 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     next();
   });
 
-  router.get(paths.org.home, async (_req, res) => {
+  router.get(paths.org.home, async (req, res) => {
     const enterprise = res.locals.enterprise!;
     res.render('pages/org/home', {
       title: '企业中心',
       enterprise,
       toDo: await toDoOf(sql, enterprise.id),
+      openItems: await openItemsOfEnterprise(sql, enterprise.id),
+      saved: req.query.saved,
     });
   });
 
@@ -104,11 +110,17 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     const enterprise = res.locals.enterprise!;
     const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
     const snapshot = (application.snapshot ?? {}) as Record<string, unknown>;
+    const content = readDraft(snapshot);
     res.render('pages/org/application', {
       title: `${application.personName}的${kindNames[application.kind]}申请`,
       ...names,
       application,
-      content: readDraft(snapshot),
+      content,
+      materials: materialsOf(application, content),
+      corrections: (await itemsOf(sql, application.id)).filter(
+        (i) => i.addressedTo === 'enterprise',
+      ),
+      events: await eventsOf(sql, application.id),
       person: snapshot.person,
       enterpriseName: enterprise.name,
       mayConfirm: Boolean(
@@ -151,22 +163,14 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       const enterprise = await enterpriseOfAccount(sql, req.user!.id);
       res.locals.enterprise = enterprise;
       const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
-      const file = uploadedFile(req, 'file');
-      let message = req.uploadErrors?.file;
-      const checked =
-        !message && file
-          ? await checkUpload(file.buffer, { accept: [...UPLOAD_TYPES] })
-          : undefined;
-      if (checked && !checked.ok) message = checked.message;
-      if (!message && !file) message = '请选择签字盖章后的申请表扫描件';
-      if (message || !file || !checked?.ok) {
+      const upload = await uploadedDocument(req, 'file', '请选择签字盖章后的申请表扫描件');
+      if (!upload.ok || !upload.document) {
         res.status(422);
-        return renderApplication(req, res, {}, fieldErrors({ signedForm: message ?? '' }));
+        const message = upload.ok ? '' : upload.message;
+        return renderApplication(req, res, {}, fieldErrors({ signedForm: message }));
       }
       const fileId = await storeFile(sql, fileStore, {
-        bytes: file.buffer,
-        contentType: checked.contentType,
-        originalName: file.originalname,
+        ...upload.document,
         ownerAccountId: req.user!.id,
         at: clock.now(),
       });
@@ -177,6 +181,71 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
         snapshotVersion: application.snapshotVersion,
       });
       res.redirect(303, `${paths.org.application(application.id)}?done=uploaded`);
+    },
+  );
+
+  // A correction item addressed to the enterprise: materials (a file and/or a note), or the
+  // licence it did not hold at confirmation (rule 12), which may come after approval.
+  uploads.post(
+    routes.org.correction,
+    requireRole('enterprise'),
+    uploadFields([{ name: 'file' }]),
+    async (req, res) => {
+      const enterprise = await enterpriseOfAccount(sql, req.user!.id);
+      res.locals.enterprise = enterprise;
+      const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
+      const item = (await itemsOf(sql, application.id)).find(
+        (i) => i.id === String(req.params.itemId) && i.addressedTo === 'enterprise',
+      );
+      if (!item) throw new NotFoundError();
+      if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
+      const values = trimmed(req.body);
+      const field = `correction-${item.id}`;
+      let supplied: Supplied;
+      if (item.asks === 'licence') {
+        const parsed = licenceFields.safeParse(values);
+        if (!parsed.success) {
+          res.status(422);
+          const { fields } = formatErrors(parsed.error);
+          return renderApplication(
+            req,
+            res,
+            values,
+            fieldErrors(
+              Object.fromEntries(Object.entries(fields).map(([k, m]) => [`${field}-${k}`, m])),
+            ),
+          );
+        }
+        supplied = {
+          licence: { type: parsed.data.licenceType, number: parsed.data.licenceNumber },
+        };
+      } else {
+        const note = typeof values.note === 'string' ? values.note.slice(0, 500) : '';
+        const upload = await uploadedDocument(
+          req,
+          'file',
+          note ? undefined : '请上传补正材料或填写补正说明',
+        );
+        if (!upload.ok) {
+          res.status(422);
+          return renderApplication(req, res, values, fieldErrors({ [field]: upload.message }));
+        }
+        const fileId =
+          upload.document &&
+          (await storeFile(sql, fileStore, {
+            ...upload.document,
+            ownerAccountId: req.user!.id,
+            at: clock.now(),
+          }));
+        supplied = { ...(note ? { note } : {}), ...(fileId ? { fileId } : {}) };
+      }
+      await supplyItem(services, {
+        itemId: item.id,
+        party: 'enterprise',
+        accountId: req.user!.id,
+        supplied,
+      });
+      res.redirect(303, `${paths.org.application(application.id)}?done=supplied`);
     },
   );
 

@@ -1,7 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import type { StoredFile } from '../uploads.js';
-import { MAX_UPLOAD_BYTES, uploadMessages } from '../uploads.js';
+import type { StoredFile, UploadType } from '../uploads.js';
+import { MAX_UPLOAD_BYTES, UPLOAD_TYPES, checkUpload, uploadMessages } from '../uploads.js';
 import { csrfProtection } from './csrf.js';
 
 export type UploadField = { name: string; maxCount?: number };
@@ -85,6 +85,34 @@ export function uploadedFile(req: Request, field: string): Express.Multer.File |
   const files = req.files;
   if (!files) return undefined;
   return Array.isArray(files) ? files.find((f) => f.fieldname === field) : files[field]?.[0];
+}
+
+export type UploadedDocument = { bytes: Buffer; contentType: UploadType; originalName: string };
+
+/**
+ * The document (a scan: PDF, JPEG or PNG, its type decided from its bytes) sent in a field, checked:
+ * a message for the field when it is refused, or when none was chosen and `required` gives the
+ * message for that; otherwise the document (undefined when none was chosen), ready for storeFile.
+ */
+export async function uploadedDocument(
+  req: Request,
+  field: string,
+  required?: string,
+): Promise<{ ok: true; document?: UploadedDocument } | { ok: false; message: string }> {
+  const refused = req.uploadErrors?.[field];
+  if (refused) return { ok: false, message: refused };
+  const file = uploadedFile(req, field);
+  if (!file) return required ? { ok: false, message: required } : { ok: true };
+  const checked = await checkUpload(file.buffer, { accept: [...UPLOAD_TYPES] });
+  if (!checked.ok) return checked;
+  return {
+    ok: true,
+    document: {
+      bytes: file.buffer,
+      contentType: checked.contentType,
+      originalName: file.originalname,
+    },
+  };
 }
 
 /**

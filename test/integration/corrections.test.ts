@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Supplied } from '../../lib/corrections.js';
 import { openItem, requestCorrections, supplyItem } from '../../lib/corrections.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp } from '../support/app.js';
@@ -38,7 +39,7 @@ const supply = (
   itemId: string,
   party: 'person' | 'enterprise',
   who: PersonFixture | EnterpriseFixture,
-  supplied: { note?: string; licence?: string },
+  supplied: Supplied,
 ) => supplyItem(t.services, { itemId, party, accountId: who.accountId, supplied });
 
 describe('correction items', () => {
@@ -130,14 +131,27 @@ describe('correction items', () => {
           why: '确认时选择了“暂无”',
           blocksReview: false,
           openedBy: null,
+          asks: 'licence',
         },
         NOW,
       ),
     );
-    const closed = await supply(itemId, 'enterprise', enterprise, {
-      licence: '建筑行业（建筑工程）甲级 A132000001',
-    });
-    expect(closed.supplied).toEqual({ licence: '建筑行业（建筑工程）甲级 A132000001' });
+    await expect(supply(itemId, 'enterprise', enterprise, { note: '已取得' })).rejects.toThrow(
+      '请选择资质类型并填写资质证号',
+    );
+    await expect(
+      supply(itemId, 'enterprise', enterprise, { licence: { type: '甲级', number: 'A1' } }),
+    ).rejects.toThrow('请选择资质类型并填写资质证号');
+    const licence = { type: '工程设计建筑行业资质', number: 'A132000001' };
+    const closed = await supply(itemId, 'enterprise', enterprise, { licence });
+    expect(closed.supplied).toEqual({ licence });
+    expect(closed.closedAt).not.toBeNull();
     expect(await stateOf(id)).toBe('approved');
+    const [kept] = await t.db.sql<{ confirmation: unknown }[]>`
+      select enterprise_confirmation as confirmation from applications where id = ${id}`;
+    expect(kept!.confirmation).toEqual({ licence });
+    const [audit] = await t.db.sql`
+      select 1 from audit_events where action = 'correction_item_supplied' and subject_id = ${itemId}`;
+    expect(audit).toBeDefined();
   });
 });

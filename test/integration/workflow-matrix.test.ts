@@ -57,12 +57,21 @@ async function eligibleApplication(kind: ApplicationKind, state: State): Promise
   const enterprise = await createEnterprise(sql, NOW);
   let applicationId: string;
   if (kind === 'enterprise_rename') {
+    // Rule 9: the legal-person registry holds a new name, and the proof is uploaded.
+    const [{ name }] = await sql<[{ name: string }]>`
+      select name from enterprises where id = ${enterprise.enterpriseId}`;
+    await sql`insert into legal_person_registry (credit_code, name, updated_at)
+              values (${enterprise.creditCode}, ${`${name}（更名后）`}, ${NOW})`;
     applicationId = await insertApplication(sql, NOW, {
       kind,
       state,
       profession: null,
       personId: null,
       enterpriseId: enterprise.enterpriseId,
+      draft: {
+        rename: { from: name, to: `${name}（更名后）` },
+        uploads: { 'business-licence': person.fileId!, 'name-change-notice': person.fileId! },
+      },
     });
   } else if (kind === 'initial') {
     await addRegistryQualification(sql, person, 'cost_engineer', '土木建筑工程');

@@ -6,7 +6,7 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type { Agent } from 'supertest';
 import { paths } from '../../lib/paths.js';
-import { PASSWORD, createPerson } from './fixtures.js';
+import { PASSWORD, createEnterprise, createPerson } from './fixtures.js';
 import { createApp } from '../../lib/app.js';
 import { SettableClock } from '../../lib/clock.js';
 import { loadConfig } from '../../lib/config.js';
@@ -84,4 +84,19 @@ export async function signInNewPerson(
   const res = await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
   if (res.status !== 303) throw new Error(`fixture person could not log in: ${res.status}`);
   return { person, agent };
+}
+
+/** A new fixture enterprise (information complete unless told otherwise), signed in. */
+export async function signInNewEnterprise(
+  t: TestApp,
+  options: Parameters<typeof createEnterprise>[2] = {},
+) {
+  const enterprise = await createEnterprise(t.db.sql, t.clock.now(), {
+    password: PASSWORD,
+    ...options,
+  });
+  const agent = request.agent(t.app);
+  const res = await logInAs(agent, paths.login.enterprise, enterprise.creditCode, PASSWORD);
+  if (res.status !== 303) throw new Error(`fixture enterprise could not log in: ${res.status}`);
+  return { enterprise, agent, _csrf: await csrfTokenFrom(agent, paths.org.information) };
 }

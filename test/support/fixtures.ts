@@ -69,13 +69,15 @@ export type EnterpriseFixture = { enterpriseId: string; accountId: string; credi
 export async function createEnterprise(
   sql: Sql,
   at: Date,
-  options: { complete?: boolean; districtCode?: string; name?: string } = {},
+  options: { complete?: boolean; districtCode?: string; name?: string; password?: string } = {},
 ): Promise<EnterpriseFixture> {
   const creditCode = newCreditCode();
   const name = options.name ?? `测试建设有限公司${creditCode.slice(-4)}`;
   const [account] = await sql<{ id: string }[]>`
     insert into accounts (kind, login_id, display_name, password_hash, created_at)
-    values ('enterprise', ${creditCode}, ${name}, ${NO_PASSWORD}, ${at}) returning id`;
+    values ('enterprise', ${creditCode}, ${name},
+            ${options.password ? await hashPassword(options.password) : NO_PASSWORD}, ${at})
+    returning id`;
   const complete = options.complete ?? true;
   const [enterprise] = await sql<{ id: string }[]>`
     insert into enterprises (account_id, credit_code, name, district_code, legal_representative,

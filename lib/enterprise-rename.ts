@@ -1,0 +1,190 @@
+import postgres from 'postgres';
+import type { ApplicationDraft } from './application-draft.js';
+import { readDraft } from './application-draft.js';
+import { recordAudit } from './audit.js';
+import type { Sql, Tx } from './db.js';
+import { ConflictError, NotFoundError, RuleError } from './errors.js';
+import type { ApplicationRow, WorkflowDeps } from './workflow.js';
+import { lockApplication, nextApplicationNumber, transitionIn } from './workflow.js';
+import type { State } from './workflow-table.js';
+
+/**
+ * Enterprise rename (企业更名, rule 9). The new name is the one the provincial legal-person
+ * registry holds for the enterprise's credit code, never typed; while the registry still holds the
+ * enterprise's current name there is nothing to file. The enterprise uploads its business licence
+ * and the name-change notice and files it; on approval the enterprise takes the new name, and with
+ * it every registration there (they refer to the enterprise, not to a copy of its name).
+ */
+
+export const RENAME_REFUSED = '如法人库非更名后企业名称，请勿申请';
+
+/** The proof a rename needs, by purpose (the application's uploads). */
+export const RENAME_MATERIALS = [
+  {
+    purpose: 'business-licence',
+    name: '更名后的营业执照扫描件',
+    hint: '营业执照正本或副本，名称须与法人库中的新名称一致',
+  },
+  {
+    purpose: 'name-change-notice',
+    name: '企业名称变更通知书扫描件',
+    hint: '市场监督管理部门出具的《准予变更登记通知书》等',
+  },
+] as const;
+
+export type RenameApplication = {
+  id: string;
+  applicationNumber: string;
+  state: State;
+  version: number;
+  from: string;
+  to: string;
+  stateChangedAt: Date;
+};
+
+export type RenameStatus = {
+  name: string;
+  /** What the legal-person registry holds for the credit code; null when it holds nothing. */
+  registryName: string | null;
+  /** The registry holds another name: a rename may be filed. */
+  renamed: boolean;
+  /** The enterprise's latest rename application that was filed, if any. */
+  latest: RenameApplication | null;
+};
+
+type Db = Sql | Tx;
+
+async function namesOf(db: Db, enterpriseId: string) {
+  const [row] = await db<{ name: string; registryName: string | null }[]>`
+    select e.name, r.name as "registryName"
+    from enterprises e left join legal_person_registry r on r.credit_code = e.credit_code
+    where e.id = ${enterpriseId}`;
+  if (!row) throw new NotFoundError();
+  return row;
+}
+
+export async function renameStatusOf(sql: Sql, enterpriseId: string): Promise<RenameStatus> {
+  const { name, registryName } = await namesOf(sql, enterpriseId);
+  const [latest] = await sql<(Omit<RenameApplication, 'from' | 'to'> & { snapshot: unknown })[]>`
+    select id, application_number as "applicationNumber", state, version, snapshot,
+           state_changed_at as "stateChangedAt"
+    from applications
+    where enterprise_id = ${enterpriseId} and kind = 'enterprise_rename' and state <> 'draft'
+    order by started_at desc, id desc limit 1`;
+  const names = latest && readDraft(latest.snapshot).rename;
+  return {
+    name,
+    registryName,
+    renamed: registryName !== null && registryName !== name,
+    latest: latest
+      ? {
+          id: latest.id,
+          applicationNumber: latest.applicationNumber,
+          state: latest.state,
+          version: latest.version,
+          stateChangedAt: latest.stateChangedAt,
+          from: names?.from ?? '',
+          to: names?.to ?? '',
+        }
+      : null,
+  };
+}
+
+/** Why this rename may not be filed now (the submit guard); empty when nothing blocks it. */
+export async function renameProblems(
+  db: Db,
+  enterpriseId: string,
+  draft: ApplicationDraft,
+): Promise<string[]> {
+  const { name, registryName } = await namesOf(db, enterpriseId);
+  if (registryName === null || registryName === name) return [RENAME_REFUSED];
+  const problems: string[] = [];
+  if (draft.rename?.to !== registryName) {
+    problems.push('法人库中的企业名称已更新，请刷新页面核对后重新提交。');
+  }
+  for (const m of RENAME_MATERIALS) {
+    if (!draft.uploads?.[m.purpose]) problems.push(`请上传${m.name}。`);
+  }
+  return problems;
+}
+
+/**
+ * Files a rename in one transaction: the application is started with the names and the proof, and
+ * submitted to the authority (its content frozen). Refused with RENAME_REFUSED while the registry
+ * holds the current name; one open rename per enterprise.
+ */
+export async function fileRename(
+  deps: WorkflowDeps,
+  request: { accountId: string; uploads: Record<string, string> },
+): Promise<ApplicationRow> {
+  const at = deps.clock.now();
+  try {
+    return await deps.sql.begin(async (tx) => {
+      const [enterprise] = await tx<{ id: string }[]>`
+        select id from enterprises where account_id = ${request.accountId} for update`;
+      if (!enterprise) throw new NotFoundError();
+      const { name, registryName } = await namesOf(tx, enterprise.id);
+      if (registryName === null || registryName === name) throw new RuleError([RENAME_REFUSED]);
+      const draft: ApplicationDraft = {
+        rename: { from: name, to: registryName },
+        uploads: request.uploads,
+      };
+      const number = await nextApplicationNumber(tx, at);
+      const [row] = await tx<{ id: string }[]>`
+        insert into applications
+          (application_number, kind, enterprise_id, state, version, draft, started_at,
+           state_changed_at)
+        values (${number}, 'enterprise_rename', ${enterprise.id}, 'draft', 0, ${tx.json(draft)},
+                ${at}, ${at})
+        returning id`;
+      await tx`
+        insert into application_events
+          (application_id, version, action, actor_role, actor_account_id, to_state, occurred_at)
+        values (${row!.id}, 0, 'start', 'enterprise', ${request.accountId}, 'draft', ${at})`;
+      return transitionIn(tx, deps, {
+        applicationId: row!.id,
+        action: 'submit',
+        actor: { role: 'enterprise', accountId: request.accountId },
+      });
+    });
+  } catch (err) {
+    if (err instanceof postgres.PostgresError && err.code === '23505') {
+      throw new ConflictError('本单位已有一项企业更名申请正在办理，办结或撤回后才能再次申请。');
+    }
+    throw err;
+  }
+}
+
+/**
+ * The approval effect (called by the workflow in the approving transaction): the enterprise takes
+ * the name it filed for; its registrations show it, as they refer to the enterprise.
+ */
+export async function applyRename(tx: Tx, app: ApplicationRow, at: Date): Promise<void> {
+  const names = readDraft(app.snapshot).rename;
+  if (!names || !app.enterpriseId) throw new Error(`rename ${app.id} has no names`);
+  await tx`update enterprises set name = ${names.to} where id = ${app.enterpriseId}`;
+  await tx`
+    update accounts set display_name = ${names.to}
+    where id = (select account_id from enterprises where id = ${app.enterpriseId})`;
+  await recordAudit(tx, {
+    at,
+    actorAccountId: null,
+    action: 'enterprise_renamed',
+    subjectType: 'enterprise',
+    subjectId: app.enterpriseId,
+    detail: { applicationId: app.id, from: names.from, to: names.to },
+  });
+}
+
+/** The enterprise's own rename application, locked; anyone else's is not found. */
+export async function lockRenameOf(
+  tx: Tx,
+  enterpriseId: string,
+  applicationId: string,
+): Promise<ApplicationRow> {
+  const app = await lockApplication(tx, applicationId);
+  if (!app || app.kind !== 'enterprise_rename' || app.enterpriseId !== enterpriseId) {
+    throw new NotFoundError();
+  }
+  return app;
+}
