@@ -5,7 +5,7 @@ import { recordAudit } from './audit.js';
 import type { Sql, Tx } from './db.js';
 import { ConflictError, NotFoundError, RuleError } from './errors.js';
 import type { ApplicationRow, WorkflowDeps } from './workflow.js';
-import { lockApplication, nextApplicationNumber, transitionIn } from './workflow.js';
+import { nextApplicationNumber, transitionIn } from './workflow.js';
 import type { State } from './workflow-table.js';
 
 /**
@@ -174,17 +174,4 @@ export async function applyRename(tx: Tx, app: ApplicationRow, at: Date): Promis
     subjectId: app.enterpriseId,
     detail: { applicationId: app.id, from: names.from, to: names.to },
   });
-}
-
-/** The enterprise's own rename application, locked; anyone else's is not found. */
-export async function lockRenameOf(
-  tx: Tx,
-  enterpriseId: string,
-  applicationId: string,
-): Promise<ApplicationRow> {
-  const app = await lockApplication(tx, applicationId);
-  if (!app || app.kind !== 'enterprise_rename' || app.enterpriseId !== enterpriseId) {
-    throw new NotFoundError();
-  }
-  return app;
 }

@@ -25,10 +25,17 @@ import { requireRole } from '../lib/middleware/auth.js';
 import { paths, routes } from '../lib/paths.js';
 import { professions } from '../lib/professions.js';
 import { ConflictError, NotFoundError, RuleError } from '../lib/errors.js';
+import type { UploadedDocument } from '../lib/middleware/uploads.js';
 import { uploadFields, uploadedDocument } from '../lib/middleware/uploads.js';
+import {
+  RENAME_MATERIALS,
+  RENAME_REFUSED,
+  fileRename,
+  renameStatusOf,
+} from '../lib/enterprise-rename.js';
 import type { Services } from '../lib/services.js';
 import { storeFile } from '../lib/uploads.js';
-import { eventsOf, transition } from '../lib/workflow.js';
+import { eventsOf, readApplication, transition } from '../lib/workflow.js';
 import { actionNames, findTransition, kindNames, stateNames } from '../lib/workflow-table.js';
 
 /**
@@ -249,6 +256,90 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     },
   );
 
+  // Enterprise rename (rule 9): the registry's name, the proof, filing and withdrawing.
+  const renderRename = async (req: Request, res: Response, values: object, errors: FormErrors) => {
+    const enterprise = res.locals.enterprise!;
+    const status = await renameStatusOf(sql, enterprise.id);
+    const open = status.latest && !RENAME_CLOSED.includes(status.latest.state);
+    res.render('pages/org/rename', {
+      title: '企业更名',
+      ...names,
+      status,
+      open,
+      mayWithdraw:
+        open &&
+        Boolean(
+          findTransition('enterprise_rename', status.latest!.state, 'withdraw', 'enterprise'),
+        ),
+      materials: RENAME_MATERIALS,
+      refusal: RENAME_REFUSED,
+      values,
+      errors,
+      done: req.query.done,
+    });
+  };
+  router.get(paths.org.rename, (req, res) => renderRename(req, res, {}, noErrors));
+  uploads.post(
+    paths.org.rename,
+    requireRole('enterprise'),
+    uploadFields(RENAME_MATERIALS.map((m) => ({ name: m.purpose }))),
+    async (req, res) => {
+      const enterprise = await enterpriseOfAccount(sql, req.user!.id);
+      res.locals.enterprise = enterprise;
+      if (!enterprise.complete) return res.redirect(303, paths.org.information);
+      const values = trimmed(req.body);
+      const status = await renameStatusOf(sql, enterprise.id);
+      const refuse = (errors: FormErrors) => {
+        res.status(422);
+        return renderRename(req, res, values, errors);
+      };
+      // Nothing is read or stored while the registry still holds the current name.
+      if (!status.renamed) {
+        return refuse({ summary: [{ href: '#rename-names', text: RENAME_REFUSED }], fields: {} });
+      }
+      const errors: Record<string, string> = {};
+      const documents: Record<string, UploadedDocument> = {};
+      for (const m of RENAME_MATERIALS) {
+        const upload = await uploadedDocument(req, m.purpose, `请上传${m.name}`);
+        if (!upload.ok) errors[m.purpose] = upload.message;
+        else if (upload.document) documents[m.purpose] = upload.document;
+      }
+      if (values.commitment !== 'yes') errors.commitment = '请阅读并勾选承诺后再提交';
+      if (Object.keys(errors).length > 0) return refuse(fieldErrors(errors));
+      const uploaded: Record<string, string> = {};
+      for (const [purpose, document] of Object.entries(documents)) {
+        uploaded[purpose] = await storeFile(sql, fileStore, {
+          ...document,
+          ownerAccountId: req.user!.id,
+          at: clock.now(),
+        });
+      }
+      try {
+        await fileRename(services, { accountId: req.user!.id, uploads: uploaded });
+      } catch (error) {
+        if (!(error instanceof RuleError)) throw error;
+        return refuse({
+          summary: error.problems.map((text) => ({ href: '#rename-names', text })),
+          fields: {},
+        });
+      }
+      res.redirect(303, `${paths.org.rename}?done=filed`);
+    },
+  );
+  router.post(routes.org.renameWithdraw, async (req, res) => {
+    const rename = await readApplication(sql, String(req.params.id));
+    if (rename?.kind !== 'enterprise_rename' || rename.enterpriseId !== res.locals.enterprise!.id) {
+      throw new NotFoundError();
+    }
+    await transition(services, {
+      applicationId: rename.id,
+      action: 'withdraw',
+      actor: { role: 'enterprise', accountId: req.user!.id },
+      expectedVersion: Number(trimmed(req.body).version),
+    });
+    res.redirect(303, `${paths.org.rename}?done=withdrawn`);
+  });
+
   router.post(routes.org.submit, async (req, res) => {
     const enterprise = res.locals.enterprise!;
     const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
@@ -325,3 +416,6 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
 }
 
 const names = { kindNames, stateNames, actionNames, professions, stepTitles };
+
+/** States in which a rename is no longer open. */
+const RENAME_CLOSED: readonly string[] = ['completed', 'refused', 'withdrawn', 'expired'];

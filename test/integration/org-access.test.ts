@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openItem } from '../../lib/corrections.js';
+import { fileRename } from '../../lib/enterprise-rename.js';
+import { paths, routes } from '../../lib/paths.js';
+import { storeFile } from '../../lib/uploads.js';
+import type { TestApp } from '../support/app.js';
+import { createTestApp, signInNewEnterprise } from '../support/app.js';
+import { NOW, TINY_PDF, createPerson, insertApplication } from '../support/fixtures.js';
+
+// Access (issue 4, point 10): enterprise B gets 404 on everything of enterprise A's, over every
+// /org route that carries an id; the list of routes is checked against lib/paths.ts, so a new
+// route cannot be left out.
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+  t.clock.set(NOW);
+});
+afterAll(() => t.close());
+
+type Who = Awaited<ReturnType<typeof signInNewEnterprise>>;
+type Ids = { application: string; item: string; rename: string; file: string };
+type Probe = (who: Who, ids: Ids) => Promise<{ status: number }>;
+
+/** One request per /org route with an id, as enterprise `who` would send it. */
+const probes: Record<keyof typeof routes.org, Probe> = {
+  application: (w, ids) => w.agent.get(paths.org.application(ids.application)),
+  form: (w, ids) => w.agent.get(paths.org.form(ids.application)),
+  confirm: (w, ids) =>
+    w.agent
+      .post(paths.org.confirm(ids.application))
+      .type('form')
+      .send({ _csrf: w._csrf, version: '0', commitment: 'yes', costConsulting: 'yes' }),
+  return: (w, ids) =>
+    w.agent
+      .post(paths.org.return(ids.application))
+      .type('form')
+      .send({ _csrf: w._csrf, version: '0', reason: '不符' }),
+  signedForm: (w, ids) =>
+    w.agent
+      .post(paths.org.signedForm(ids.application))
+      .field('_csrf', w._csrf)
+      .attach('file', TINY_PDF, 'scan.pdf'),
+  submit: (w, ids) =>
+    w.agent
+      .post(paths.org.submit(ids.application))
+      .type('form')
+      .send({ _csrf: w._csrf, version: '0' }),
+  correction: (w, ids) =>
+    w.agent
+      .post(paths.org.correction(ids.application, ids.item))
+      .field('_csrf', w._csrf)
+      .field('note', '已补'),
+  renameWithdraw: (w, ids) =>
+    w.agent
+      .post(paths.org.renameWithdraw(ids.rename))
+      .type('form')
+      .send({ _csrf: w._csrf, version: '1' }),
+};
+
+describe('enterprise B and enterprise A’s things', () => {
+  it('covers every /org route that carries an id', () => {
+    expect(Object.keys(probes).sort()).toEqual(Object.keys(routes.org).sort());
+  });
+
+  it('B gets 404 on every one of them, and on A’s files, and nothing of A’s changes', async () => {
+    const a = await signInNewEnterprise(t);
+    const b = await signInNewEnterprise(t);
+    const person = await createPerson(t.db.sql, NOW);
+    const file = await storeFile(t.db.sql, t.services.fileStore, {
+      bytes: TINY_PDF,
+      contentType: 'application/pdf',
+      originalName: 'contract.pdf',
+      ownerAccountId: person.accountId,
+      at: NOW,
+    });
+    const application = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'awaiting_enterprise',
+      profession: 'cost_engineer',
+      personId: person.personId,
+      enterpriseId: a.enterprise.enterpriseId,
+      draft: { uploads: { contract: file } },
+    });
+    const item = await t.db.sql.begin((tx) =>
+      openItem(
+        tx,
+        application,
+        {
+          addressedTo: 'enterprise',
+          what: '社保证明',
+          why: '核实',
+          blocksReview: false,
+          openedBy: null,
+        },
+        NOW,
+      ),
+    );
+    await t.db.sql`insert into legal_person_registry (credit_code, name, updated_at)
+                   values (${a.enterprise.creditCode}, 'A的新名称有限公司', ${NOW})`;
+    const proof = await storeFile(t.db.sql, t.services.fileStore, {
+      bytes: Buffer.concat([TINY_PDF, Buffer.from('%a\n')]),
+      contentType: 'application/pdf',
+      originalName: 'licence.pdf',
+      ownerAccountId: a.enterprise.accountId,
+      at: NOW,
+    });
+    const rename = (
+      await fileRename(t.services, {
+        accountId: a.enterprise.accountId,
+        uploads: { 'business-licence': proof, 'name-change-notice': proof },
+      })
+    ).id;
+    const ids = { application, item, rename, file };
+    const snapshot = async () =>
+      t.db.sql`
+        select (select json_agg(a order by id) from applications a
+                where enterprise_id = ${a.enterprise.enterpriseId}) as applications,
+               (select json_agg(c) from correction_items c where id = ${item}) as items`;
+    const before = await snapshot();
+
+    for (const [route, probe] of Object.entries(probes)) {
+      const res = await probe(b, ids);
+      expect(res.status, route).toBe(404);
+    }
+    for (const fileId of [file, proof]) {
+      expect((await b.agent.get(paths.file(fileId))).status).toBe(404);
+    }
+    expect(await snapshot()).toEqual(before);
+    // A itself reaches them (the 404s above are about who asks, not broken routes).
+    expect((await a.agent.get(paths.org.application(application))).status).toBe(200);
+    expect((await a.agent.get(paths.file(file))).status).toBe(200);
+    expect((await a.agent.get(paths.file(proof))).status).toBe(200);
+    // B's own lists hold nothing of A's.
+    for (const page of [
+      paths.org.home,
+      paths.org.applications,
+      paths.org.employees,
+      paths.org.rename,
+    ]) {
+      const res = await b.agent.get(page);
+      expect(res.status, page).toBe(200);
+      expect(res.text, page).not.toContain(application);
+      expect(res.text, page).not.toContain('A的新名称有限公司');
+    }
+  });
+});

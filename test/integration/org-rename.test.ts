@@ -1,0 +1,189 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo-data.js';
+import { activeRegistrations } from '../../lib/eligibility.js';
+import { employeesOf } from '../../lib/enterprise-portal.js';
+import { RENAME_REFUSED, fileRename } from '../../lib/enterprise-rename.js';
+import { paths } from '../../lib/paths.js';
+import { storeFile } from '../../lib/uploads.js';
+import { transition } from '../../lib/workflow.js';
+import type { TestApp } from '../support/app.js';
+import { createTestApp, csrfTokenFrom, logInAs, signInNewEnterprise } from '../support/app.js';
+import { NOW, TINY_PDF } from '../support/fixtures.js';
+
+// Rule 9: an enterprise renames itself to what the legal-person registry holds, never a typed name.
+
+let t: TestApp;
+let officer: string;
+beforeAll(async () => {
+  t = await createTestApp();
+  t.clock.set(NOW);
+  const [staff] = await t.db.sql<{ id: string }[]>`
+    select id from accounts where kind = 'staff' limit 1`;
+  officer = staff!.id;
+});
+afterAll(() => t.close());
+
+const xijian = demoEnterprises.find((e) => e.creditCode === '91320211136012847C')!;
+const NEW_NAME = '无锡锡建建设集团有限公司';
+
+async function signedIn(creditCode: string) {
+  const agent = request.agent(t.app);
+  await logInAs(agent, paths.login.enterprise, creditCode, DEMO_PASSWORD);
+  return { agent, _csrf: await csrfTokenFrom(agent, paths.org.information) };
+}
+
+const counts = async () => {
+  const [row] = await t.db.sql<{ files: number; renames: number }[]>`
+    select (select count(*)::int from files) as files,
+           (select count(*)::int from applications where kind = 'enterprise_rename') as renames`;
+  return row!;
+};
+
+describe('enterprise rename', () => {
+  it('is refused while the registry holds the current name, with nothing stored', async () => {
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
+    await t.db.sql`insert into legal_person_registry (credit_code, name, updated_at)
+      select credit_code, name, ${NOW} from enterprises where id = ${enterprise.enterpriseId}`;
+    const page = await agent.get(paths.org.rename);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(RENAME_REFUSED);
+    expect(page.text).not.toContain('data-testid="rename-form"');
+    const before = await counts();
+    const res = await agent
+      .post(paths.org.rename)
+      .field('_csrf', _csrf)
+      .field('commitment', 'yes')
+      .attach('business-licence', TINY_PDF, '营业执照.pdf')
+      .attach('name-change-notice', TINY_PDF, '通知书.pdf');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(RENAME_REFUSED);
+    expect(res.text).toContain('data-testid="error-summary"');
+    expect(await counts()).toEqual(before);
+    // And in lib, whoever calls it.
+    await expect(
+      fileRename(t.services, { accountId: enterprise.accountId, uploads: {} }),
+    ).rejects.toMatchObject({ status: 422, problems: [RENAME_REFUSED] });
+  });
+
+  it('shows the registry’s new name, asks for both proofs and the commitment, files it, and can withdraw it', async () => {
+    const { agent, _csrf } = await signedIn(xijian.creditCode);
+    const home = await agent.get(paths.org.home);
+    expect(home.text).toContain(paths.org.rename);
+    const page = await agent.get(paths.org.rename);
+    expect(page.text).toContain(NEW_NAME);
+    expect(page.text).toContain('data-testid="rename-form"');
+
+    const before = await counts();
+    const missing = await agent
+      .post(paths.org.rename)
+      .field('_csrf', _csrf)
+      .attach('business-licence', TINY_PDF, '营业执照.pdf');
+    expect(missing.status).toBe(422);
+    expect(missing.text).toContain('请上传企业名称变更通知书扫描件');
+    expect(missing.text).toContain('请阅读并勾选承诺后再提交');
+    expect(missing.text).toContain('href="#name-change-notice"');
+    expect(await counts()).toEqual(before);
+
+    const filed = await agent
+      .post(paths.org.rename)
+      .field('_csrf', _csrf)
+      .field('commitment', 'yes')
+      .attach('business-licence', TINY_PDF, '营业执照.pdf')
+      .attach('name-change-notice', Buffer.concat([TINY_PDF, Buffer.from('%n\n')]), '通知书.pdf');
+    expect(filed.headers.location).toBe(`${paths.org.rename}?done=filed`);
+    const [app] = await t.db.sql<
+      { id: string; state: string; version: number; snapshot: Record<string, unknown> }[]
+    >`
+      select a.id, a.state, a.version, a.snapshot from applications a
+      join enterprises e on e.id = a.enterprise_id
+      where e.credit_code = ${xijian.creditCode} and a.kind = 'enterprise_rename'`;
+    expect(app!.state).toBe('submitted');
+    expect(app!.snapshot.rename).toEqual({ from: xijian.name, to: NEW_NAME });
+    expect(Object.keys(app!.snapshot.uploads as object).sort()).toEqual([
+      'business-licence',
+      'name-change-notice',
+    ]);
+    const after = await agent.get(paths.org.rename);
+    expect(after.text).toContain('data-testid="rename-state"');
+    expect(after.text).not.toContain('data-testid="rename-form"');
+    // One open rename per enterprise.
+    const twice = await agent
+      .post(paths.org.rename)
+      .field('_csrf', _csrf)
+      .field('commitment', 'yes')
+      .attach('business-licence', TINY_PDF, '营业执照.pdf')
+      .attach('name-change-notice', TINY_PDF, '通知书.pdf');
+    expect(twice.status).toBe(409);
+    expect(twice.text).toContain('已有一项企业更名申请正在办理');
+
+    // Another enterprise cannot touch it; nor can this one withdraw an employee's application here.
+    const other = await signInNewEnterprise(t);
+    const foreign = await other.agent
+      .post(paths.org.renameWithdraw(app!.id))
+      .type('form')
+      .send({ _csrf: other._csrf, version: app!.version });
+    expect(foreign.status).toBe(404);
+    const [employeeApp] = await t.db.sql<{ id: string }[]>`
+      select a.id from applications a join enterprises e on e.id = a.enterprise_id
+      where e.credit_code = ${xijian.creditCode} and a.kind = 'initial'`;
+    const wrongKind = await agent
+      .post(paths.org.renameWithdraw(employeeApp!.id))
+      .type('form')
+      .send({ _csrf, version: 1 });
+    expect(wrongKind.status).toBe(404);
+
+    const withdrawn = await agent
+      .post(paths.org.renameWithdraw(app!.id))
+      .type('form')
+      .send({ _csrf, version: app!.version });
+    expect(withdrawn.headers.location).toBe(`${paths.org.rename}?done=withdrawn`);
+    const [row] = await t.db.sql`select state from applications where id = ${app!.id}`;
+    expect(row?.state).toBe('withdrawn');
+    expect((await agent.get(paths.org.rename)).text).toContain('data-testid="rename-form"');
+  });
+
+  it('approved, gives the enterprise the new name, and every registration there shows it', async () => {
+    const [enterprise] = await t.db.sql<{ id: string; account_id: string }[]>`
+      select id, account_id from enterprises where credit_code = ${xijian.creditCode}`;
+    const proof = await storeFile(t.db.sql, t.services.fileStore, {
+      bytes: TINY_PDF,
+      contentType: 'application/pdf',
+      originalName: '营业执照.pdf',
+      ownerAccountId: enterprise!.account_id,
+      at: NOW,
+    });
+    const filed = await fileRename(t.services, {
+      accountId: enterprise!.account_id,
+      uploads: { 'business-licence': proof, 'name-change-notice': proof },
+    });
+    const [xuMing] = await t.db.sql<{ id: string }[]>`
+      select id from persons where name = '徐明'`;
+    const before = await activeRegistrations(t.db.sql, xuMing!.id);
+    expect(before.map((r) => r.enterpriseName)).toEqual([xijian.name]);
+
+    await transition(t.services, {
+      applicationId: filed.id,
+      action: 'approve',
+      actor: { role: 'officer', accountId: officer },
+    });
+    const after = await activeRegistrations(t.db.sql, xuMing!.id);
+    expect(after.map((r) => r.enterpriseName)).toEqual([NEW_NAME]);
+    expect(after.map((r) => r.registrationNumber)).toEqual(before.map((r) => r.registrationNumber));
+    expect((await employeesOf(t.db.sql, enterprise!.id, NOW)).map((e) => e.personName)).toEqual([
+      '徐明',
+    ]);
+    const [account] = await t.db.sql`
+      select display_name from accounts where id = ${enterprise!.account_id}`;
+    expect(account?.display_name).toBe(NEW_NAME);
+    const [audit] = await t.db.sql`
+      select detail from audit_events where action = 'enterprise_renamed'
+        and subject_id = ${enterprise!.id}`;
+    expect(audit?.detail).toMatchObject({ from: xijian.name, to: NEW_NAME });
+    // The registry and the enterprise now agree: nothing more to file.
+    const { agent } = await signedIn(xijian.creditCode);
+    const page = await agent.get(paths.org.rename);
+    expect(page.text).toContain(RENAME_REFUSED);
+    expect(page.text).toContain('已办结');
+  });
+});
