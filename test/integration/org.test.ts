@@ -5,10 +5,11 @@ import { confirmAsEnterprise } from '../../lib/enterprise-portal.js';
 import { paths } from '../../lib/paths.js';
 import { transition } from '../../lib/workflow.js';
 import type { TestApp } from '../support/app.js';
-import { createTestApp, csrfTokenFrom, logInAs } from '../support/app.js';
+import { createTestApp, csrfTokenFrom, logInAs, signInNewEnterprise } from '../support/app.js';
 import {
   NOW,
   TINY_PDF,
+  addRegistration,
   createEnterprise,
   createPerson,
   insertApplication,
@@ -184,6 +185,42 @@ describe('confirming and returning', () => {
     expect((await agent.post(paths.org.confirm(id)).type('form').send(form)).status).toBe(404);
     expect((await agent.post(paths.org.return(id)).type('form').send(form)).status).toBe(404);
     expect((await agent.get(paths.org.application('not-an-id'))).status).toBe(404);
+  });
+
+  it('a cancellation confirmed on the page completes at once: no signed form, the registration ends', async () => {
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
+    const person = await createPerson(t.db.sql, NOW);
+    const registrationId = await addRegistration(
+      t.db.sql,
+      NOW,
+      person,
+      enterprise,
+      'constructor',
+      ['建筑工程'],
+      '2028-06-30',
+    );
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'cancellation',
+      state: 'awaiting_enterprise',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+      registrationId,
+    });
+    expect((await agent.get(paths.org.employees)).text).toContain('测试人员');
+    const res = await agent
+      .post(paths.org.confirm(id))
+      .type('form')
+      .send({ _csrf, version: '0', commitment: 'yes' });
+    expect(res.headers.location).toBe(`${paths.org.application(id)}?done=confirmed`);
+    const page = await agent.get(res.headers.location as string);
+    expect(page.text).toContain('注销注册已完成');
+    expect(page.text).not.toContain('申请表签字盖章');
+    const [row] = await t.db.sql`
+      select a.state, r.status from applications a join registrations r on r.id = a.registration_id
+      where a.id = ${id}`;
+    expect(row).toEqual({ state: 'completed', status: 'cancelled' });
+    expect((await agent.get(paths.org.employees)).text).not.toContain('测试人员');
   });
 
   it('two confirmations racing make one, and "no licence for now" opens an item that does not hold review', async () => {
