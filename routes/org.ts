@@ -64,6 +64,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       enterprise,
       toDo: await toDoOf(sql, enterprise.id),
       openItems: await openItemsOfEnterprise(sql, enterprise.id),
+      rename: await renameStatusOf(sql, enterprise.id),
       saved: req.query.saved,
     });
   });

@@ -45,6 +45,7 @@ describe('enterprise rename', () => {
     const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
     await t.db.sql`insert into legal_person_registry (credit_code, name, updated_at)
       select credit_code, name, ${NOW} from enterprises where id = ${enterprise.enterpriseId}`;
+    expect((await agent.get(paths.org.home)).text).not.toContain('data-testid="rename-due"');
     const page = await agent.get(paths.org.rename);
     expect(page.status).toBe(200);
     expect(page.text).toContain(RENAME_REFUSED);
@@ -69,7 +70,8 @@ describe('enterprise rename', () => {
   it('shows the registry’s new name, asks for both proofs and the commitment, files it, and can withdraw it', async () => {
     const { agent, _csrf } = await signedIn(xijian.creditCode);
     const home = await agent.get(paths.org.home);
-    expect(home.text).toContain(paths.org.rename);
+    expect(home.text).toContain('data-testid="rename-due"');
+    expect(home.text).toContain(NEW_NAME);
     const page = await agent.get(paths.org.rename);
     expect(page.text).toContain(NEW_NAME);
     expect(page.text).toContain('data-testid="rename-form"');
@@ -104,6 +106,7 @@ describe('enterprise rename', () => {
       'business-licence',
       'name-change-notice',
     ]);
+    expect((await agent.get(paths.org.home)).text).not.toContain('data-testid="rename-due"');
     const after = await agent.get(paths.org.rename);
     expect(after.text).toContain('data-testid="rename-state"');
     expect(after.text).not.toContain('data-testid="rename-form"');
