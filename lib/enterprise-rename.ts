@@ -70,7 +70,7 @@ export async function renameStatusOf(sql: Sql, enterpriseId: string): Promise<Re
            state_changed_at as "stateChangedAt"
     from applications
     where enterprise_id = ${enterpriseId} and kind = 'enterprise_rename' and state <> 'draft'
-    order by started_at desc, id desc limit 1`;
+    order by started_at desc, application_number desc limit 1`;
   const names = latest && readDraft(latest.snapshot).rename;
   return {
     name,

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Express } from 'express';
 import { Eta } from 'eta';
 import { businessDate } from '../clock.js';
-import { paths } from '../paths.js';
+import { homeOf, paths } from '../paths.js';
 
 export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
 
@@ -21,7 +21,13 @@ export function setUpViews(app: Express, production: boolean): void {
   });
   app.set('view engine', 'eta');
   app.set('views', VIEWS_DIR);
-  Object.assign(app.locals, { paths, serviceName: SERVICE_NAME, formatTime, businessDate });
+  Object.assign(app.locals, {
+    paths,
+    homeOf,
+    serviceName: SERVICE_NAME,
+    formatTime,
+    businessDate,
+  });
 }
 
 const shanghaiTime = new Intl.DateTimeFormat('zh-CN', {
