@@ -1,5 +1,6 @@
 import { recordAudit } from './audit.js';
 import type { Sql, Tx } from './db.js';
+import { isUuid } from './db.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import type { Licence } from './licences.js';
 import { isLicence } from './licences.js';
@@ -19,7 +20,13 @@ export type CorrectionParty = 'person' | 'enterprise';
 /** What an item asks for: materials (a file and/or a note), or the enterprise's licence (rule 12). */
 export type CorrectionAsks = 'material' | 'licence';
 
-export type Supplied = { note?: string; fileId?: string; licence?: Licence };
+export type Supplied = {
+  note?: string;
+  fileId?: string;
+  licence?: Licence;
+  /** Closed without being supplied: why it no longer applies. */
+  voided?: string;
+};
 
 export type CorrectionItem = {
   id: string;
@@ -107,6 +114,7 @@ export async function supplyItem(
     supplied: Supplied;
   },
 ): Promise<CorrectionItem> {
+  if (!isUuid(request.itemId)) throw new NotFoundError();
   return deps.sql.begin(async (tx) => {
     const at = deps.clock.now();
     const [item] = await tx.unsafe<CorrectionItem[]>(
@@ -136,7 +144,7 @@ export async function supplyItem(
         await tx`update registrations set enterprise_licence = ${tx.json(kept)}
                  where id = ${app.registrationId}`;
       }
-    } else if ((!note?.trim() && !fileId) || licence) {
+    } else if ((!note?.trim() && !fileId) || licence || request.supplied.voided) {
       throw new ValidationError('请上传补正材料或填写补正说明。');
     }
     await tx`
@@ -162,4 +170,17 @@ export async function supplyItem(
     }
     return (await itemsOf(tx, app.id)).find((i) => i.id === item.id)!;
   });
+}
+
+/**
+ * When the enterprise returns an application, what it stated at confirmation no longer stands: its
+ * open licence item (rule 12) closes as void, in the returning transaction. Confirming again asks
+ * anew, and the person may choose another employer meanwhile.
+ */
+export async function voidLicenceItems(tx: Tx, applicationId: string, at: Date): Promise<void> {
+  await tx`
+    update correction_items
+    set closed_at = ${at}, supplied = ${tx.json({ voided: '申请已退回申请人，本项随之撤销' })}
+    where application_id = ${applicationId} and asks = 'licence' and closed_at is null`;
+  await tx`update applications set enterprise_confirmation = null where id = ${applicationId}`;
 }

@@ -19,3 +19,15 @@ export function createSql(url: string, options: SqlOptions = {}): Sql {
     },
   });
 }
+
+/** A LIKE pattern matching values that contain `text` as typed (its % _ and \ taken literally). */
+export function containsPattern(text: string): string {
+  return `%${text.replace(/[%_\\]/g, '\\$&')}%`;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Whether an id from a URL can be a row's uuid at all (anything else is simply not found). */
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}

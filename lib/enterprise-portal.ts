@@ -2,11 +2,13 @@ import { z } from 'zod';
 import { recordAudit } from './audit.js';
 import { addDays, businessDate } from './clock.js';
 import type { Sql } from './db.js';
+import { ENTERPRISE_SEES_FILES } from './uploads.js';
+import { containsPattern, isUuid } from './db.js';
 import type { ApplicationDraft } from './application-draft.js';
 import { materialsFor } from './application-steps.js';
 import type { CorrectionAsks } from './corrections.js';
 import { openItem } from './corrections.js';
-import { ConflictError, NotFoundError } from './errors.js';
+import { ConflictError, NotFoundError, ValidationError } from './errors.js';
 import type { Licence } from './licences.js';
 import { licenceFields } from './licences.js';
 import type { Profession } from './professions.js';
@@ -131,6 +133,8 @@ export type EnterpriseApplication = {
   enterpriseConfirmation: unknown;
   signedFormFileId: string | null;
   signedFormSnapshotVersion: number | null;
+  /** The enterprise may open the person's photo and materials (lib/uploads.ts). */
+  filesVisible: boolean;
 };
 
 const APPLICATION_COLUMNS = `
@@ -139,20 +143,48 @@ const APPLICATION_COLUMNS = `
   a.snapshot_hash as "snapshotHash", a.state_changed_at as "stateChangedAt",
   a.enterprise_confirmation as "enterpriseConfirmation",
   a.signed_form_file_id as "signedFormFileId",
-  a.signed_form_snapshot_version as "signedFormSnapshotVersion"`;
+  a.signed_form_snapshot_version as "signedFormSnapshotVersion",
+  ${ENTERPRISE_SEES_FILES} as "filesVisible"`;
 
-/** The applications that name this enterprise, newest change first. */
+/** A page of a long list, and how many there are in all. */
+export type Page<T> = { rows: T[]; total: number; page: number; pages: number };
+
+export const PAGE_SIZE = 50;
+
+/** The page asked for (from 1), kept within the list. */
+function pageOf<T>(rows: (T & { total: number })[], page: number): Page<T> {
+  const total = rows[0]?.total ?? 0;
+  return {
+    rows: rows.map(({ total: _total, ...row }) => row as T),
+    total,
+    page,
+    pages: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+  };
+}
+
+const offsetOf = (page: number) => (Math.max(1, Math.floor(page)) - 1) * PAGE_SIZE;
+
+/** What the application list can be narrowed to: the two steps that wait for the enterprise. */
+export const APPLICATION_FILTERS = ['awaiting_enterprise', 'awaiting_signed_form', 'all'] as const;
+export type ApplicationFilter = (typeof APPLICATION_FILTERS)[number];
+
+/** The applications that name this enterprise, newest change first, a page at a time. */
 export async function applicationsOfEnterprise(
   sql: Sql,
   enterpriseId: string,
-): Promise<EnterpriseApplication[]> {
-  return sql.unsafe<EnterpriseApplication[]>(
-    `select ${APPLICATION_COLUMNS}
+  options: { filter?: ApplicationFilter; page?: number } = {},
+): Promise<Page<EnterpriseApplication>> {
+  const filter = options.filter ?? 'all';
+  const page = Math.max(1, Math.floor(options.page ?? 1));
+  const rows = await sql.unsafe<(EnterpriseApplication & { total: number })[]>(
+    `select ${APPLICATION_COLUMNS}, count(*) over ()::int as total
      from applications a join persons p on p.id = a.person_id
-     where a.enterprise_id = $1 and ${VISIBLE_TO_ENTERPRISE}
-     order by a.state_changed_at desc`,
-    [enterpriseId],
+     where a.enterprise_id = $1 and ${VISIBLE_TO_ENTERPRISE} and ($2 = 'all' or a.state = $2)
+     order by a.state_changed_at desc, a.id
+     limit ${PAGE_SIZE} offset $3`,
+    [enterpriseId, filter, offsetOf(page)],
   );
+  return pageOf(rows, page);
 }
 
 /** One application that names this enterprise; any other id is not found. */
@@ -161,7 +193,7 @@ export async function applicationOfEnterprise(
   enterpriseId: string,
   applicationId: string,
 ): Promise<EnterpriseApplication> {
-  if (!/^[0-9a-f-]{36}$/i.test(applicationId)) throw new NotFoundError();
+  if (!isUuid(applicationId)) throw new NotFoundError();
   const [row] = await sql.unsafe<EnterpriseApplication[]>(
     `select ${APPLICATION_COLUMNS}
      from applications a join persons p on p.id = a.person_id
@@ -175,14 +207,30 @@ export async function applicationOfEnterprise(
 export type EnterpriseConfirmation =
   { licence: Licence | 'none' } | { costConsulting: boolean } | Record<string, never>;
 
-/** The confirmation form for this profession (rule 12). */
-export function confirmationForm(profession: Profession | null) {
-  if (profession === 'architect' || profession === 'structural_engineer') {
+/**
+ * What the enterprise states when it confirms (rule 12), for the applications that lead to a
+ * registration there: the licence for an architect or structural engineer, whether it is a
+ * cost-consulting firm for a cost engineer; nothing for other kinds (a cancellation ends one).
+ */
+export function confirmationAsks(
+  kind: ApplicationKind,
+  profession: Profession | null,
+): 'licence' | 'costConsulting' | null {
+  if (kind !== 'initial' && kind !== 'additional' && kind !== 'renewal') return null;
+  if (profession === 'architect' || profession === 'structural_engineer') return 'licence';
+  if (profession === 'cost_engineer') return 'costConsulting';
+  return null;
+}
+
+/** The confirmation form of this application. */
+export function confirmationForm(kind: ApplicationKind, profession: Profession | null) {
+  const asks = confirmationAsks(kind, profession);
+  if (asks === 'licence') {
     return z
       .object({
         licence: z.enum(['held', 'none'], { error: '请选择企业资质情况' }),
-        licenceType: z.string().trim(),
-        licenceNumber: z.string().trim(),
+        licenceType: z.string().trim().catch(''),
+        licenceNumber: z.string().trim().catch(''),
       })
       .superRefine((v, ctx) => {
         if (v.licence !== 'held') return;
@@ -195,7 +243,7 @@ export function confirmationForm(profession: Profession | null) {
         licence: v.licence === 'none' ? 'none' : { type: v.licenceType, number: v.licenceNumber },
       }));
   }
-  if (profession === 'cost_engineer') {
+  if (asks === 'costConsulting') {
     return z
       .object({ costConsulting: z.enum(['yes', 'no'], { error: '请选择是否为造价咨询企业' }) })
       .transform((v): EnterpriseConfirmation => ({ costConsulting: v.costConsulting === 'yes' }));
@@ -224,6 +272,15 @@ export async function confirmAsEnterprise(
       actor: { role: 'enterprise', accountId: request.accountId },
       expectedVersion: request.expectedVersion,
     });
+    const given =
+      'licence' in request.confirmation
+        ? 'licence'
+        : 'costConsulting' in request.confirmation
+          ? 'costConsulting'
+          : null;
+    if (given !== confirmationAsks(moved.kind, moved.profession)) {
+      throw new ValidationError('确认内容与这项申请的类别不符，请刷新页面后重新确认。');
+    }
     await tx`update applications set enterprise_confirmation = ${tx.json(request.confirmation)}
              where id = ${moved.id}`;
     if ('licence' in request.confirmation && request.confirmation.licence === 'none') {
@@ -284,16 +341,32 @@ export type Employee = {
   endingSoon: boolean;
 };
 
-/** Every person with an active registration at this enterprise, soonest end of validity first. */
-export async function employeesOf(sql: Sql, enterpriseId: string, at: Date): Promise<Employee[]> {
+/**
+ * The persons with an active registration at this enterprise, soonest end of validity first, a
+ * page at a time: all of them, or those whose name or registration number holds `query`, or only
+ * those whose validity ends within 90 days.
+ */
+export async function employeesOf(
+  sql: Sql,
+  enterpriseId: string,
+  at: Date,
+  options: { query?: string; endingSoon?: boolean; page?: number } = {},
+): Promise<Page<Employee>> {
   const soon = addDays(businessDate(at), 90);
-  return sql<Employee[]>`
+  const query = options.query?.trim() ?? '';
+  const pattern = containsPattern(query);
+  const page = Math.max(1, Math.floor(options.page ?? 1));
+  const rows = await sql<(Employee & { total: number })[]>`
     select p.name as "personName", r.profession, r.registration_number as "registrationNumber",
            r.specialties, to_char(r.valid_until, 'YYYY-MM-DD') as "validUntil",
-           r.valid_until <= ${soon}::date as "endingSoon"
+           r.valid_until <= ${soon}::date as "endingSoon", count(*) over ()::int as total
     from registrations r join persons p on p.id = r.person_id
     where r.enterprise_id = ${enterpriseId} and r.status = 'active'
-    order by r.valid_until, p.name`;
+      and (${query} = '' or p.name like ${pattern} or r.registration_number like ${pattern})
+      and (not ${options.endingSoon ?? false} or r.valid_until <= ${soon}::date)
+    order by r.valid_until, p.name, r.registration_number
+    limit ${PAGE_SIZE} offset ${offsetOf(page)}`;
+  return pageOf(rows, page);
 }
 
 export type OpenItem = {

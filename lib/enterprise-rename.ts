@@ -4,6 +4,9 @@ import { readDraft } from './application-draft.js';
 import { recordAudit } from './audit.js';
 import type { Sql, Tx } from './db.js';
 import { ConflictError, NotFoundError, RuleError } from './errors.js';
+import type { FileStore } from './file-store.js';
+import type { UploadedDocument } from './uploads.js';
+import { storeFile } from './uploads.js';
 import type { ApplicationRow, WorkflowDeps } from './workflow.js';
 import { nextApplicationNumber, transitionIn } from './workflow.js';
 import type { State } from './workflow-table.js';
@@ -114,8 +117,8 @@ export async function renameProblems(
  * holds the current name; one open rename per enterprise.
  */
 export async function fileRename(
-  deps: WorkflowDeps,
-  request: { accountId: string; uploads: Record<string, string> },
+  deps: WorkflowDeps & { fileStore: FileStore },
+  request: { accountId: string; documents: Record<string, UploadedDocument> },
 ): Promise<ApplicationRow> {
   const at = deps.clock.now();
   try {
@@ -125,10 +128,16 @@ export async function fileRename(
       if (!enterprise) throw new NotFoundError();
       const { name, registryName } = await namesOf(tx, enterprise.id);
       if (registryName === null || registryName === name) throw new RuleError([RENAME_REFUSED]);
-      const draft: ApplicationDraft = {
-        rename: { from: name, to: registryName },
-        uploads: request.uploads,
-      };
+      // Stored only now, so a refused rename leaves no file rows behind.
+      const uploads: Record<string, string> = {};
+      for (const [purpose, document] of Object.entries(request.documents)) {
+        uploads[purpose] = await storeFile(tx, deps.fileStore, {
+          ...document,
+          ownerAccountId: request.accountId,
+          at,
+        });
+      }
+      const draft: ApplicationDraft = { rename: { from: name, to: registryName }, uploads };
       const number = await nextApplicationNumber(tx, at);
       const [row] = await tx<{ id: string }[]>`
         insert into applications
@@ -148,7 +157,10 @@ export async function fileRename(
       });
     });
   } catch (err) {
-    if (err instanceof postgres.PostgresError && err.code === '23505') {
+    if (
+      err instanceof postgres.PostgresError &&
+      err.constraint_name === 'applications_one_open_rename'
+    ) {
       throw new ConflictError('本单位已有一项企业更名申请正在办理，办结或撤回后才能再次申请。');
     }
     throw err;

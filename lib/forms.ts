@@ -31,3 +31,14 @@ export function trimmed(body: unknown): Record<string, unknown> {
     Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v]),
   );
 }
+
+/** A free-text field of a submitted form ('' when absent), and whether it is over `max` characters. */
+export function freeText(
+  values: Record<string, unknown>,
+  name: string,
+  max = 500,
+): { text: string; tooLong: boolean } {
+  const value = values[name];
+  const text = typeof value === 'string' ? value.trim() : '';
+  return { text, tooLong: [...text].length > max };
+}

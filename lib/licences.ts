@@ -12,7 +12,7 @@ export type Licence = { type: string; number: string };
 
 /** A licence as the enterprise enters it, at confirmation or when it supplies it later. */
 export const licenceFields = z
-  .object({ licenceType: z.string().trim(), licenceNumber: z.string().trim() })
+  .object({ licenceType: z.string().trim().catch(''), licenceNumber: z.string().trim().catch('') })
   .superRefine((v, ctx) => {
     if (!(LICENCE_TYPES as readonly string[]).includes(v.licenceType)) {
       ctx.addIssue({ code: 'custom', path: ['licenceType'], message: '请选择资质类型' });

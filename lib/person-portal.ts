@@ -1,4 +1,5 @@
 import type { Sql } from './db.js';
+import { containsPattern } from './db.js';
 import type { ActiveRegistration, PersonFacts, UsableQualification } from './eligibility.js';
 import {
   activeRegistrations,
@@ -130,7 +131,7 @@ export async function searchEnterprises(
   return sql<EnterpriseChoice[]>`
     select id, name, credit_code as "creditCode", district_code as "districtCode"
     from enterprises
-    where (credit_code = ${q.toUpperCase()} or name like ${'%' + q.replace(/[%_\\]/g, '\\$&') + '%'})
+    where (credit_code = ${q.toUpperCase()} or name like ${containsPattern(q)})
       and (${!demonstrationZone} or district_code = '320509')
     order by name limit 20`;
 }

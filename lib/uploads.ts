@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import type { Sql, Tx } from './db.js';
+import { isUuid } from './db.js';
 import { NotFoundError } from './errors.js';
 import type { FileStore } from './file-store.js';
 
@@ -148,9 +149,21 @@ export function cleanOriginalName(name: string, contentType: UploadType): string
     : cleaned;
 }
 
+/** A scan that passed checkUpload, ready for storeFile. */
+export type UploadedDocument = { bytes: Buffer; contentType: UploadType; originalName: string };
+
 export type StoredFile = { bytes: Buffer; contentType: UploadType; originalName: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/**
+ * While the enterprise an application `a` names may see the person's files it refers to: from the
+ * person's confirmation until it is withdrawn, refused or void, and once completed only while the
+ * person is registered at that enterprise (a completed cancellation ends it). SQL over `a`.
+ */
+export const ENTERPRISE_SEES_FILES = `(a.state not in ('draft', 'expired', 'withdrawn', 'refused')
+  and (a.state <> 'completed' or exists (
+    select 1 from registrations r
+    where r.person_id = a.person_id and r.enterprise_id = a.enterprise_id
+      and r.status = 'active')))`;
 
 /**
  * A file, for an account allowed to see it; anyone else gets the same "not found" as for a file
@@ -162,25 +175,28 @@ export async function readFileFor(
   fileId: string,
   accountId: string,
 ): Promise<StoredFile> {
-  if (!UUID.test(fileId)) throw new NotFoundError();
+  if (!isUuid(fileId)) throw new NotFoundError();
   // Who may see a file, every rule in this one `where`: its owner; and the enterprise named by an
   // application that refers to it (the person's photo and materials in the snapshot, or what was
-  // supplied for a correction item) from the person's confirmation until it is withdrawn, refused
-  // or void. Officers of the authority come with their pages.
-  const [row] = await sql<{ sha256: string; contentType: UploadType; originalName: string }[]>`
-    select f.sha256, f.content_type as "contentType", f.original_name as "originalName"
-    from files f
-    where f.id = ${fileId}
-      and (f.owner_account_id = ${accountId}
-        or exists (
-          select 1 from applications a join enterprises e on e.id = a.enterprise_id
-          where e.account_id = ${accountId}
-            and a.state not in ('draft', 'expired', 'withdrawn', 'refused')
-            and (a.snapshot -> 'person' ->> 'photoFileId' = f.id::text
-              or exists (select 1 from jsonb_each_text(coalesce(a.snapshot -> 'uploads', '{}'))
-                         where value = f.id::text)
-              or exists (select 1 from correction_items c
-                         where c.application_id = a.id and c.supplied ->> 'fileId' = f.id::text))))`;
+  // supplied for a correction item) while it may (ENTERPRISE_SEES_FILES). Officers of the
+  // authority come with their pages.
+  const [row] = await sql.unsafe<
+    { sha256: string; contentType: UploadType; originalName: string }[]
+  >(
+    `select f.sha256, f.content_type as "contentType", f.original_name as "originalName"
+     from files f
+     where f.id = $1
+       and (f.owner_account_id = $2
+         or exists (
+           select 1 from applications a join enterprises e on e.id = a.enterprise_id
+           where e.account_id = $2 and ${ENTERPRISE_SEES_FILES}
+             and (a.snapshot -> 'person' ->> 'photoFileId' = f.id::text
+               or exists (select 1 from jsonb_each_text(coalesce(a.snapshot -> 'uploads', '{}'))
+                          where value = f.id::text)
+               or exists (select 1 from correction_items c
+                          where c.application_id = a.id and c.supplied ->> 'fileId' = f.id::text))))`,
+    [fileId, accountId],
+  );
   if (!row) throw new NotFoundError();
   const bytes = await store.get(row.sha256);
   // A row whose bytes are gone is our fault, not the visitor's: a 500, logged.

@@ -4,7 +4,9 @@ import type { Clock } from './clock.js';
 import { businessDate } from './clock.js';
 import type { WorkflowRules } from './config.js';
 import type { Sql, Tx } from './db.js';
+import { isUuid } from './db.js';
 import { contractProblems, filingProblems, loadPerson } from './eligibility.js';
+import { voidLicenceItems } from './corrections.js';
 import { applyRename, renameProblems } from './enterprise-rename.js';
 import { ConflictError, NotFoundError, RuleError, ValidationError } from './errors.js';
 import type { Profession } from './professions.js';
@@ -45,7 +47,7 @@ const APPLICATION_COLUMNS = `
 
 /** An application as it is now, without locking it (pages). */
 export async function readApplication(sql: Sql, id: string): Promise<ApplicationRow | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await sql.unsafe<ApplicationRow[]>(
     `select ${APPLICATION_COLUMNS} from applications where id = $1`,
     [id],
@@ -77,10 +79,8 @@ export async function eventsOf(sql: Sql, applicationId: string): Promise<Applica
     from application_events where application_id = ${applicationId} order by version`;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 export async function lockApplication(tx: Tx, id: string): Promise<ApplicationRow | undefined> {
-  if (!UUID.test(id)) return undefined;
+  if (!isUuid(id)) return undefined;
   const [row] = await tx.unsafe<ApplicationRow[]>(
     `select ${APPLICATION_COLUMNS} from applications where id = $1 for update`,
     [id],
@@ -288,6 +288,15 @@ async function applyEffects(tx: Tx, app: ApplicationRow, action: Action, at: Dat
     // Rule 7: the registration ends when the enterprise confirms.
     await tx`update registrations set status = 'cancelled', ended_at = ${at}
              where id = ${app.registrationId} and status = 'active'`;
+  }
+  if (action === 'return') await voidLicenceItems(tx, app.id, at);
+  if (app.state === 'completed' && app.registrationId && app.kind !== 'cancellation') {
+    // Rule 12: the licence the enterprise stated is kept on the registration.
+    await tx`
+      update registrations r set enterprise_licence = a.enterprise_confirmation -> 'licence'
+      from applications a
+      where a.id = ${app.id} and r.id = a.registration_id
+        and jsonb_typeof(a.enterprise_confirmation -> 'licence') = 'object'`;
   }
   if (app.kind === 'enterprise_rename' && action === 'approve') {
     await applyRename(tx, app, at);

@@ -35,7 +35,7 @@ import { businessDate } from '../lib/clock.js';
 import { filingProblems } from '../lib/eligibility.js';
 import { ConflictError, NotFoundError, RuleError } from '../lib/errors.js';
 import type { FormErrors } from '../lib/forms.js';
-import { fieldErrors, formatErrors, noErrors, trimmed } from '../lib/forms.js';
+import { fieldErrors, formatErrors, freeText, noErrors, trimmed } from '../lib/forms.js';
 import { requireRole } from '../lib/middleware/auth.js';
 import { paths, routes } from '../lib/paths.js';
 import type { ApplicationDetail } from '../lib/person-portal.js';
@@ -539,7 +539,16 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
       if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
       const values = trimmed(req.body);
       const field = `correction-${item.id}`;
-      const note = typeof values.note === 'string' ? values.note.slice(0, 500) : '';
+      const { text: note, tooLong } = freeText(values, 'note');
+      if (tooLong) {
+        res.status(422);
+        return renderApplication(
+          req,
+          res,
+          values,
+          fieldErrors({ [`${field}-note`]: '补正说明最多500个字' }),
+        );
+      }
       const upload = await uploadedDocument(
         req,
         'file',

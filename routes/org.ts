@@ -2,11 +2,14 @@ import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { readDraft } from '../lib/application-draft.js';
 import { stepTitles } from '../lib/application-steps.js';
+import type { ApplicationFilter } from '../lib/enterprise-portal.js';
 import {
+  APPLICATION_FILTERS,
   applicationOfEnterprise,
   applicationsOfEnterprise,
   attachSignedForm,
   confirmAsEnterprise,
+  confirmationAsks,
   confirmationForm,
   employeesOf,
   enterpriseOfAccount,
@@ -17,7 +20,7 @@ import {
   toDoOf,
 } from '../lib/enterprise-portal.js';
 import type { FormErrors } from '../lib/forms.js';
-import { fieldErrors, formatErrors, noErrors, trimmed } from '../lib/forms.js';
+import { fieldErrors, formatErrors, freeText, noErrors, trimmed } from '../lib/forms.js';
 import type { Supplied } from '../lib/corrections.js';
 import { itemsOf, supplyItem } from '../lib/corrections.js';
 import { LICENCE_TYPES, licenceFields } from '../lib/licences.js';
@@ -25,7 +28,6 @@ import { requireRole } from '../lib/middleware/auth.js';
 import { paths, routes } from '../lib/paths.js';
 import { professions } from '../lib/professions.js';
 import { ConflictError, NotFoundError, RuleError } from '../lib/errors.js';
-import type { UploadedDocument } from '../lib/middleware/uploads.js';
 import { uploadFields, uploadedDocument } from '../lib/middleware/uploads.js';
 import {
   RENAME_MATERIALS,
@@ -34,6 +36,7 @@ import {
   renameStatusOf,
 } from '../lib/enterprise-rename.js';
 import type { Services } from '../lib/services.js';
+import type { UploadedDocument } from '../lib/uploads.js';
 import { storeFile } from '../lib/uploads.js';
 import { eventsOf, readApplication, transition } from '../lib/workflow.js';
 import { actionNames, findTransition, kindNames, stateNames } from '../lib/workflow-table.js';
@@ -91,21 +94,54 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     await saveInformation(sql, req.user!.id, parsed.data, clock.now());
     res.redirect(303, `${paths.org.home}?saved=1`);
   });
-  router.get(paths.org.employees, async (_req, res) => {
+  router.get(paths.org.employees, async (req, res) => {
     const enterprise = res.locals.enterprise!;
+    const query = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 50) : '';
+    const endingSoon = req.query.soon === '1';
+    const list = await employeesOf(sql, enterprise.id, clock.now(), {
+      query,
+      endingSoon,
+      page: pageParam(req),
+    });
+    const params = (page: number) =>
+      `${paths.org.employees}?${new URLSearchParams({
+        ...(query ? { q: query } : {}),
+        ...(endingSoon ? { soon: '1' } : {}),
+        ...(page > 1 ? { page: String(page) } : {}),
+      }).toString()}`;
     res.render('pages/org/employees', {
       title: '本单位注册人员',
       professions,
-      employees: await employeesOf(sql, enterprise.id, clock.now()),
+      list,
+      query,
+      endingSoon,
+      pageHref: params,
     });
   });
 
-  router.get(paths.org.applications, async (_req, res) => {
+  router.get(paths.org.applications, async (req, res) => {
     const enterprise = res.locals.enterprise!;
+    const state = typeof req.query.state === 'string' ? req.query.state : '';
+    const filter = (APPLICATION_FILTERS as readonly string[]).includes(state)
+      ? (state as ApplicationFilter)
+      : 'all';
+    const list = await applicationsOfEnterprise(sql, enterprise.id, {
+      filter,
+      page: pageParam(req),
+    });
     res.render('pages/org/applications', {
       title: '员工申请',
       ...names,
-      applications: await applicationsOfEnterprise(sql, enterprise.id),
+      list,
+      filter,
+      toDo: await toDoOf(sql, enterprise.id),
+      filterHref: (state: ApplicationFilter) =>
+        state === 'all' ? paths.org.applications : `${paths.org.applications}?state=${state}`,
+      pageHref: (page: number) =>
+        `${paths.org.applications}?${new URLSearchParams({
+          ...(filter !== 'all' ? { state: filter } : {}),
+          ...(page > 1 ? { page: String(page) } : {}),
+        }).toString()}`,
     });
   });
 
@@ -130,7 +166,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       ),
       events: await eventsOf(sql, application.id),
       person: snapshot.person,
-      enterpriseName: enterprise.name,
+      enterpriseName: frozenEnterpriseName(snapshot) ?? enterprise.name,
       mayConfirm: Boolean(
         findTransition(application.kind, application.state, 'enterprise_confirm', 'enterprise'),
       ),
@@ -138,6 +174,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
         findTransition(application.kind, application.state, 'return', 'enterprise'),
       ),
       licenceTypes: LICENCE_TYPES,
+      asks: confirmationAsks(application.kind, application.profession),
       values,
       errors,
       done: req.query.done,
@@ -157,7 +194,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       application,
       content: readDraft(snapshot),
       person: snapshot.person,
-      enterpriseName: enterprise.name,
+      enterpriseName: frozenEnterpriseName(snapshot) ?? enterprise.name,
       enterprise,
       printedAt: clock.now(),
     });
@@ -171,6 +208,9 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       const enterprise = await enterpriseOfAccount(sql, req.user!.id);
       res.locals.enterprise = enterprise;
       const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
+      if (application.state !== 'awaiting_signed_form') {
+        throw new ConflictError('这项申请当前不需要上传申请表，请返回申请页面查看。');
+      }
       const upload = await uploadedDocument(req, 'file', '请选择签字盖章后的申请表扫描件');
       if (!upload.ok || !upload.document) {
         res.status(422);
@@ -228,7 +268,16 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
           licence: { type: parsed.data.licenceType, number: parsed.data.licenceNumber },
         };
       } else {
-        const note = typeof values.note === 'string' ? values.note.slice(0, 500) : '';
+        const { text: note, tooLong } = freeText(values, 'note');
+        if (tooLong) {
+          res.status(422);
+          return renderApplication(
+            req,
+            res,
+            values,
+            fieldErrors({ [`${field}-note`]: '补正说明最多500个字' }),
+          );
+        }
         const upload = await uploadedDocument(
           req,
           'file',
@@ -307,16 +356,8 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       }
       if (values.commitment !== 'yes') errors.commitment = '请阅读并勾选承诺后再提交';
       if (Object.keys(errors).length > 0) return refuse(fieldErrors(errors));
-      const uploaded: Record<string, string> = {};
-      for (const [purpose, document] of Object.entries(documents)) {
-        uploaded[purpose] = await storeFile(sql, fileStore, {
-          ...document,
-          ownerAccountId: req.user!.id,
-          at: clock.now(),
-        });
-      }
       try {
-        await fileRename(services, { accountId: req.user!.id, uploads: uploaded });
+        await fileRename(services, { accountId: req.user!.id, documents });
       } catch (error) {
         if (!(error instanceof RuleError)) throw error;
         return refuse({
@@ -371,7 +412,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     const enterprise = res.locals.enterprise!;
     const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
     const values = trimmed(req.body);
-    const parsed = confirmationForm(application.profession).safeParse(values);
+    const parsed = confirmationForm(application.kind, application.profession).safeParse(values);
     const errors: Record<string, string> = parsed.success ? {} : formatErrors(parsed.error).fields;
     if (values.commitment !== 'yes') {
       errors.commitment = '请阅读并勾选企业承诺后再确认';
@@ -393,15 +434,11 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     const enterprise = res.locals.enterprise!;
     const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
     const values = trimmed(req.body);
-    const reason = typeof values.reason === 'string' ? values.reason.slice(0, 500) : '';
-    if (!reason) {
+    const { text: reason, tooLong } = freeText(values, 'reason');
+    if (!reason || tooLong) {
       res.status(422);
-      return renderApplication(
-        req,
-        res,
-        values,
-        fieldErrors({ reason: '请写明退回原因，申请人将据此修改' }),
-      );
+      const message = tooLong ? '退回原因最多500个字' : '请写明退回原因，申请人将据此修改';
+      return renderApplication(req, res, values, fieldErrors({ reason: message }));
     }
     await transition(services, {
       applicationId: application.id,
@@ -417,6 +454,18 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
 }
 
 const names = { kindNames, stateNames, actionNames, professions, stepTitles };
+
+/** The employer's name as the person confirmed it (the snapshot), if it holds one. */
+function frozenEnterpriseName(snapshot: Record<string, unknown>): string | undefined {
+  const frozen = snapshot.enterprise as { name?: unknown } | null | undefined;
+  return typeof frozen?.name === 'string' ? frozen.name : undefined;
+}
+
+/** The page number asked for in the query string (from 1; anything else is page 1). */
+function pageParam(req: Request): number {
+  const page = Number(req.query.page);
+  return Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1;
+}
 
 /** States in which a rename is no longer open. */
 const RENAME_CLOSED: readonly string[] = ['completed', 'refused', 'withdrawn', 'expired'];

@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
-import type { StoredFile, UploadType } from '../uploads.js';
+import type { StoredFile, UploadedDocument } from '../uploads.js';
 import { MAX_UPLOAD_BYTES, UPLOAD_TYPES, checkUpload, uploadMessages } from '../uploads.js';
 import { csrfProtection } from './csrf.js';
 
@@ -86,8 +86,6 @@ export function uploadedFile(req: Request, field: string): Express.Multer.File |
   if (!files) return undefined;
   return Array.isArray(files) ? files.find((f) => f.fieldname === field) : files[field]?.[0];
 }
-
-export type UploadedDocument = { bytes: Buffer; contentType: UploadType; originalName: string };
 
 /**
  * The document (a scan: PDF, JPEG or PNG, its type decided from its bytes) sent in a field, checked:

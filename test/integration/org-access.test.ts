@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readDraft } from '../../lib/application-draft.js';
 import { openItem } from '../../lib/corrections.js';
 import { fileRename } from '../../lib/enterprise-rename.js';
 import { paths, routes } from '../../lib/paths.js';
@@ -98,19 +99,17 @@ describe('enterprise B and enterprise A’s things', () => {
     );
     await t.db.sql`insert into legal_person_registry (credit_code, name, updated_at)
                    values (${a.enterprise.creditCode}, 'A的新名称有限公司', ${NOW})`;
-    const proof = await storeFile(t.db.sql, t.services.fileStore, {
+    const proofScan = {
       bytes: Buffer.concat([TINY_PDF, Buffer.from('%a\n')]),
-      contentType: 'application/pdf',
+      contentType: 'application/pdf' as const,
       originalName: 'licence.pdf',
-      ownerAccountId: a.enterprise.accountId,
-      at: NOW,
+    };
+    const filed = await fileRename(t.services, {
+      accountId: a.enterprise.accountId,
+      documents: { 'business-licence': proofScan, 'name-change-notice': proofScan },
     });
-    const rename = (
-      await fileRename(t.services, {
-        accountId: a.enterprise.accountId,
-        uploads: { 'business-licence': proof, 'name-change-notice': proof },
-      })
-    ).id;
+    const rename = filed.id;
+    const proof = readDraft(filed.snapshot).uploads!['business-licence']!;
     const ids = { application, item, rename, file };
     const snapshot = async () =>
       t.db.sql`
@@ -128,6 +127,10 @@ describe('enterprise B and enterprise A’s things', () => {
     }
     expect(await snapshot()).toEqual(before);
     // A itself reaches them (the 404s above are about who asks, not broken routes).
+    for (const [route, probe] of Object.entries(probes)) {
+      const res = await probe(a, ids);
+      expect(res.status, route).not.toBe(404);
+    }
     expect((await a.agent.get(paths.org.application(application))).status).toBe(200);
     expect((await a.agent.get(paths.file(file))).status).toBe(200);
     expect((await a.agent.get(paths.file(proof))).status).toBe(200);

@@ -99,6 +99,16 @@ describe('correction items addressed to the enterprise', () => {
     expect(wrong.text).toContain('见附件'); // what was typed comes back
     expect((await itemsOfApplication(id))[0]!.closed_at).toBeNull();
 
+    const long = '说明'.repeat(251);
+    const tooLong = await agent
+      .post(paths.org.correction(id, item!.id))
+      .field('_csrf', _csrf)
+      .field('note', long);
+    expect(tooLong.status).toBe(422);
+    expect(tooLong.text).toContain('补正说明最多500个字');
+    expect(tooLong.text).toContain(`href="#correction-${item!.id}-note"`);
+    expect(tooLong.text).toContain(long);
+
     const done = await agent
       .post(paths.org.correction(id, item!.id))
       .field('_csrf', _csrf)
@@ -133,8 +143,9 @@ describe('correction items addressed to the enterprise', () => {
       [],
       '2029-11-24',
     );
+    // A renewal: the application of a registration that exists while the item is open.
     const id = await insertApplication(t.db.sql, NOW, {
-      kind: 'initial',
+      kind: 'renewal',
       state: 'completed',
       profession: 'architect',
       personId: person.personId,

@@ -5,7 +5,6 @@ import { activeRegistrations } from '../../lib/eligibility.js';
 import { employeesOf } from '../../lib/enterprise-portal.js';
 import { RENAME_REFUSED, fileRename } from '../../lib/enterprise-rename.js';
 import { paths } from '../../lib/paths.js';
-import { storeFile } from '../../lib/uploads.js';
 import { transition } from '../../lib/workflow.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp, csrfTokenFrom, logInAs, signInNewEnterprise } from '../support/app.js';
@@ -63,7 +62,7 @@ describe('enterprise rename', () => {
     expect(await counts()).toEqual(before);
     // And in lib, whoever calls it.
     await expect(
-      fileRename(t.services, { accountId: enterprise.accountId, uploads: {} }),
+      fileRename(t.services, { accountId: enterprise.accountId, documents: {} }),
     ).rejects.toMatchObject({ status: 422, problems: [RENAME_REFUSED] });
   });
 
@@ -149,16 +148,14 @@ describe('enterprise rename', () => {
   it('approved, gives the enterprise the new name, and every registration there shows it', async () => {
     const [enterprise] = await t.db.sql<{ id: string; account_id: string }[]>`
       select id, account_id from enterprises where credit_code = ${xijian.creditCode}`;
-    const proof = await storeFile(t.db.sql, t.services.fileStore, {
+    const scan = {
       bytes: TINY_PDF,
-      contentType: 'application/pdf',
-      originalName: '营业执照.pdf',
-      ownerAccountId: enterprise!.account_id,
-      at: NOW,
-    });
+      contentType: 'application/pdf' as const,
+      originalName: 'x.pdf',
+    };
     const filed = await fileRename(t.services, {
       accountId: enterprise!.account_id,
-      uploads: { 'business-licence': proof, 'name-change-notice': proof },
+      documents: { 'business-licence': scan, 'name-change-notice': scan },
     });
     const [xuMing] = await t.db.sql<{ id: string }[]>`
       select id from persons where name = '徐明'`;
@@ -173,9 +170,9 @@ describe('enterprise rename', () => {
     const after = await activeRegistrations(t.db.sql, xuMing!.id);
     expect(after.map((r) => r.enterpriseName)).toEqual([NEW_NAME]);
     expect(after.map((r) => r.registrationNumber)).toEqual(before.map((r) => r.registrationNumber));
-    expect((await employeesOf(t.db.sql, enterprise!.id, NOW)).map((e) => e.personName)).toEqual([
-      '徐明',
-    ]);
+    expect(
+      (await employeesOf(t.db.sql, enterprise!.id, NOW)).rows.map((e) => e.personName),
+    ).toEqual(['徐明']);
     const [account] = await t.db.sql`
       select display_name from accounts where id = ${enterprise!.account_id}`;
     expect(account?.display_name).toBe(NEW_NAME);

@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PAGE_SIZE } from '../../lib/enterprise-portal.js';
+import { paths } from '../../lib/paths.js';
+import type { TestApp } from '../support/app.js';
+import { createTestApp, signInNewEnterprise } from '../support/app.js';
+import { NOW, addRegistration, createPerson, insertApplication } from '../support/fixtures.js';
+
+// A large employer's lists: the applications by the step they wait at, the employees found by
+// name or registration number or by validity ending soon, a page at a time.
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+  t.clock.set(NOW);
+});
+afterAll(() => t.close());
+
+const testIds = (html: string, id: string) =>
+  html.match(new RegExp(`data-testid="${id}"`, 'g'))?.length ?? 0;
+
+describe('the employees list', () => {
+  it('pages, searches by name or registration number, and narrows to validity ending soon', async () => {
+    const { enterprise, agent } = await signInNewEnterprise(t);
+    const count = PAGE_SIZE + 5;
+    for (let i = 0; i < count; i++) {
+      const person = await createPerson(t.db.sql, NOW, { name: i === 7 ? '欧阳修远' : `员工${i}` });
+      // Three end within 90 days of NOW (2026-11-25); the rest years later.
+      const validUntil = i < 3 ? `2027-01-0${i + 1}` : '2029-06-30';
+      await addRegistration(
+        t.db.sql,
+        NOW,
+        person,
+        enterprise,
+        'constructor',
+        ['建筑工程'],
+        validUntil,
+      );
+    }
+    const first = await agent.get(paths.org.employees);
+    expect(first.text).toMatch(/data-testid="employee-count">本单位有效注册共 <strong>55</);
+    expect(first.text.match(/<li class="item">/g)).toHaveLength(PAGE_SIZE);
+    expect(first.text).toContain('data-testid="pagination"');
+    expect(first.text).toContain(`href="${paths.org.employees}?page=2"`);
+    const second = await agent.get(`${paths.org.employees}?page=2`);
+    expect(second.text.match(/<li class="item">/g)).toHaveLength(5);
+    expect(second.text).toContain('rel="prev"');
+
+    const byName = await agent.get(`${paths.org.employees}?q=${encodeURIComponent('欧阳')}`);
+    expect(byName.text).toContain('欧阳修远');
+    expect(byName.text).toMatch(/符合条件的共 <strong>1</);
+    expect(byName.text).toContain('value="欧阳"');
+
+    const [one] = await t.db.sql<{ number: string }[]>`
+      select r.registration_number as number from registrations r join persons p on p.id = r.person_id
+      where p.name = '员工12' and r.enterprise_id = ${enterprise.enterpriseId}`;
+    const byNumber = await agent.get(`${paths.org.employees}?q=${encodeURIComponent(one!.number)}`);
+    expect(byNumber.text).toContain('员工12');
+    expect(byNumber.text).toMatch(/符合条件的共 <strong>1</);
+
+    const soon = await agent.get(`${paths.org.employees}?soon=1`);
+    expect(testIds(soon.text, 'ending-soon')).toBe(3);
+    expect(soon.text).toMatch(/符合条件的共 <strong>3</);
+
+    // A wildcard typed is a character, not a pattern; a silly page number is page 1.
+    const percent = await agent.get(`${paths.org.employees}?q=${encodeURIComponent('%')}`);
+    expect(percent.text).toMatch(/符合条件的共 <strong>0</);
+    const silly = await agent.get(`${paths.org.employees}?page=-3`);
+    expect(silly.status).toBe(200);
+    expect(silly.text.match(/<li class="item">/g)).toHaveLength(PAGE_SIZE);
+  });
+});
+
+describe('the applications list', () => {
+  it('narrows to those waiting for the enterprise’s confirmation or its signed form', async () => {
+    const { enterprise, agent } = await signInNewEnterprise(t);
+    const states = [
+      'awaiting_enterprise',
+      'awaiting_enterprise',
+      'awaiting_signed_form',
+      'submitted',
+    ] as const;
+    for (const state of states) {
+      const person = await createPerson(t.db.sql, NOW);
+      await insertApplication(t.db.sql, NOW, {
+        kind: 'initial',
+        state,
+        profession: 'constructor',
+        personId: person.personId,
+        enterpriseId: enterprise.enterpriseId,
+      });
+    }
+    const all = await agent.get(paths.org.applications);
+    expect(all.text.match(/<li class="item">/g)).toHaveLength(4);
+    expect(all.text).toContain('待确认（2）');
+    expect(all.text).toMatch(/href="\/org\/applications" aria-current="page"/);
+    const toConfirm = await agent.get(`${paths.org.applications}?state=awaiting_enterprise`);
+    expect(toConfirm.text.match(/<li class="item">/g)).toHaveLength(2);
+    expect(toConfirm.text).toMatch(/state=awaiting_enterprise" aria-current="page"/);
+    const toSign = await agent.get(`${paths.org.applications}?state=awaiting_signed_form`);
+    expect(toSign.text.match(/<li class="item">/g)).toHaveLength(1);
+    const unknown = await agent.get(`${paths.org.applications}?state=draft`);
+    expect(unknown.text.match(/<li class="item">/g)).toHaveLength(4);
+  });
+});
