@@ -3,7 +3,7 @@
 // with frozen snapshots and their materials, and open correction items. The app runs in this
 // process on an embedded PostgreSQL; each page is requested over HTTP by the largest enterprise.
 import type { AddressInfo } from 'node:net';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { hashPassword } from '../lib/accounts.js';
@@ -15,6 +15,7 @@ import { startEmbeddedDb } from '../lib/embedded-db.js';
 import { creditCodeCheckCharacter } from '../lib/identity-checks.js';
 import { createLogger } from '../lib/logger.js';
 import { migrate } from '../lib/migrate.js';
+import { PAGE_SIZE } from '../lib/enterprise-portal.js';
 import { paths } from '../lib/paths.js';
 import { createServices } from '../lib/services.js';
 import { freePort } from '../test/support/server-process.js';
@@ -33,6 +34,7 @@ const creditCode = (i: number) => {
 
 async function main() {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'jsreg-bench-org-'));
+  await chmod(dataDir, 0o755); // as root, PostgreSQL runs as 'postgres' and must reach it
   const port = freePort();
   const embedded = await startEmbeddedDb({ dataDir, port, log: () => undefined });
   const sql = createSql(embedded.url);
@@ -74,7 +76,12 @@ The largest enterprise asks for each page ${REQUESTS} times in a row, after 3 un
 
 | page | median | p95 | size |
 |---|---|---|---|
-${rows.join('\n')}`;
+${rows.join('\n')}
+
+Lists show ${PAGE_SIZE} rows a page, found through the indexes of \`sql/migrations/006_enterprise_lists.sql\`
+without reading snapshots (before: applications 106 ms, employees 48 ms); the to-do list shows
+the 10 oldest open items; whether the enterprise may open a file is decided from the file owner's
+own applications only (before: 41 ms with open items present).`;
       await writeSection('enterprise-pages', 'npm run bench:org', body);
       console.log(body);
     } finally {
@@ -153,7 +160,7 @@ async function seed(sql: ReturnType<typeof createSql>, sha256: string) {
     await tx`
       insert into correction_items (application_id, addressed_to, what, why, blocks_review, opened_at)
       select id, 'enterprise', '社保缴纳证明', '需核实聘用关系', true, started_at
-      from applications where state = 'under_review' and application_number like '%3'`;
+      from applications where state = 'under_review' and application_number like '%1'`;
   });
   const [big] = await sql<{ applicationId: string; fileId: string }[]>`
     select a.id as "applicationId", a.snapshot -> 'uploads' ->> 'contract' as "fileId"

@@ -118,6 +118,11 @@ export async function toDoOf(sql: Sql, enterpriseId: string): Promise<ToDo> {
 /** States in which an application is the enterprise's to see: once the person confirmed it. */
 const VISIBLE_TO_ENTERPRISE = `state not in ('draft', 'expired')`;
 
+/** An application `a` with an item addressed to the enterprise still to supply (SQL). */
+const HAS_OPEN_ITEM = `(a.state not in ('withdrawn', 'refused', 'expired') and exists (
+  select 1 from correction_items c
+  where c.application_id = a.id and c.addressed_to = 'enterprise' and c.closed_at is null))`;
+
 export type EnterpriseApplication = {
   id: string;
   applicationNumber: string;
@@ -164,22 +169,35 @@ function pageOf<T>(rows: (T & { total: number })[], page: number): Page<T> {
 
 const offsetOf = (page: number) => (Math.max(1, Math.floor(page)) - 1) * PAGE_SIZE;
 
-/** What the application list can be narrowed to: the two steps that wait for the enterprise. */
-export const APPLICATION_FILTERS = ['awaiting_enterprise', 'awaiting_signed_form', 'all'] as const;
+/** What the application list can be narrowed to: the steps that wait for the enterprise. */
+export const APPLICATION_FILTERS = [
+  'awaiting_enterprise',
+  'awaiting_signed_form',
+  'correction',
+  'all',
+] as const;
 export type ApplicationFilter = (typeof APPLICATION_FILTERS)[number];
+
+export type ApplicationListItem = Pick<
+  EnterpriseApplication,
+  'id' | 'applicationNumber' | 'kind' | 'profession' | 'state' | 'personName' | 'stateChangedAt'
+>;
 
 /** The applications that name this enterprise, newest change first, a page at a time. */
 export async function applicationsOfEnterprise(
   sql: Sql,
   enterpriseId: string,
   options: { filter?: ApplicationFilter; page?: number } = {},
-): Promise<Page<EnterpriseApplication>> {
+): Promise<Page<ApplicationListItem>> {
   const filter = options.filter ?? 'all';
   const page = Math.max(1, Math.floor(options.page ?? 1));
-  const rows = await sql.unsafe<(EnterpriseApplication & { total: number })[]>(
-    `select ${APPLICATION_COLUMNS}, count(*) over ()::int as total
+  const rows = await sql.unsafe<(ApplicationListItem & { total: number })[]>(
+    `select a.id, a.application_number as "applicationNumber", a.kind, a.profession, a.state,
+            p.name as "personName", a.state_changed_at as "stateChangedAt",
+            count(*) over ()::int as total
      from applications a join persons p on p.id = a.person_id
-     where a.enterprise_id = $1 and ${VISIBLE_TO_ENTERPRISE} and ($2 = 'all' or a.state = $2)
+     where a.enterprise_id = $1 and ${VISIBLE_TO_ENTERPRISE}
+       and ($2 = 'all' or a.state = $2 or ($2 = 'correction' and ${HAS_OPEN_ITEM}))
      order by a.state_changed_at desc, a.id
      limit ${PAGE_SIZE} offset $3`,
     [enterpriseId, filter, offsetOf(page)],
@@ -379,8 +397,15 @@ export type OpenItem = {
   asks: CorrectionAsks;
 };
 
-/** The correction items addressed to this enterprise still open (its to-do list), oldest first. */
-export async function openItemsOfEnterprise(sql: Sql, enterpriseId: string): Promise<OpenItem[]> {
+/**
+ * The correction items addressed to this enterprise still open (its to-do list), oldest first; at
+ * most `limit` (the applications list filtered to 'correction' shows them all).
+ */
+export async function openItemsOfEnterprise(
+  sql: Sql,
+  enterpriseId: string,
+  limit = 10,
+): Promise<OpenItem[]> {
   return sql<OpenItem[]>`
     select c.id, c.application_id as "applicationId", a.application_number as "applicationNumber",
            p.name as "personName", c.what, c.why, c.asks
@@ -388,7 +413,8 @@ export async function openItemsOfEnterprise(sql: Sql, enterpriseId: string): Pro
       left join persons p on p.id = a.person_id
     where a.enterprise_id = ${enterpriseId} and c.addressed_to = 'enterprise'
       and c.closed_at is null and a.state not in ('withdrawn', 'refused', 'expired')
-    order by c.opened_at, c.id`;
+    order by c.opened_at, c.id
+    limit ${limit}`;
 }
 
 /** The materials the person uploaded with the application, by name, from its frozen snapshot. */

@@ -188,8 +188,12 @@ export async function readFileFor(
      where f.id = $1
        and (f.owner_account_id = $2
          or exists (
-           select 1 from applications a join enterprises e on e.id = a.enterprise_id
-           where e.account_id = $2 and ${ENTERPRISE_SEES_FILES}
+           -- only the owner's own applications can refer to a person's file
+           select 1 from persons p
+             join applications a on a.person_id = p.id
+             join enterprises e on e.id = a.enterprise_id
+           where p.account_id = f.owner_account_id and e.account_id = $2
+             and ${ENTERPRISE_SEES_FILES}
              and (a.snapshot -> 'person' ->> 'photoFileId' = f.id::text
                or exists (select 1 from jsonb_each_text(coalesce(a.snapshot -> 'uploads', '{}'))
                           where value = f.id::text)

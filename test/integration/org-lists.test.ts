@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openItem } from '../../lib/corrections.js';
 import { PAGE_SIZE } from '../../lib/enterprise-portal.js';
 import { paths } from '../../lib/paths.js';
 import type { TestApp } from '../support/app.js';
@@ -98,6 +99,26 @@ describe('the applications list', () => {
     expect(toConfirm.text).toMatch(/state=awaiting_enterprise" aria-current="page"/);
     const toSign = await agent.get(`${paths.org.applications}?state=awaiting_signed_form`);
     expect(toSign.text.match(/<li class="item">/g)).toHaveLength(1);
+    const [waiting] = await t.db.sql<{ id: string }[]>`
+      select id from applications where enterprise_id = ${enterprise.enterpriseId}
+        and state = 'submitted'`;
+    await t.db.sql.begin((tx) =>
+      openItem(
+        tx,
+        waiting!.id,
+        {
+          addressedTo: 'enterprise',
+          what: '社保证明',
+          why: '核实',
+          blocksReview: false,
+          openedBy: null,
+        },
+        NOW,
+      ),
+    );
+    const toSupply = await agent.get(`${paths.org.applications}?state=correction`);
+    expect(toSupply.text.match(/<li class="item">/g)).toHaveLength(1);
+    expect(toSupply.text).toContain('待补正（1项）');
     const unknown = await agent.get(`${paths.org.applications}?state=draft`);
     expect(unknown.text.match(/<li class="item">/g)).toHaveLength(4);
   });
