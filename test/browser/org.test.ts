@@ -91,3 +91,43 @@ describe('an employee’s application', () => {
     }
   });
 });
+
+describe('the employees list', () => {
+  for (const javaScript of [true, false]) {
+    it(`is searched by name and narrowed to validity ending soon, at 375 px (JS ${javaScript ? 'on' : 'off'})`, async () => {
+      const huajian = demoEnterprises.find((e) => e.name === '江苏华建建设工程有限公司')!;
+      const context = await suite.browser.createBrowserContext();
+      const { page, problems } = await openPage(context, phone, { javaScript });
+      const check = async () => {
+        if (!javaScript) return;
+        expect(await axeViolations(page), page.url()).toEqual([]);
+        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+          375,
+        );
+      };
+      try {
+        const login = new LoginPage(page, suite.url(paths.login.enterprise));
+        await login.open();
+        await login.logIn(huajian.creditCode, DEMO_PASSWORD);
+        await navigating(page, () => page.click(`a[href="${paths.org.employees}"]`));
+        await check();
+        const names = () =>
+          page.$$eval('[data-testid="employees"] strong', (els) => els.map((e) => e.textContent));
+        expect(await names()).toEqual(expect.arrayContaining(['张伟', '陈静']));
+        await page.type('#q', '陈');
+        await navigating(page, () => page.click('form[role="search"] button[type="submit"]'));
+        expect(new Set(await names())).toEqual(new Set(['陈静']));
+        await check();
+        await page.click('#q', { count: 3 });
+        await page.keyboard.press('Backspace');
+        await page.click('#soon');
+        await navigating(page, () => page.click('form[role="search"] button[type="submit"]'));
+        expect(await names()).toEqual(['张伟']);
+        await check();
+        expect(await problems.cspViolations()).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});
