@@ -35,7 +35,7 @@ import { businessDate } from '../lib/clock.js';
 import { filingProblems } from '../lib/eligibility.js';
 import { ConflictError, NotFoundError, RuleError } from '../lib/errors.js';
 import type { FormErrors } from '../lib/forms.js';
-import { fieldErrors, formatErrors, freeText, noErrors, trimmed } from '../lib/forms.js';
+import { fieldErrors, formatErrors, noErrors, trimmed } from '../lib/forms.js';
 import { requireRole } from '../lib/middleware/auth.js';
 import { paths, routes } from '../lib/paths.js';
 import type { ApplicationDetail } from '../lib/person-portal.js';
@@ -49,7 +49,12 @@ import {
 } from '../lib/person-portal.js';
 import { PROFESSIONS, professions } from '../lib/professions.js';
 import { mayEditParticulars, setPhoto, updateProfile } from '../lib/profile.js';
-import { uploadFields, uploadedDocument, uploadedFile } from '../lib/middleware/uploads.js';
+import {
+  suppliedMaterial,
+  uploadFields,
+  uploadedDocument,
+  uploadedFile,
+} from '../lib/middleware/uploads.js';
 import { preparePhoto, storeFile } from '../lib/uploads.js';
 import type { Services } from '../lib/services.js';
 import { transition } from '../lib/workflow.js';
@@ -539,29 +544,15 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
       if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
       const values = trimmed(req.body);
       const field = `correction-${item.id}`;
-      const { text: note, tooLong } = freeText(values, 'note');
-      if (tooLong) {
+      const material = await suppliedMaterial(req, field);
+      if (!material.ok) {
         res.status(422);
-        return renderApplication(
-          req,
-          res,
-          values,
-          fieldErrors({ [`${field}-note`]: '补正说明最多500个字' }),
-        );
-      }
-      const upload = await uploadedDocument(
-        req,
-        'file',
-        note ? undefined : '请上传补正材料或填写补正说明',
-      );
-      if (!upload.ok) {
-        res.status(422);
-        return renderApplication(req, res, values, fieldErrors({ [field]: upload.message }));
+        return renderApplication(req, res, values, fieldErrors(material.errors));
       }
       const fileId =
-        upload.document &&
+        material.document &&
         (await storeFile(sql, fileStore, {
-          ...upload.document,
+          ...material.document,
           ownerAccountId: accountOf(req),
           at: clock.now(),
         }));
@@ -569,7 +560,10 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
         itemId: item.id,
         party: 'person',
         accountId: accountOf(req),
-        supplied: { ...(note ? { note } : {}), ...(fileId ? { fileId } : {}) },
+        supplied: {
+          ...(material.note ? { note: material.note } : {}),
+          ...(fileId ? { fileId } : {}),
+        },
       });
       res.redirect(303, `${paths.me.application(detail.application.id)}?supplied=1`);
     },

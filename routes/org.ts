@@ -28,7 +28,7 @@ import { requireRole } from '../lib/middleware/auth.js';
 import { paths, routes } from '../lib/paths.js';
 import { professions } from '../lib/professions.js';
 import { ConflictError, NotFoundError, RuleError } from '../lib/errors.js';
-import { uploadFields, uploadedDocument } from '../lib/middleware/uploads.js';
+import { suppliedMaterial, uploadFields, uploadedDocument } from '../lib/middleware/uploads.js';
 import {
   RENAME_MATERIALS,
   RENAME_REFUSED,
@@ -200,14 +200,19 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     });
   });
 
+  /** An upload route's application, after its enterprise (upload routes skip the page middleware). */
+  const uploadTarget = async (req: Request, res: Response) => {
+    const enterprise = await enterpriseOfAccount(sql, req.user!.id);
+    res.locals.enterprise = enterprise;
+    return applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
+  };
+
   uploads.post(
     routes.org.signedForm,
     requireRole('enterprise'),
     uploadFields([{ name: 'file' }]),
     async (req, res) => {
-      const enterprise = await enterpriseOfAccount(sql, req.user!.id);
-      res.locals.enterprise = enterprise;
-      const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
+      const application = await uploadTarget(req, res);
       if (application.state !== 'awaiting_signed_form') {
         throw new ConflictError('这项申请当前不需要上传申请表，请返回申请页面查看。');
       }
@@ -239,9 +244,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     requireRole('enterprise'),
     uploadFields([{ name: 'file' }]),
     async (req, res) => {
-      const enterprise = await enterpriseOfAccount(sql, req.user!.id);
-      res.locals.enterprise = enterprise;
-      const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
+      const application = await uploadTarget(req, res);
       const item = (await itemsOf(sql, application.id)).find(
         (i) => i.id === String(req.params.itemId) && i.addressedTo === 'enterprise',
       );
@@ -268,33 +271,22 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
           licence: { type: parsed.data.licenceType, number: parsed.data.licenceNumber },
         };
       } else {
-        const { text: note, tooLong } = freeText(values, 'note');
-        if (tooLong) {
+        const material = await suppliedMaterial(req, field);
+        if (!material.ok) {
           res.status(422);
-          return renderApplication(
-            req,
-            res,
-            values,
-            fieldErrors({ [`${field}-note`]: '补正说明最多500个字' }),
-          );
-        }
-        const upload = await uploadedDocument(
-          req,
-          'file',
-          note ? undefined : '请上传补正材料或填写补正说明',
-        );
-        if (!upload.ok) {
-          res.status(422);
-          return renderApplication(req, res, values, fieldErrors({ [field]: upload.message }));
+          return renderApplication(req, res, values, fieldErrors(material.errors));
         }
         const fileId =
-          upload.document &&
+          material.document &&
           (await storeFile(sql, fileStore, {
-            ...upload.document,
+            ...material.document,
             ownerAccountId: req.user!.id,
             at: clock.now(),
           }));
-        supplied = { ...(note ? { note } : {}), ...(fileId ? { fileId } : {}) };
+        supplied = {
+          ...(material.note ? { note: material.note } : {}),
+          ...(fileId ? { fileId } : {}),
+        };
       }
       await supplyItem(services, {
         itemId: item.id,

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import multer from 'multer';
 import type { StoredFile, UploadedDocument } from '../uploads.js';
 import { MAX_UPLOAD_BYTES, UPLOAD_TYPES, checkUpload, uploadMessages } from '../uploads.js';
+import { freeText, trimmed } from '../forms.js';
 import { csrfProtection } from './csrf.js';
 
 export type UploadField = { name: string; maxCount?: number };
@@ -111,6 +112,29 @@ export async function uploadedDocument(
       originalName: file.originalname,
     },
   };
+}
+
+/**
+ * What the form of a correction item (材料补正) sent: a note (at most 500 characters) and/or a
+ * scan, at least one of them; or the messages for its fields, `field` being the file input's id
+ * and `${field}-note` the note's.
+ */
+export async function suppliedMaterial(
+  req: Request,
+  field: string,
+): Promise<
+  | { ok: true; note: string; document?: UploadedDocument }
+  | { ok: false; errors: Record<string, string> }
+> {
+  const { text: note, tooLong } = freeText(trimmed(req.body), 'note');
+  if (tooLong) return { ok: false, errors: { [`${field}-note`]: '补正说明最多500个字' } };
+  const upload = await uploadedDocument(
+    req,
+    'file',
+    note ? undefined : '请上传补正材料或填写补正说明',
+  );
+  if (!upload.ok) return { ok: false, errors: { [field]: upload.message } };
+  return { ok: true, note, document: upload.document };
 }
 
 /**
