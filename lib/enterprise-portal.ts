@@ -98,7 +98,13 @@ export async function saveInformation(
   });
 }
 
-export type ToDo = { toConfirm: number; awaitingSignedForm: number; openItems: number };
+export type ToDo = {
+  toConfirm: number;
+  awaitingSignedForm: number;
+  /** Open correction items addressed to the enterprise, and the applications they are on. */
+  openItems: number;
+  applicationsWithOpenItems: number;
+};
 
 /** The counts of the enterprise's to-do list (待办事项). */
 export async function toDoOf(sql: Sql, enterpriseId: string): Promise<ToDo> {
@@ -111,7 +117,10 @@ export async function toDoOf(sql: Sql, enterpriseId: string): Promise<ToDo> {
       (select count(*)::int from correction_items c join applications a on a.id = c.application_id
         where a.enterprise_id = ${enterpriseId} and c.addressed_to = 'enterprise'
           and c.closed_at is null
-          and a.state not in ('withdrawn', 'refused', 'expired')) as "openItems"`;
+          and a.state not in ('withdrawn', 'refused', 'expired')) as "openItems",
+      (select count(*)::int from applications a
+        where a.enterprise_id = ${enterpriseId} and ${sql.unsafe(HAS_OPEN_ITEM)})
+        as "applicationsWithOpenItems"`;
   return row!;
 }
 
@@ -151,7 +160,10 @@ const APPLICATION_COLUMNS = `
   a.signed_form_snapshot_version as "signedFormSnapshotVersion",
   ${ENTERPRISE_SEES_FILES} as "filesVisible"`;
 
-/** A page of a long list, and how many there are in all. */
+/**
+ * A page of a long list, and how many there are in all (counted with the page's rows: a page past
+ * the end has no rows and a total of 0, so callers go back to the first page).
+ */
 export type Page<T> = { rows: T[]; total: number; page: number; pages: number };
 
 export const PAGE_SIZE = 50;

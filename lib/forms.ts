@@ -24,11 +24,20 @@ export function fieldErrors(fields: Record<string, string>): FormErrors {
   };
 }
 
-/** Trims every string value of a submitted form, and leaves the rest alone. */
+/**
+ * Text as typed, trimmed and without the control characters no field holds (a NUL would not even
+ * reach PostgreSQL); tabs and line breaks stay.
+ */
+export function cleanText(value: string): string {
+  // eslint-disable-next-line no-control-regex -- removing control characters is the point
+  return value.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim();
+}
+
+/** Cleans every string value of a submitted form (cleanText), and leaves the rest alone. */
 export function trimmed(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object') return {};
   return Object.fromEntries(
-    Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? v.trim() : v]),
+    Object.entries(body).map(([k, v]) => [k, typeof v === 'string' ? cleanText(v) : v]),
   );
 }
 

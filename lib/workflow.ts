@@ -291,12 +291,16 @@ async function applyEffects(tx: Tx, app: ApplicationRow, action: Action, at: Dat
   }
   if (action === 'return') await voidLicenceItems(tx, app.id, at);
   if (app.state === 'completed' && app.registrationId && app.kind !== 'cancellation') {
-    // Rule 12: the licence the enterprise stated is kept on the registration.
+    // Rule 12: the licence the enterprise stated is kept on the registration; "none for now"
+    // clears an earlier one (its open item fills it in when supplied).
     await tx`
-      update registrations r set enterprise_licence = a.enterprise_confirmation -> 'licence'
+      update registrations r
+      set enterprise_licence = case
+        when jsonb_typeof(a.enterprise_confirmation -> 'licence') = 'object'
+        then a.enterprise_confirmation -> 'licence' end
       from applications a
       where a.id = ${app.id} and r.id = a.registration_id
-        and jsonb_typeof(a.enterprise_confirmation -> 'licence') = 'object'`;
+        and a.enterprise_confirmation ? 'licence'`;
   }
   if (app.kind === 'enterprise_rename' && action === 'approve') {
     await applyRename(tx, app, at);

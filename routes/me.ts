@@ -35,7 +35,7 @@ import { businessDate } from '../lib/clock.js';
 import { filingProblems } from '../lib/eligibility.js';
 import { ConflictError, NotFoundError, RuleError } from '../lib/errors.js';
 import type { FormErrors } from '../lib/forms.js';
-import { fieldErrors, formatErrors, noErrors, trimmed } from '../lib/forms.js';
+import { cleanText, fieldErrors, formatErrors, noErrors, trimmed } from '../lib/forms.js';
 import { requireRole } from '../lib/middleware/auth.js';
 import { paths, routes } from '../lib/paths.js';
 import type { ApplicationDetail } from '../lib/person-portal.js';
@@ -272,7 +272,7 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
       extra.problems = await filingProblems(sql, filingOf(detail), now, services.rules, false);
     }
     if (step === 'employer') {
-      const query = typeof req.query.q === 'string' ? req.query.q : '';
+      const query = typeof req.query.q === 'string' ? cleanText(req.query.q).slice(0, 100) : '';
       extra.query = query;
       extra.results = await searchEnterprises(sql, query, detail.application.demonstrationZone);
       extra.chosen = detail.application.enterpriseId

@@ -20,7 +20,7 @@ import {
   toDoOf,
 } from '../lib/enterprise-portal.js';
 import type { FormErrors } from '../lib/forms.js';
-import { fieldErrors, formatErrors, freeText, noErrors, trimmed } from '../lib/forms.js';
+import { cleanText, fieldErrors, formatErrors, freeText, noErrors, trimmed } from '../lib/forms.js';
 import type { Supplied } from '../lib/corrections.js';
 import { itemsOf, supplyItem } from '../lib/corrections.js';
 import { LICENCE_TYPES, licenceFields } from '../lib/licences.js';
@@ -96,19 +96,20 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
   });
   router.get(paths.org.employees, async (req, res) => {
     const enterprise = res.locals.enterprise!;
-    const query = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 50) : '';
+    const query = typeof req.query.q === 'string' ? cleanText(req.query.q).slice(0, 50) : '';
     const endingSoon = req.query.soon === '1';
-    const list = await employeesOf(sql, enterprise.id, clock.now(), {
-      query,
-      endingSoon,
-      page: pageParam(req),
-    });
     const params = (page: number) =>
       `${paths.org.employees}?${new URLSearchParams({
         ...(query ? { q: query } : {}),
         ...(endingSoon ? { soon: '1' } : {}),
         ...(page > 1 ? { page: String(page) } : {}),
       }).toString()}`;
+    const list = await employeesOf(sql, enterprise.id, clock.now(), {
+      query,
+      endingSoon,
+      page: pageParam(req),
+    });
+    if (list.rows.length === 0 && list.page > 1) return res.redirect(303, params(1));
     res.render('pages/org/employees', {
       title: '本单位注册人员',
       professions,
@@ -125,10 +126,17 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     const filter = (APPLICATION_FILTERS as readonly string[]).includes(state)
       ? (state as ApplicationFilter)
       : 'all';
+    const pageHref = (page: number) =>
+      `${paths.org.applications}?${new URLSearchParams({
+        ...(filter !== 'all' ? { state: filter } : {}),
+        ...(page > 1 ? { page: String(page) } : {}),
+      }).toString()}`;
     const list = await applicationsOfEnterprise(sql, enterprise.id, {
       filter,
       page: pageParam(req),
     });
+    // Past the last page (the list got shorter): back to the first.
+    if (list.rows.length === 0 && list.page > 1) return res.redirect(303, pageHref(1));
     res.render('pages/org/applications', {
       title: '员工申请',
       ...names,
@@ -137,11 +145,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       toDo: await toDoOf(sql, enterprise.id),
       filterHref: (state: ApplicationFilter) =>
         state === 'all' ? paths.org.applications : `${paths.org.applications}?state=${state}`,
-      pageHref: (page: number) =>
-        `${paths.org.applications}?${new URLSearchParams({
-          ...(filter !== 'all' ? { state: filter } : {}),
-          ...(page > 1 ? { page: String(page) } : {}),
-        }).toString()}`,
+      pageHref,
     });
   });
 

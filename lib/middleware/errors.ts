@@ -26,6 +26,10 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
     if (err instanceof DomainError) {
       status = err.status;
       message = err.publicMessage;
+    } else if (isTextPostgresRefused(err)) {
+      // Text PostgreSQL cannot hold (e.g. a NUL in a query string): the request's fault.
+      status = 400;
+      message = HTTP_MESSAGES[400]!;
     } else if (isHttpError(err) && HTTP_MESSAGES[err.status]) {
       status = err.status;
       message = HTTP_MESSAGES[status]!;
@@ -39,6 +43,14 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
       stack,
     });
   };
+}
+
+/** character_not_in_repertoire, untranslatable_character */
+const TEXT_REFUSED = new Set(['22021', '22P05']);
+
+function isTextPostgresRefused(err: unknown): boolean {
+  const e = err as { name?: unknown; code?: unknown } | null;
+  return e?.name === 'PostgresError' && typeof e.code === 'string' && TEXT_REFUSED.has(e.code);
 }
 
 function isHttpError(err: unknown): err is { status: number } {

@@ -129,6 +129,12 @@ describe('applying', () => {
 
     const search = await agent.get(`${paths.me.step(id, 'employer')}?q=测试造价`);
     expect(search.text).toContain('江苏测试造价咨询有限公司');
+    // A control character in the search is dropped, not a 500.
+    const nul = await agent.get(
+      `${paths.me.step(id, 'employer')}?q=${encodeURIComponent('测试\u0000造价')}`,
+    );
+    expect(nul.status).toBe(200);
+    expect(nul.text).toContain('江苏测试造价咨询有限公司');
     res = await post(agent, paths.me.step(id, 'employer'), {
       enterpriseId: enterprise.enterpriseId,
     });

@@ -145,7 +145,50 @@ describe('rule 12 at confirmation', () => {
   });
 });
 
+describe('rule 12 on renewal', () => {
+  it('“none for now” at a renewal clears the licence the registration had', async () => {
+    const { enterprise } = await signInNewEnterprise(t);
+    const { id, registrationId } = await architectApplication(enterprise, 'renewal');
+    await t.db.sql`update registrations set enterprise_licence = ${t.db.sql.json({
+      type: '工程设计建筑行业资质',
+      number: 'OLD-1',
+    })} where id = ${registrationId}`;
+    await confirmAsEnterprise(t.services, {
+      accountId: enterprise.accountId,
+      applicationId: id,
+      expectedVersion: 0,
+      confirmation: { licence: 'none' },
+    });
+    await t.db.sql.begin(async (tx) => {
+      await tx`insert into application_events (application_id, version, action, actor_role, to_state, occurred_at)
+               values (${id}, 2, 'fixture', 'system', 'approved', ${NOW})`;
+      await tx`update applications set state = 'approved', version = 2 where id = ${id}`;
+    });
+    await transition(t.services, {
+      applicationId: id,
+      action: 'complete',
+      actor: { role: 'system' },
+    });
+    const [row] = await t.db.sql`
+      select enterprise_licence from registrations where id = ${registrationId}`;
+    expect(row?.enterprise_licence).toBeNull();
+  });
+});
+
 describe('bad input on the enterprise’s forms', () => {
+  it('a control character in a reason is dropped, not a 500', async () => {
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
+    const { id } = await architectApplication(enterprise, 'initial');
+    const res = await agent
+      .post(paths.org.return(id))
+      .type('form')
+      .send({ _csrf, version: '0', reason: '合同\u0000日期不符' });
+    expect(res.status).toBe(303);
+    const [event] = await t.db.sql`
+      select reason from application_events where application_id = ${id} order by version desc limit 1`;
+    expect(event?.reason).toBe('合同日期不符');
+  });
+
   it('too long a reason or note is refused with what was typed kept; never cut silently', async () => {
     const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
     const { id } = await architectApplication(enterprise, 'initial');

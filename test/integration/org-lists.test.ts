@@ -65,6 +65,14 @@ describe('the employees list', () => {
     // A wildcard typed is a character, not a pattern; a silly page number is page 1.
     const percent = await agent.get(`${paths.org.employees}?q=${encodeURIComponent('%')}`);
     expect(percent.text).toMatch(/符合条件的共 <strong>0</);
+    // Past the last page (the list got shorter meanwhile): back to the first, with the search.
+    const past = await agent.get(`${paths.org.employees}?soon=1&page=9`);
+    expect(past.status).toBe(303);
+    expect(past.headers.location).toBe(`${paths.org.employees}?soon=1`);
+    // A NUL or other control character typed is dropped, not a 500.
+    const nul = await agent.get(`${paths.org.employees}?q=${encodeURIComponent('欧阳\u0000')}`);
+    expect(nul.status).toBe(200);
+    expect(nul.text).toContain('欧阳修远');
     const silly = await agent.get(`${paths.org.employees}?page=-3`);
     expect(silly.status).toBe(200);
     expect(silly.text.match(/<li class="item">/g)).toHaveLength(PAGE_SIZE);
@@ -93,10 +101,10 @@ describe('the applications list', () => {
     const all = await agent.get(paths.org.applications);
     expect(all.text.match(/<li class="item">/g)).toHaveLength(4);
     expect(all.text).toContain('待确认（2）');
-    expect(all.text).toMatch(/href="\/org\/applications" aria-current="page"/);
+    expect(all.text).toMatch(/href="\/org\/applications" aria-current="true"/);
     const toConfirm = await agent.get(`${paths.org.applications}?state=awaiting_enterprise`);
     expect(toConfirm.text.match(/<li class="item">/g)).toHaveLength(2);
-    expect(toConfirm.text).toMatch(/state=awaiting_enterprise" aria-current="page"/);
+    expect(toConfirm.text).toMatch(/state=awaiting_enterprise" aria-current="true"/);
     const toSign = await agent.get(`${paths.org.applications}?state=awaiting_signed_form`);
     expect(toSign.text.match(/<li class="item">/g)).toHaveLength(1);
     const [waiting] = await t.db.sql<{ id: string }[]>`
@@ -118,7 +126,7 @@ describe('the applications list', () => {
     );
     const toSupply = await agent.get(`${paths.org.applications}?state=correction`);
     expect(toSupply.text.match(/<li class="item">/g)).toHaveLength(1);
-    expect(toSupply.text).toContain('待补正（1项）');
+    expect(toSupply.text).toContain('待补正（1）');
     const unknown = await agent.get(`${paths.org.applications}?state=draft`);
     expect(unknown.text.match(/<li class="item">/g)).toHaveLength(4);
   });
