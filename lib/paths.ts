@@ -76,3 +76,11 @@ export const homeOf: Record<AccountKind, string> = {
   enterprise: paths.org.home,
   staff: paths.authority.home,
 };
+
+/** A path with the query parameters that have a value (and no "?" when none has). */
+export function withQuery(path: string, params: Record<string, string | undefined>): string {
+  const query = new URLSearchParams(
+    Object.entries(params).filter((entry): entry is [string, string] => Boolean(entry[1])),
+  ).toString();
+  return query ? `${path}?${query}` : path;
+}

@@ -25,7 +25,7 @@ import type { Supplied } from '../lib/corrections.js';
 import { itemsOf, supplyItem } from '../lib/corrections.js';
 import { LICENCE_TYPES, licenceFields } from '../lib/licences.js';
 import { requireRole } from '../lib/middleware/auth.js';
-import { paths, routes } from '../lib/paths.js';
+import { paths, routes, withQuery } from '../lib/paths.js';
 import { professions } from '../lib/professions.js';
 import { ConflictError, NotFoundError, RuleError } from '../lib/errors.js';
 import { suppliedMaterial, uploadFields, uploadedDocument } from '../lib/middleware/uploads.js';
@@ -99,11 +99,11 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     const query = typeof req.query.q === 'string' ? cleanText(req.query.q).slice(0, 50) : '';
     const endingSoon = req.query.soon === '1';
     const params = (page: number) =>
-      `${paths.org.employees}?${new URLSearchParams({
-        ...(query ? { q: query } : {}),
-        ...(endingSoon ? { soon: '1' } : {}),
-        ...(page > 1 ? { page: String(page) } : {}),
-      }).toString()}`;
+      withQuery(paths.org.employees, {
+        q: query,
+        soon: endingSoon ? '1' : undefined,
+        page: page > 1 ? String(page) : undefined,
+      });
     const list = await employeesOf(sql, enterprise.id, clock.now(), {
       query,
       endingSoon,
@@ -127,10 +127,10 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       ? (state as ApplicationFilter)
       : 'all';
     const pageHref = (page: number) =>
-      `${paths.org.applications}?${new URLSearchParams({
-        ...(filter !== 'all' ? { state: filter } : {}),
-        ...(page > 1 ? { page: String(page) } : {}),
-      }).toString()}`;
+      withQuery(paths.org.applications, {
+        state: filter === 'all' ? undefined : filter,
+        page: page > 1 ? String(page) : undefined,
+      });
     const list = await applicationsOfEnterprise(sql, enterprise.id, {
       filter,
       page: pageParam(req),
@@ -144,7 +144,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       filter,
       toDo: await toDoOf(sql, enterprise.id),
       filterHref: (state: ApplicationFilter) =>
-        state === 'all' ? paths.org.applications : `${paths.org.applications}?state=${state}`,
+        withQuery(paths.org.applications, { state: state === 'all' ? undefined : state }),
       pageHref,
     });
   });
