@@ -26,6 +26,7 @@ import {
   createEnterprise,
   createPerson,
   insertApplication,
+  officerAccountId,
 } from '../support/fixtures.js';
 
 // The enterprise's rename (rule 9) and its correction items (材料补正, rule 12) in real Chromium at
@@ -251,11 +252,10 @@ async function enterpriseWithItems() {
     personId: constructor.personId,
     enterpriseId: enterprise.enterpriseId,
   });
-  const [staff] = await sql<{ id: string }[]>`
-    select id from accounts where kind = 'staff' limit 1`;
+  const officer = await officerAccountId(sql);
   await requestCorrections(suite.t.services, {
     applicationId: materialApplication,
-    officerAccountId: staff!.id,
+    officerAccountId: officer,
     items: [{ addressedTo: 'enterprise', what: '社保缴纳证明', why: '需核实聘用关系' }],
   });
   const [materialItem] = await sql<{ id: string }[]>`

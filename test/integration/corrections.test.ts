@@ -4,7 +4,7 @@ import { openItem, requestCorrections, supplyItem } from '../../lib/corrections.
 import type { TestApp } from '../support/app.js';
 import { createTestApp } from '../support/app.js';
 import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
-import { NOW } from '../support/fixtures.js';
+import { NOW, officerAccountId } from '../support/fixtures.js';
 import { createEnterprise, createPerson, insertApplication } from '../support/fixtures.js';
 
 let t: TestApp;
@@ -12,10 +12,7 @@ let officer: string;
 beforeAll(async () => {
   t = await createTestApp();
   t.clock.set(NOW);
-  const [staff] = await t.db.sql<
-    { id: string }[]
-  >`select id from accounts where kind = 'staff' limit 1`;
-  officer = staff!.id;
+  officer = await officerAccountId(t.db.sql);
 });
 afterAll(() => t.close());
 

@@ -47,6 +47,20 @@ async function architectApplication(
   return { id, person, registrationId };
 }
 
+/** Straight to approved, as the authority would leave it (version 2), then the platform completes it. */
+async function approveAndComplete(id: string) {
+  await t.db.sql.begin(async (tx) => {
+    await tx`insert into application_events (application_id, version, action, actor_role, to_state, occurred_at)
+             values (${id}, 2, 'fixture', 'system', 'approved', ${NOW})`;
+    await tx`update applications set state = 'approved', version = 2 where id = ${id}`;
+  });
+  await transition(t.services, {
+    applicationId: id,
+    action: 'complete',
+    actor: { role: 'system' },
+  });
+}
+
 const openItemsOf = async (id: string) =>
   t.db.sql<{ asks: string; closed_at: Date | null; supplied: unknown }[]>`
     select asks, closed_at, supplied from correction_items where application_id = ${id}`;
@@ -128,17 +142,7 @@ describe('rule 12 at confirmation', () => {
       expectedVersion: 0,
       confirmation: { licence },
     });
-    // Straight to approved, as the authority would leave it, then the platform completes it.
-    await t.db.sql.begin(async (tx) => {
-      await tx`insert into application_events (application_id, version, action, actor_role, to_state, occurred_at)
-               values (${id}, 2, 'fixture', 'system', 'approved', ${NOW})`;
-      await tx`update applications set state = 'approved', version = 2 where id = ${id}`;
-    });
-    await transition(t.services, {
-      applicationId: id,
-      action: 'complete',
-      actor: { role: 'system' },
-    });
+    await approveAndComplete(id);
     const [row] = await t.db.sql`
       select enterprise_licence from registrations where id = ${registrationId}`;
     expect(row?.enterprise_licence).toEqual(licence);
@@ -159,16 +163,7 @@ describe('rule 12 on renewal', () => {
       expectedVersion: 0,
       confirmation: { licence: 'none' },
     });
-    await t.db.sql.begin(async (tx) => {
-      await tx`insert into application_events (application_id, version, action, actor_role, to_state, occurred_at)
-               values (${id}, 2, 'fixture', 'system', 'approved', ${NOW})`;
-      await tx`update applications set state = 'approved', version = 2 where id = ${id}`;
-    });
-    await transition(t.services, {
-      applicationId: id,
-      action: 'complete',
-      actor: { role: 'system' },
-    });
+    await approveAndComplete(id);
     const [row] = await t.db.sql`
       select enterprise_licence from registrations where id = ${registrationId}`;
     expect(row?.enterprise_licence).toBeNull();

@@ -13,6 +13,7 @@ import {
   addRegistration,
   createPerson,
   insertApplication,
+  officerAccountId,
 } from '../support/fixtures.js';
 
 // Correction items addressed to the enterprise (rule 12 and 材料补正), and what of the person's it
@@ -23,9 +24,7 @@ let officer: string;
 beforeAll(async () => {
   t = await createTestApp();
   t.clock.set(NOW);
-  const [staff] = await t.db.sql<{ id: string }[]>`
-    select id from accounts where kind = 'staff' limit 1`;
-  officer = staff!.id;
+  officer = await officerAccountId(t.db.sql);
 });
 afterAll(() => t.close());
 

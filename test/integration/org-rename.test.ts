@@ -8,7 +8,7 @@ import { paths } from '../../lib/paths.js';
 import { transition } from '../../lib/workflow.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp, csrfTokenFrom, logInAs, signInNewEnterprise } from '../support/app.js';
-import { NOW, TINY_PDF } from '../support/fixtures.js';
+import { NOW, TINY_PDF, officerAccountId } from '../support/fixtures.js';
 
 // Rule 9: an enterprise renames itself to what the legal-person registry holds, never a typed name.
 
@@ -17,9 +17,7 @@ let officer: string;
 beforeAll(async () => {
   t = await createTestApp();
   t.clock.set(NOW);
-  const [staff] = await t.db.sql<{ id: string }[]>`
-    select id from accounts where kind = 'staff' limit 1`;
-  officer = staff!.id;
+  officer = await officerAccountId(t.db.sql);
 });
 afterAll(() => t.close());
 

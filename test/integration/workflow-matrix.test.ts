@@ -19,6 +19,7 @@ import {
   createPerson,
   insertApplication,
   NOW,
+  officerAccountId,
 } from '../support/fixtures.js';
 
 // Generated from the whole matrix kind × state × action × role against lib/: every transition in
@@ -31,14 +32,11 @@ const employment = {
 };
 
 let t: TestApp;
-let officerAccountId: string;
+let officer: string;
 beforeAll(async () => {
   t = await createTestApp();
   t.clock.set(NOW);
-  const [staff] = await t.db.sql<
-    { id: string }[]
-  >`select id from accounts where kind = 'staff' limit 1`;
-  officerAccountId = staff!.id;
+  officer = await officerAccountId(t.db.sql);
 });
 afterAll(() => t.close());
 
@@ -142,7 +140,7 @@ async function eligibleApplication(kind: ApplicationKind, state: State): Promise
     actors: {
       person: { role: 'person', accountId: person.accountId },
       enterprise: { role: 'enterprise', accountId: enterprise.accountId },
-      officer: { role: 'officer', accountId: officerAccountId },
+      officer: { role: 'officer', accountId: officer },
       system: { role: 'system' },
     },
   };

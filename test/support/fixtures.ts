@@ -164,3 +164,10 @@ export const PASSWORD = 'Test@2026';
 
 /** The smallest file that file-type recognises as a PDF: a stand-in scan. */
 export const TINY_PDF = Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
+/** The account of the seeded officer (the demo staff member), for acts of the authority. */
+export async function officerAccountId(sql: Sql): Promise<string> {
+  const [staff] = await sql<{ id: string }[]>`select id from accounts where kind = 'staff' limit 1`;
+  if (!staff) throw new Error('no staff account seeded');
+  return staff.id;
+}
