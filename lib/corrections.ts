@@ -6,6 +6,7 @@ import type { Licence } from './licences.js';
 import { isLicence } from './licences.js';
 import type { ApplicationRow, WorkflowDeps } from './workflow.js';
 import { lockApplication, transitionIn } from './workflow.js';
+import { STOPPED_STATES } from './workflow-table.js';
 
 /**
  * Correction items (材料补正): the authority asks the person or the enterprise for something, says
@@ -131,7 +132,7 @@ export async function supplyItem(
     if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
     // A licence item (rule 12) may close after approval and completion; nothing closes on an
     // application that was withdrawn, refused or expired.
-    if (['withdrawn', 'refused', 'expired'].includes(app.state)) {
+    if (STOPPED_STATES.includes(app.state)) {
       throw new ConflictError('这项申请已终止办理，无需补正。');
     }
     const { note, fileId, licence } = request.supplied;

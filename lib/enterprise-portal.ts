@@ -15,6 +15,7 @@ import type { Profession } from './professions.js';
 import type { WorkflowDeps } from './workflow.js';
 import { transitionIn } from './workflow.js';
 import type { ApplicationKind, State } from './workflow-table.js';
+import { STOPPED_STATES, sqlStates } from './workflow-table.js';
 
 /** Read models and the information form of the enterprise's pages (/org). */
 
@@ -117,7 +118,7 @@ export async function toDoOf(sql: Sql, enterpriseId: string): Promise<ToDo> {
       (select count(*)::int from correction_items c join applications a on a.id = c.application_id
         where a.enterprise_id = ${enterpriseId} and c.addressed_to = 'enterprise'
           and c.closed_at is null
-          and a.state not in ('withdrawn', 'refused', 'expired')) as "openItems",
+          and a.state not in ${sql.unsafe(STOPPED)}) as "openItems",
       (select count(*)::int from applications a
         where a.enterprise_id = ${enterpriseId} and ${sql.unsafe(HAS_OPEN_ITEM)})
         as "applicationsWithOpenItems"`;
@@ -127,8 +128,11 @@ export async function toDoOf(sql: Sql, enterpriseId: string): Promise<ToDo> {
 /** States in which an application is the enterprise's to see: once the person confirmed it. */
 const VISIBLE_TO_ENTERPRISE = `state not in ('draft', 'expired')`;
 
+/** Applications that ended without effect: their open items are no one's to supply (SQL). */
+const STOPPED = sqlStates(STOPPED_STATES);
+
 /** An application `a` with an item addressed to the enterprise still to supply (SQL). */
-const HAS_OPEN_ITEM = `(a.state not in ('withdrawn', 'refused', 'expired') and exists (
+const HAS_OPEN_ITEM = `(a.state not in ${STOPPED} and exists (
   select 1 from correction_items c
   where c.application_id = a.id and c.addressed_to = 'enterprise' and c.closed_at is null))`;
 
@@ -424,7 +428,7 @@ export async function openItemsOfEnterprise(
     from correction_items c join applications a on a.id = c.application_id
       left join persons p on p.id = a.person_id
     where a.enterprise_id = ${enterpriseId} and c.addressed_to = 'enterprise'
-      and c.closed_at is null and a.state not in ('withdrawn', 'refused', 'expired')
+      and c.closed_at is null and a.state not in ${sql.unsafe(STOPPED)}
     order by c.opened_at, c.id
     limit ${limit}`;
 }

@@ -10,6 +10,7 @@ import { storeFile } from './uploads.js';
 import type { ApplicationRow, WorkflowDeps } from './workflow.js';
 import { nextApplicationNumber, transitionIn } from './workflow.js';
 import type { State } from './workflow-table.js';
+import { FINAL_STATES } from './workflow-table.js';
 
 /**
  * Enterprise rename (企业更名, rule 9). The new name is the one the provincial legal-person
@@ -53,6 +54,8 @@ export type RenameStatus = {
   renamed: boolean;
   /** The enterprise's latest rename application that was filed, if any. */
   latest: RenameApplication | null;
+  /** That rename is still with the authority (nothing else may be filed meanwhile). */
+  open: boolean;
 };
 
 type Db = Sql | Tx;
@@ -79,6 +82,7 @@ export async function renameStatusOf(sql: Sql, enterpriseId: string): Promise<Re
     name,
     registryName,
     renamed: registryName !== null && registryName !== name,
+    open: latest !== undefined && !FINAL_STATES.includes(latest.state),
     latest: latest
       ? {
           id: latest.id,

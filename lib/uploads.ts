@@ -3,6 +3,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import type { Sql, Tx } from './db.js';
 import { isUuid } from './db.js';
+import { STOPPED_STATES, sqlStates } from './workflow-table.js';
 import { NotFoundError } from './errors.js';
 import type { FileStore } from './file-store.js';
 
@@ -159,7 +160,7 @@ export type StoredFile = { bytes: Buffer; contentType: UploadType; originalName:
  * person's confirmation until it is withdrawn, refused or void, and once completed only while the
  * person is registered at that enterprise (a completed cancellation ends it). SQL over `a`.
  */
-export const ENTERPRISE_SEES_FILES = `(a.state not in ('draft', 'expired', 'withdrawn', 'refused')
+export const ENTERPRISE_SEES_FILES = `(a.state not in ${sqlStates(['draft', ...STOPPED_STATES])}
   and (a.state <> 'completed' or exists (
     select 1 from registrations r
     where r.person_id = a.person_id and r.enterprise_id = a.enterprise_id

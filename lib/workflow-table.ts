@@ -34,6 +34,14 @@ export type State = (typeof STATES)[number];
 /** States after which nothing more happens; every other state is "open". */
 export const FINAL_STATES: readonly State[] = ['completed', 'refused', 'withdrawn', 'expired'];
 
+/** Final states in which an application ended without taking effect. */
+export const STOPPED_STATES: readonly State[] = FINAL_STATES.filter((s) => s !== 'completed');
+
+/** States as an SQL list, e.g. `('refused', 'withdrawn')`, for queries over the declared names. */
+export function sqlStates(states: readonly State[]): string {
+  return `(${states.map((s) => `'${s}'`).join(', ')})`;
+}
+
 export const ACTIONS = [
   'confirm',
   'enterprise_confirm',

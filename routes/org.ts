@@ -39,7 +39,13 @@ import type { Services } from '../lib/services.js';
 import type { UploadedDocument } from '../lib/uploads.js';
 import { storeFile } from '../lib/uploads.js';
 import { eventsOf, readApplication, transition } from '../lib/workflow.js';
-import { actionNames, findTransition, kindNames, stateNames } from '../lib/workflow-table.js';
+import {
+  STOPPED_STATES,
+  actionNames,
+  findTransition,
+  kindNames,
+  stateNames,
+} from '../lib/workflow-table.js';
 
 /**
  * The enterprise's pages. `uploads` holds the forms that send files: mounted before the app-wide
@@ -179,6 +185,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       ),
       licenceTypes: LICENCE_TYPES,
       asks: confirmationAsks(application.kind, application.profession),
+      stopped: STOPPED_STATES.includes(application.state),
       values,
       errors,
       done: req.query.done,
@@ -306,14 +313,12 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
   const renderRename = async (req: Request, res: Response, values: object, errors: FormErrors) => {
     const enterprise = res.locals.enterprise!;
     const status = await renameStatusOf(sql, enterprise.id);
-    const open = status.latest && !RENAME_CLOSED.includes(status.latest.state);
     res.render('pages/org/rename', {
       title: '企业更名',
       ...names,
       status,
-      open,
       mayWithdraw:
-        open &&
+        status.open &&
         Boolean(
           findTransition('enterprise_rename', status.latest!.state, 'withdraw', 'enterprise'),
         ),
@@ -462,6 +467,3 @@ function pageParam(req: Request): number {
   const page = Number(req.query.page);
   return Number.isInteger(page) && page >= 1 && page <= 100_000 ? page : 1;
 }
-
-/** States in which a rename is no longer open. */
-const RENAME_CLOSED: readonly string[] = ['completed', 'refused', 'withdrawn', 'expired'];
