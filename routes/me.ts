@@ -544,26 +544,18 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
       if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
       const values = trimmed(req.body);
       const field = `correction-${item.id}`;
-      const material = await suppliedMaterial(req, field);
+      const material = await suppliedMaterial(req, field, (document) =>
+        storeFile(sql, fileStore, { ...document, ownerAccountId: accountOf(req), at: clock.now() }),
+      );
       if (!material.ok) {
         res.status(422);
         return renderApplication(req, res, values, fieldErrors(material.errors));
       }
-      const fileId =
-        material.document &&
-        (await storeFile(sql, fileStore, {
-          ...material.document,
-          ownerAccountId: accountOf(req),
-          at: clock.now(),
-        }));
       await supplyItem(services, {
         itemId: item.id,
         party: 'person',
         accountId: accountOf(req),
-        supplied: {
-          ...(material.note ? { note: material.note } : {}),
-          ...(fileId ? { fileId } : {}),
-        },
+        supplied: material.supplied,
       });
       res.redirect(303, `${paths.me.application(detail.application.id)}?supplied=1`);
     },

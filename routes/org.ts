@@ -282,22 +282,14 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
           licence: { type: parsed.data.licenceType, number: parsed.data.licenceNumber },
         };
       } else {
-        const material = await suppliedMaterial(req, field);
+        const material = await suppliedMaterial(req, field, (document) =>
+          storeFile(sql, fileStore, { ...document, ownerAccountId: req.user!.id, at: clock.now() }),
+        );
         if (!material.ok) {
           res.status(422);
           return renderApplication(req, res, values, fieldErrors(material.errors));
         }
-        const fileId =
-          material.document &&
-          (await storeFile(sql, fileStore, {
-            ...material.document,
-            ownerAccountId: req.user!.id,
-            at: clock.now(),
-          }));
-        supplied = {
-          ...(material.note ? { note: material.note } : {}),
-          ...(fileId ? { fileId } : {}),
-        };
+        supplied = material.supplied;
       }
       await supplyItem(services, {
         itemId: item.id,

@@ -115,15 +115,16 @@ export async function uploadedDocument(
 }
 
 /**
- * What the form of a correction item (材料补正) sent: a note (at most 500 characters) and/or a
- * scan, at least one of them; or the messages for its fields, `field` being the file input's id
- * and `${field}-note` the note's.
+ * What the form of a correction item (材料补正) supplied: a note (at most 500 characters) and/or a
+ * scan, at least one of them, the scan kept with `store`; or the messages for its fields, `field`
+ * being the file input's id and `${field}-note` the note's. Nothing is stored when it is refused.
  */
 export async function suppliedMaterial(
   req: Request,
   field: string,
+  store: (document: UploadedDocument) => Promise<string>,
 ): Promise<
-  | { ok: true; note: string; document?: UploadedDocument }
+  | { ok: true; supplied: { note?: string; fileId?: string } }
   | { ok: false; errors: Record<string, string> }
 > {
   const { text: note, tooLong } = freeText(trimmed(req.body), 'note');
@@ -134,7 +135,8 @@ export async function suppliedMaterial(
     note ? undefined : '请上传补正材料或填写补正说明',
   );
   if (!upload.ok) return { ok: false, errors: { [field]: upload.message } };
-  return { ok: true, note, document: upload.document };
+  const fileId = upload.document && (await store(upload.document));
+  return { ok: true, supplied: { ...(note ? { note } : {}), ...(fileId ? { fileId } : {}) } };
 }
 
 /**
