@@ -8,9 +8,9 @@ import {
   PHONE,
   browserSuite,
   LoginPage,
-  axeViolations,
   navigating,
   openPage,
+  expectAccessibleAndFitting,
 } from '../support/browser.js';
 import { addRegistryQualification, createEnterprise, createPerson } from '../support/fixtures.js';
 import { NOW, PASSWORD } from '../support/fixtures.js';
@@ -47,11 +47,7 @@ for (const javaScript of [true, false]) {
       const axeChecked: string[] = [];
       const checkPage = async () => {
         if (!javaScript) return;
-        expect(await axeViolations(page), new URL(page.url()).pathname).toEqual([]);
-        expect(
-          await page.evaluate(() => document.documentElement.scrollWidth),
-          page.url(),
-        ).toBeLessThanOrEqual(375);
+        await expectAccessibleAndFitting(page, new URL(page.url()).pathname);
         axeChecked.push(new URL(page.url()).pathname);
         if (process.env.SCREENSHOTS) {
           await page.screenshot({

@@ -5,10 +5,10 @@ import {
   PHONE,
   browserSuite,
   LoginPage,
-  axeViolations,
   navigating,
   openPage,
   visit,
+  expectAccessibleAndFitting,
 } from '../support/browser.js';
 import {
   addRegistration,
@@ -69,11 +69,7 @@ describe('the person’s pages', () => {
     const { page, problems } = await openPage(suite.browser, phone);
     const { url } = suite;
     const check = async (label: string) => {
-      expect(await axeViolations(page), label).toEqual([]);
-      expect(
-        await page.evaluate(() => document.documentElement.scrollWidth),
-        label,
-      ).toBeLessThanOrEqual(375);
+      await expectAccessibleAndFitting(page, label);
       if (process.env.SCREENSHOTS) {
         await page.screenshot({ path: `/tmp/screens/me-${label}.png`, fullPage: true });
       }

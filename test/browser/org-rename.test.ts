@@ -13,10 +13,10 @@ import {
   PHONE,
   browserSuite,
   LoginPage,
-  axeViolations,
   navigating,
   openPage,
   visit,
+  expectAccessibleAndFitting,
 } from '../support/browser.js';
 import {
   NOW,
@@ -80,11 +80,7 @@ const focused = (page: Page) =>
 function checker(page: Page, problems: PageProblems, javaScript: boolean) {
   return async () => {
     if (!javaScript) return;
-    expect(await axeViolations(page), page.url()).toEqual([]);
-    expect(
-      await page.evaluate(() => document.documentElement.scrollWidth),
-      page.url(),
-    ).toBeLessThanOrEqual(PHONE.width);
+    await expectAccessibleAndFitting(page);
     expect(await problems.cspViolations(), page.url()).toEqual([]);
   };
 }

@@ -12,9 +12,9 @@ import {
   PHONE,
   browserSuite,
   LoginPage,
-  axeViolations,
   navigating,
   openPage,
+  expectAccessibleAndFitting,
 } from '../support/browser.js';
 import { TINY_PDF, createPerson, insertApplication } from '../support/fixtures.js';
 
@@ -138,11 +138,7 @@ describe('the enterprise portal, from login to submission', () => {
         // lasts one document, hence a look at every page rather than at the end only).
         const check = async () => {
           if (!javaScript) return;
-          expect(await axeViolations(page), page.url()).toEqual([]);
-          expect(
-            await page.evaluate(() => document.documentElement.scrollWidth),
-            page.url(),
-          ).toBeLessThanOrEqual(PHONE.width);
+          await expectAccessibleAndFitting(page);
           expect(await problems.cspViolations(), page.url()).toEqual([]);
         };
         try {

@@ -8,6 +8,7 @@ import {
   axeViolations,
   navigating,
   openPage,
+  expectAccessibleAndFitting,
 } from '../support/browser.js';
 
 // An enterprise with incomplete information is led to complete it, at 375 px, JS on and off.
@@ -51,10 +52,7 @@ describe('the enterprise information form', () => {
         expect(new URL(page.url()).pathname).toBe(paths.org.home);
         expect(await page.$('[data-testid="to-do"]')).not.toBeNull();
         if (javaScript) {
-          expect(await axeViolations(page)).toEqual([]);
-          expect(
-            await page.evaluate(() => document.documentElement.scrollWidth),
-          ).toBeLessThanOrEqual(375);
+          await expectAccessibleAndFitting(page);
         }
       } finally {
         await context.close();
@@ -69,10 +67,7 @@ describe('an employee’s application', () => {
     const context = await suite.browser.createBrowserContext();
     const { page, problems } = await openPage(context, phone);
     const check = async () => {
-      expect(await axeViolations(page), page.url()).toEqual([]);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
-        375,
-      );
+      await expectAccessibleAndFitting(page);
     };
     try {
       const login = new LoginPage(page, suite.url(paths.login.enterprise));
@@ -100,10 +95,7 @@ describe('the employees list', () => {
       const { page, problems } = await openPage(context, phone, { javaScript });
       const check = async () => {
         if (!javaScript) return;
-        expect(await axeViolations(page), page.url()).toEqual([]);
-        expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
-          375,
-        );
+        await expectAccessibleAndFitting(page);
       };
       try {
         const login = new LoginPage(page, suite.url(paths.login.enterprise));

@@ -9,7 +9,7 @@ import type { ImpactValue, Result, RunOptions } from 'axe-core';
 import type { Express } from 'express';
 import type { Browser, BrowserContext, HTTPResponse, Page, Viewport } from 'puppeteer-core';
 import { launch } from 'puppeteer-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { TestApp } from './app.js';
 import { createTestApp } from './app.js';
 import { decompress } from 'wawoff2';
@@ -148,6 +148,17 @@ export async function axeViolations(page: Page): Promise<AxeViolation[]> {
   return results;
 }
 
+/**
+ * The checks every page gets: axe-core finds no violations, and the page is no wider than the
+ * window (wider means sideways scrolling). `label` names the page in a failure.
+ */
+export async function expectAccessibleAndFitting(page: Page, label = page.url()): Promise<void> {
+  expect(await axeViolations(page), label).toEqual([]);
+  expect(
+    await page.evaluate(() => document.documentElement.scrollWidth),
+    label,
+  ).toBeLessThanOrEqual(page.viewport()?.width ?? PHONE.width);
+}
 export type PageProblems = {
   consoleErrors: string[];
   pageErrors: string[];
