@@ -172,7 +172,7 @@ export type Page<T> = { rows: T[]; total: number; page: number; pages: number };
 
 export const PAGE_SIZE = 50;
 
-/** The page asked for (from 1), kept within the list. */
+/** The rows of page `page` (with their `total` column) as a Page. */
 function pageOf<T>(rows: (T & { total: number })[], page: number): Page<T> {
   const total = rows[0]?.total ?? 0;
   return {
@@ -183,7 +183,9 @@ function pageOf<T>(rows: (T & { total: number })[], page: number): Page<T> {
   };
 }
 
-const offsetOf = (page: number) => (Math.max(1, Math.floor(page)) - 1) * PAGE_SIZE;
+/** The page asked for as a whole number from 1, and where its rows start. */
+const pageNumber = (page = 1) => Math.max(1, Math.floor(page));
+const offsetOf = (page: number) => (page - 1) * PAGE_SIZE;
 
 /** What the application list can be narrowed to: the steps that wait for the enterprise. */
 export const APPLICATION_FILTERS = [
@@ -206,7 +208,7 @@ export async function applicationsOfEnterprise(
   options: { filter?: ApplicationFilter; page?: number } = {},
 ): Promise<Page<ApplicationListItem>> {
   const filter = options.filter ?? 'all';
-  const page = Math.max(1, Math.floor(options.page ?? 1));
+  const page = pageNumber(options.page);
   const rows = await sql.unsafe<(ApplicationListItem & { total: number })[]>(
     `select a.id, a.application_number as "applicationNumber", a.kind, a.profession, a.state,
             p.name as "personName", a.state_changed_at as "stateChangedAt",
@@ -389,7 +391,7 @@ export async function employeesOf(
   const soon = addDays(businessDate(at), 90);
   const query = options.query?.trim() ?? '';
   const pattern = containsPattern(query);
-  const page = Math.max(1, Math.floor(options.page ?? 1));
+  const page = pageNumber(options.page);
   const rows = await sql<(Employee & { total: number })[]>`
     select p.name as "personName", r.profession, r.registration_number as "registrationNumber",
            r.specialties, to_char(r.valid_until, 'YYYY-MM-DD') as "validUntil",

@@ -60,40 +60,30 @@ export type RenameStatus = {
 
 type Db = Sql | Tx;
 
+/** The enterprise's name and the registry's, and whether they differ (a rename may be filed). */
 async function namesOf(db: Db, enterpriseId: string) {
   const [row] = await db<{ name: string; registryName: string | null }[]>`
     select e.name, r.name as "registryName"
     from enterprises e left join legal_person_registry r on r.credit_code = e.credit_code
     where e.id = ${enterpriseId}`;
   if (!row) throw new NotFoundError();
-  return row;
+  return { ...row, renamed: row.registryName !== null && row.registryName !== row.name };
 }
 
 export async function renameStatusOf(sql: Sql, enterpriseId: string): Promise<RenameStatus> {
-  const { name, registryName } = await namesOf(sql, enterpriseId);
-  const [latest] = await sql<(Omit<RenameApplication, 'from' | 'to'> & { snapshot: unknown })[]>`
-    select id, application_number as "applicationNumber", state, version, snapshot,
-           state_changed_at as "stateChangedAt"
+  const names = await namesOf(sql, enterpriseId);
+  const [latest] = await sql<RenameApplication[]>`
+    select id, application_number as "applicationNumber", state, version,
+           state_changed_at as "stateChangedAt",
+           coalesce(snapshot -> 'rename' ->> 'from', '') as "from",
+           coalesce(snapshot -> 'rename' ->> 'to', '') as "to"
     from applications
     where enterprise_id = ${enterpriseId} and kind = 'enterprise_rename' and state <> 'draft'
     order by started_at desc, application_number desc limit 1`;
-  const names = latest && readDraft(latest.snapshot).rename;
   return {
-    name,
-    registryName,
-    renamed: registryName !== null && registryName !== name,
+    ...names,
     open: latest !== undefined && !FINAL_STATES.includes(latest.state),
-    latest: latest
-      ? {
-          id: latest.id,
-          applicationNumber: latest.applicationNumber,
-          state: latest.state,
-          version: latest.version,
-          stateChangedAt: latest.stateChangedAt,
-          from: names?.from ?? '',
-          to: names?.to ?? '',
-        }
-      : null,
+    latest: latest ?? null,
   };
 }
 
@@ -103,8 +93,8 @@ export async function renameProblems(
   enterpriseId: string,
   draft: ApplicationDraft,
 ): Promise<string[]> {
-  const { name, registryName } = await namesOf(db, enterpriseId);
-  if (registryName === null || registryName === name) return [RENAME_REFUSED];
+  const { registryName, renamed } = await namesOf(db, enterpriseId);
+  if (!renamed) return [RENAME_REFUSED];
   const problems: string[] = [];
   if (draft.rename?.to !== registryName) {
     problems.push('法人库中的企业名称已更新，请刷新页面核对后重新提交。');
@@ -130,8 +120,8 @@ export async function fileRename(
       const [enterprise] = await tx<{ id: string }[]>`
         select id from enterprises where account_id = ${request.accountId} for update`;
       if (!enterprise) throw new NotFoundError();
-      const { name, registryName } = await namesOf(tx, enterprise.id);
-      if (registryName === null || registryName === name) throw new RuleError([RENAME_REFUSED]);
+      const { name, registryName, renamed } = await namesOf(tx, enterprise.id);
+      if (!renamed || registryName === null) throw new RuleError([RENAME_REFUSED]);
       // Stored only now, so a refused rename leaves no file rows behind.
       const uploads: Record<string, string> = {};
       for (const [purpose, document] of Object.entries(request.documents)) {
