@@ -151,6 +151,9 @@ describe('confirming and returning', () => {
       state: 'awaiting_signed_form',
       enterprise_confirmation: { costConsulting: true },
     });
+    // The page shows what the enterprise stated.
+    const after = await agent.get(paths.org.application(app.id));
+    expect(after.text).toMatch(/是否为造价咨询企业<\/dt><dd>是</);
   });
 
   it('a return needs a reason, which the person sees', async () => {
