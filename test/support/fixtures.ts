@@ -1,6 +1,8 @@
 import { randomInt } from 'node:crypto';
 import { hashPassword } from '../../lib/accounts.js';
 import type { Sql } from '../../lib/db.js';
+import { demoPhoto } from '../../lib/demo-files.js';
+import { sha256Hex } from '../../lib/file-store.js';
 import { creditCodeCheckCharacter, idNumberCheckCharacter } from '../../lib/identity-checks.js';
 import type { Profession } from '../../lib/professions.js';
 import type { ApplicationKind, State } from '../../lib/workflow-table.js';
@@ -47,10 +49,13 @@ export async function createPerson(
             ${options.realNameLevel ?? 4}, ${at})
     returning id`;
   const complete = options.completeProfile ?? true;
-  const [photo] = complete
+  // The demo data's stand-in photo, whose bytes every test app's store holds (createTestApp).
+  const photoBytes = complete ? await demoPhoto() : undefined;
+  const [photo] = photoBytes
     ? await sql<{ id: string }[]>`
         insert into files (sha256, content_type, size_bytes, original_name, owner_account_id, created_at)
-        values (${'a'.repeat(64)}, 'image/jpeg', 1000, 'photo.jpg', ${account!.id}, ${at})
+        values (${sha256Hex(photoBytes)}, 'image/jpeg', ${photoBytes.length}, 'photo.jpg',
+                ${account!.id}, ${at})
         returning id`
     : [];
   const [person] = await sql<{ id: string }[]>`

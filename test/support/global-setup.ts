@@ -31,7 +31,7 @@ export default async function setup(project: TestProject) {
   const sql = createSql(db.url, { max: 1 });
   await migrate(sql);
   // The demo photos and scans go to this run's own folder; test apps have their own DATA_DIR,
-  // so a test that downloads a demo file must store it again.
+  // and createTestApp puts the same stand-in bytes into each app's store.
   await seedDemoData(sql, systemClock, createLocalFileStore(path.join(dataDir, 'files')));
   await sql.end();
   const admin = postgres(db.adminUrl, { max: 1, onnotice: () => {} });
