@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { businessDate } from './clock.js';
+import { digitsField } from './form-fields.js';
 import type { Profession } from './professions.js';
 import { PROFESSIONS, professions } from './professions.js';
 
@@ -147,10 +148,7 @@ export const commitmentForm = z.object({
 });
 
 export const profileForm = z.object({
-  phone: z
-    .string()
-    .trim()
-    .regex(/^1[3-9]\d{9}$/, '请输入11位手机号码，例如 13912345678'),
+  phone: digitsField(/^1[3-9]\d{9}$/, '请输入11位手机号码，例如 13912345678'),
   email: z.email({ error: '请输入正确的电子邮箱地址，例如 name@example.com' }).max(100),
   address: z.string().trim().min(1, '请填写通讯地址').max(200, '通讯地址最多200个字'),
 });

@@ -1,3 +1,4 @@
+import type { JSONValue } from 'postgres';
 import type { Sql, Tx } from './db.js';
 
 export type AuditEvent = {
@@ -6,7 +7,7 @@ export type AuditEvent = {
   action: string;
   subjectType?: string;
   subjectId?: string;
-  detail?: Record<string, string | number | boolean | null>;
+  detail?: Record<string, JSONValue>;
 };
 
 /** Appends an audit row; call it with the transaction that makes the change it records. */

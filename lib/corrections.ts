@@ -2,8 +2,11 @@ import { recordAudit } from './audit.js';
 import type { Sql, Tx } from './db.js';
 import { isUuid } from './db.js';
 import { ConflictError, NotFoundError, ValidationError } from './errors.js';
+import type { FileStore } from './file-store.js';
 import type { Licence } from './licences.js';
 import { isLicence } from './licences.js';
+import type { UploadedDocument } from './uploads.js';
+import { storeFile } from './uploads.js';
 import type { ApplicationRow, WorkflowDeps } from './workflow.js';
 import { lockApplication, transitionIn } from './workflow.js';
 import { STOPPED_STATES } from './workflow-table.js';
@@ -107,22 +110,30 @@ export async function itemsOf(sql: Sql | Tx, applicationId: string): Promise<Cor
  * licence (rule 12) is also kept on the application's confirmation and on its registration.
  */
 export async function supplyItem(
-  deps: WorkflowDeps,
+  deps: WorkflowDeps & { fileStore: FileStore },
   request: {
     itemId: string;
     party: CorrectionParty;
     accountId: string;
     supplied: Supplied;
+    /** A scan supplied with it, stored (as `supplied.fileId`) only if the item closes. */
+    document?: UploadedDocument;
   },
 ): Promise<CorrectionItem> {
   if (!isUuid(request.itemId)) throw new NotFoundError();
   return deps.sql.begin(async (tx) => {
     const at = deps.clock.now();
-    const [item] = await tx.unsafe<CorrectionItem[]>(
-      `select ${ITEM_COLUMNS} from correction_items where id = $1 for update`,
-      [request.itemId],
-    );
-    const app = item && (await lockApplication(tx, item.applicationId));
+    // The application is locked before its item, in the order a transition (a return voiding
+    // the licence item) takes them, so the two never wait on each other.
+    const [owner] = await tx<{ applicationId: string }[]>`
+      select application_id as "applicationId" from correction_items where id = ${request.itemId}`;
+    const app = owner && (await lockApplication(tx, owner.applicationId));
+    const [item] = app
+      ? await tx.unsafe<CorrectionItem[]>(
+          `select ${ITEM_COLUMNS} from correction_items where id = $1 for update`,
+          [request.itemId],
+        )
+      : [];
     if (!item || !app || item.addressedTo !== request.party) throw new NotFoundError();
     const [own] =
       request.party === 'person'
@@ -135,7 +146,17 @@ export async function supplyItem(
     if (STOPPED_STATES.includes(app.state)) {
       throw new ConflictError('这项申请已终止办理，无需补正。');
     }
-    const { note, fileId, licence } = request.supplied;
+    const supplied: Supplied = request.document
+      ? {
+          ...request.supplied,
+          fileId: await storeFile(tx, deps.fileStore, {
+            ...request.document,
+            ownerAccountId: request.accountId,
+            at,
+          }),
+        }
+      : request.supplied;
+    const { note, fileId, licence } = supplied;
     if (item.asks === 'licence') {
       if (!isLicence(licence)) throw new ValidationError('请选择资质类型并填写资质证号。');
       const kept = { type: licence.type, number: licence.number };
@@ -145,11 +166,11 @@ export async function supplyItem(
         await tx`update registrations set enterprise_licence = ${tx.json(kept)}
                  where id = ${app.registrationId}`;
       }
-    } else if ((!note?.trim() && !fileId) || licence || request.supplied.voided) {
+    } else if ((!note?.trim() && !fileId) || licence || supplied.voided) {
       throw new ValidationError('请上传补正材料或填写补正说明。');
     }
     await tx`
-      update correction_items set closed_at = ${at}, supplied = ${tx.json(request.supplied)}
+      update correction_items set closed_at = ${at}, supplied = ${tx.json(supplied)}
       where id = ${item.id}`;
     await recordAudit(tx, {
       at,
@@ -184,4 +205,22 @@ export async function voidLicenceItems(tx: Tx, applicationId: string, at: Date):
     set closed_at = ${at}, supplied = ${tx.json({ voided: '申请已退回申请人，本项随之撤销' })}
     where application_id = ${applicationId} and asks = 'licence' and closed_at is null`;
   await tx`update applications set enterprise_confirmation = null where id = ${applicationId}`;
+}
+
+/**
+ * When a registration is cancelled, the licence its enterprise still owed for it (rule 12) is no
+ * longer anyone's to supply: the open items of the applications that led to it close as void, in
+ * the cancelling transaction.
+ */
+export async function voidLicenceItemsOfRegistration(
+  tx: Tx,
+  registrationId: string,
+  at: Date,
+): Promise<void> {
+  await tx`
+    update correction_items c
+    set closed_at = ${at}, supplied = ${tx.json({ voided: '注册已注销，本项随之撤销' })}
+    from applications a
+    where a.id = c.application_id and a.registration_id = ${registrationId}
+      and c.asks = 'licence' and c.closed_at is null`;
 }

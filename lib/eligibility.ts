@@ -207,13 +207,13 @@ export async function filingProblems(
     // it can confirm (rule 1), and its pages lead it there.
     if (!enterprise) problems.push('请选择聘用企业。');
     else if (request.demonstrationZone && enterprise.districtCode !== DEMONSTRATION_ZONE_DISTRICT) {
-      problems.push('长三角示范区注册的聘用企业须为工商注册地在苏州市吴江区的企业。');
+      problems.push(DEMONSTRATION_ZONE_EMPLOYER);
     }
   }
   if (kind === 'initial' || kind === 'additional') {
     problems.push(...specialtyProblems(kind, profession, draft, qualifications, current));
   }
-  if (kind === 'initial' || kind === 'additional' || kind === 'renewal') {
+  if (hasContract(kind)) {
     problems.push(...contractProblems(draft, today, rules));
   }
   if (kind === 'personal_change' && Object.keys(draft.change ?? {}).length === 0) {
@@ -256,6 +256,20 @@ function specialtyProblems(
   return problems;
 }
 
+/** Rule 13: the employer of a demonstration-zone registration. */
+export const DEMONSTRATION_ZONE_EMPLOYER =
+  '长三角示范区注册的聘用企业须为工商注册地在苏州市吴江区的企业。';
+
+/** The kinds that state the person's employment and labour contract (rule 3). */
+export function hasContract(kind: ApplicationKind): boolean {
+  return kind === 'initial' || kind === 'additional' || kind === 'renewal';
+}
+
+/** The last day a labour contract may end on, confirmed or submitted `today` (rule 3). */
+function contractMustRunUntil(today: string, rules: WorkflowRules): string {
+  return addMonths(today, rules.contractMinMonths);
+}
+
 /** Rule 3: the labour contract must run at least three months (inclusive) past today. */
 export function contractProblems(
   draft: ApplicationDraft,
@@ -272,11 +286,29 @@ export function contractProblems(
   if (employment.contractEnd <= employment.contractStart) {
     problems.push('劳动合同终止日期须晚于起始日期。');
   }
-  const mustRunUntil = addMonths(today, rules.contractMinMonths);
+  const mustRunUntil = contractMustRunUntil(today, rules);
   if (employment.contractEnd < mustRunUntil) {
     problems.push(
       `劳动合同须自申请确认之日起${rules.contractMinMonths}个月以上有效（至少到${mustRunUntil}），请核对劳动合同终止日期。`,
     );
   }
   return problems;
+}
+
+/**
+ * Rule 3 again when the enterprise submits: the frozen contract must still run three months past
+ * the day of submission. The enterprise cannot edit the person's contract, so the message says
+ * what it can do: return the application for the person to correct.
+ */
+export function contractAtSubmissionProblems(
+  draft: ApplicationDraft,
+  today: string,
+  rules: WorkflowRules,
+): string[] {
+  const end = draft.employment?.contractEnd;
+  const mustRunUntil = contractMustRunUntil(today, rules);
+  if (end && end >= mustRunUntil) return [];
+  return [
+    `劳动合同须自提交之日起${rules.contractMinMonths}个月以上有效（至少到${mustRunUntil}），这项申请的劳动合同${end ? `${end}到期` : '未填写终止日期'}，不能提交。请退回申请人，核对劳动合同后重新确认。`,
+  ];
 }

@@ -2,8 +2,11 @@ import { z } from 'zod';
 import { recordAudit } from './audit.js';
 import { addDays, businessDate } from './clock.js';
 import type { Sql } from './db.js';
-import { ENTERPRISE_SEES_FILES } from './uploads.js';
+import type { FileStore } from './file-store.js';
+import type { UploadedDocument } from './uploads.js';
+import { ENTERPRISE_SEES_FILES, storeFile } from './uploads.js';
 import { containsPattern, isUuid } from './db.js';
+import { digitsField } from './form-fields.js';
 import type { ApplicationDraft } from './application-draft.js';
 import { materialsFor } from './application-steps.js';
 import type { CorrectionAsks } from './corrections.js';
@@ -57,18 +60,15 @@ const text = (message: string, max: number) =>
 export const informationForm = z.object({
   legalRepresentative: text('请填写法定代表人姓名', 50),
   address: text('请填写企业地址', 200),
-  districtCode: z
-    .string({ error: '请填写注册地区划代码' })
-    .trim()
-    .regex(/^32\d{4}$/, '注册地区划代码为6位数字，江苏省以32开头，例如苏州市吴江区为320509'),
+  districtCode: digitsField(
+    /^32\d{4}$/,
+    '注册地区划代码为6位数字，江苏省以32开头，例如苏州市吴江区为320509',
+  ),
   contactName: text('请填写联系人姓名', 50),
-  contactPhone: z
-    .string({ error: '请填写联系电话' })
-    .trim()
-    .regex(
-      /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/,
-      '请填写手机号码或带区号的固定电话，例如 13912345678 或 025-84000000',
-    ),
+  contactPhone: digitsField(
+    /^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$/,
+    '请填写手机号码或带区号的固定电话，例如 13912345678 或 025-84000000',
+  ),
 });
 
 export type InformationForm = z.infer<typeof informationForm>;
@@ -89,12 +89,19 @@ export async function saveInformation(
           contact_phone = ${form.contactPhone},
           information_completed_at = coalesce(information_completed_at, ${at})
       where id = ${enterprise.id}`;
+    // What changed, from what: who the legal representative was, and when that changed.
+    const changed = Object.fromEntries(
+      (Object.keys(form) as (keyof InformationForm)[])
+        .filter((field) => enterprise[field] !== form[field])
+        .map((field) => [field, { from: enterprise[field], to: form[field] }]),
+    );
     await recordAudit(tx, {
       at,
       actorAccountId: accountId,
       action: 'enterprise_information_saved',
       subjectType: 'enterprise',
       subjectId: enterprise.id,
+      detail: { changed },
     });
   });
 }
@@ -141,6 +148,8 @@ export type EnterpriseApplication = {
   applicationNumber: string;
   kind: ApplicationKind;
   profession: Profession | null;
+  /** A demonstration-zone initial registration (长三角示范区注册, rule 13). */
+  demonstrationZone: boolean;
   state: State;
   version: number;
   personName: string;
@@ -156,7 +165,8 @@ export type EnterpriseApplication = {
 };
 
 const APPLICATION_COLUMNS = `
-  a.id, a.application_number as "applicationNumber", a.kind, a.profession, a.state, a.version,
+  a.id, a.application_number as "applicationNumber", a.kind, a.profession,
+  a.demonstration_zone as "demonstrationZone", a.state, a.version,
   p.name as "personName", a.snapshot, a.snapshot_version as "snapshotVersion",
   a.snapshot_hash as "snapshotHash", a.state_changed_at as "stateChangedAt",
   a.enterprise_confirmation as "enterpriseConfirmation",
@@ -198,7 +208,14 @@ export type ApplicationFilter = (typeof APPLICATION_FILTERS)[number];
 
 export type ApplicationListItem = Pick<
   EnterpriseApplication,
-  'id' | 'applicationNumber' | 'kind' | 'profession' | 'state' | 'personName' | 'stateChangedAt'
+  | 'id'
+  | 'applicationNumber'
+  | 'kind'
+  | 'profession'
+  | 'demonstrationZone'
+  | 'state'
+  | 'personName'
+  | 'stateChangedAt'
 >;
 
 /** The applications that name this enterprise, newest change first, a page at a time. */
@@ -210,7 +227,8 @@ export async function applicationsOfEnterprise(
   const filter = options.filter ?? 'all';
   const page = pageNumber(options.page);
   const rows = await sql.unsafe<(ApplicationListItem & { total: number })[]>(
-    `select a.id, a.application_number as "applicationNumber", a.kind, a.profession, a.state,
+    `select a.id, a.application_number as "applicationNumber", a.kind, a.profession,
+            a.demonstration_zone as "demonstrationZone", a.state,
             p.name as "personName", a.state_changed_at as "stateChangedAt",
             count(*) over ()::int as total
      from applications a join persons p on p.id = a.person_id
@@ -319,6 +337,15 @@ export async function confirmAsEnterprise(
     }
     await tx`update applications set enterprise_confirmation = ${tx.json(request.confirmation)}
              where id = ${moved.id}`;
+    // Kept for the record: a return clears the statement from the application, not from here.
+    await recordAudit(tx, {
+      at: deps.clock.now(),
+      actorAccountId: request.accountId,
+      action: 'enterprise_confirmation_stated',
+      subjectType: 'application',
+      subjectId: moved.id,
+      detail: { version: moved.version, confirmation: request.confirmation },
+    });
     if ('licence' in request.confirmation && request.confirmation.licence === 'none') {
       await openItem(
         tx,
@@ -338,31 +365,44 @@ export async function confirmAsEnterprise(
 }
 
 /**
- * Records the signed and stamped form the enterprise uploaded, tied to the snapshot version it
- * was printed from; only while the application waits for it.
+ * Stores and records the signed and stamped form the enterprise uploaded, tied to the snapshot
+ * version it was printed from, in one transaction; only while the application waits for it.
  */
 export async function attachSignedForm(
-  deps: WorkflowDeps,
-  request: { accountId: string; applicationId: string; fileId: string; snapshotVersion: number },
+  deps: WorkflowDeps & { fileStore: FileStore },
+  request: {
+    accountId: string;
+    applicationId: string;
+    document: UploadedDocument;
+    snapshotVersion: number;
+  },
 ): Promise<void> {
   await deps.sql.begin(async (tx) => {
-    const updated = await tx`
-      update applications a set signed_form_file_id = ${request.fileId},
-             signed_form_snapshot_version = ${request.snapshotVersion}
-      from enterprises e
-      where a.id = ${request.applicationId} and e.id = a.enterprise_id
-        and e.account_id = ${request.accountId} and a.state = 'awaiting_signed_form'
-        and a.snapshot_version = ${request.snapshotVersion}`;
-    if (updated.count !== 1) {
+    const at = deps.clock.now();
+    const [application] = await tx<{ id: string }[]>`
+      select a.id from applications a join enterprises e on e.id = a.enterprise_id
+      where a.id = ${request.applicationId} and e.account_id = ${request.accountId}
+        and a.state = 'awaiting_signed_form' and a.snapshot_version = ${request.snapshotVersion}
+      for update of a`;
+    if (!application) {
       throw new ConflictError('这项申请当前不需要上传申请表，或申请表已更新，请刷新页面。');
     }
+    const fileId = await storeFile(tx, deps.fileStore, {
+      ...request.document,
+      ownerAccountId: request.accountId,
+      at,
+    });
+    await tx`
+      update applications set signed_form_file_id = ${fileId},
+             signed_form_snapshot_version = ${request.snapshotVersion}
+      where id = ${application.id}`;
     await recordAudit(tx, {
-      at: deps.clock.now(),
+      at,
       actorAccountId: request.accountId,
       action: 'signed_form_uploaded',
       subjectType: 'application',
       subjectId: request.applicationId,
-      detail: { snapshotVersion: request.snapshotVersion },
+      detail: { snapshotVersion: request.snapshotVersion, fileId },
     });
   });
 }

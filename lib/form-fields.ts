@@ -38,3 +38,13 @@ export const creditCodeField = () => checkedField(checkCreditCode, CREDIT_CODE_M
 
 export const requiredText = (message: string, max = 200) =>
   z.string({ error: message }).trim().min(1, message).max(max, `最多${max}个字`);
+
+/**
+ * A field of digits (a phone number, a 区划代码) as a Chinese keyboard may type it: full-width
+ * digits and dashes made ASCII (NFKC) and spaces dropped before it must match `pattern`.
+ */
+export const digitsField = (pattern: RegExp, message: string) =>
+  z
+    .string({ error: message })
+    .transform((raw) => raw.normalize('NFKC').replace(/\s+/gu, ''))
+    .pipe(z.string().regex(pattern, message));

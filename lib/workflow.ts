@@ -5,12 +5,18 @@ import { businessDate } from './clock.js';
 import type { WorkflowRules } from './config.js';
 import type { Sql, Tx } from './db.js';
 import { isUuid } from './db.js';
-import { contractProblems, filingProblems, loadPerson } from './eligibility.js';
-import { voidLicenceItems } from './corrections.js';
+import {
+  DEMONSTRATION_ZONE_EMPLOYER,
+  contractAtSubmissionProblems,
+  filingProblems,
+  hasContract,
+  loadPerson,
+} from './eligibility.js';
+import { voidLicenceItems, voidLicenceItemsOfRegistration } from './corrections.js';
 import { applyRename, renameProblems } from './enterprise-rename.js';
 import { ConflictError, NotFoundError, RuleError, ValidationError } from './errors.js';
 import type { Profession } from './professions.js';
-import { professions } from './professions.js';
+import { DEMONSTRATION_ZONE_DISTRICT, professions } from './professions.js';
 import type { Action, ApplicationKind, GuardName, Role, State } from './workflow-table.js';
 import { actionNames, findTransition, kindNames, stateNames } from './workflow-table.js';
 
@@ -190,6 +196,9 @@ export async function transitionIn(
   return moved;
 }
 
+/** Why an application cannot be submitted yet: its signed form of this version is missing. */
+export const SIGNED_FORM_MISSING = '请先上传法定代表人签字并加盖公章的申请表扫描件。';
+
 type Guard = (tx: Tx, app: ApplicationRow, at: Date, rules: WorkflowRules) => Promise<string[]>;
 
 const guards: Record<GuardName, Guard> = {
@@ -208,28 +217,41 @@ const guards: Record<GuardName, Guard> = {
       rules,
       true,
     ),
-  // Rule 1: an enterprise confirms nothing before its information is complete.
+  // Rule 1: an enterprise confirms nothing before its information is complete; rule 13: a
+  // demonstration-zone application only while it is registered in Wujiang District.
   enterpriseMayConfirm: async (tx, app) => {
-    const [e] = await tx<{ complete: boolean }[]>`
-      select information_completed_at is not null as complete
+    const [e] = await tx<{ complete: boolean; districtCode: string | null }[]>`
+      select information_completed_at is not null as complete, district_code as "districtCode"
       from enterprises where id = ${app.enterpriseId}`;
-    return e?.complete ? [] : ['请先完善企业信息，再确认员工的申请。'];
+    if (!e?.complete) return ['请先完善企业信息，再确认员工的申请。'];
+    return demonstrationZoneProblems(app, e.districtCode);
   },
-  // Rule 3, checked again when the enterprise submits.
-  // Rule 11: the signed form of this very snapshot version; rule 3 checked again.
+  // Rule 11: the signed form of this very snapshot version; rules 3 and 13 checked again.
   enterpriseMaySubmit: async (tx, app, at, rules) => {
-    const [signed] = await tx<{ version: number | null }[]>`
-      select signed_form_snapshot_version as version from applications where id = ${app.id}`;
-    const problems =
-      signed?.version === app.snapshotVersion
-        ? []
-        : ['请先上传法定代表人签字并加盖公章的申请表扫描件。'];
-    return [...problems, ...contractProblems(readDraft(app.snapshot), businessDate(at), rules)];
+    const [row] = await tx<{ version: number | null; districtCode: string | null }[]>`
+      select a.signed_form_snapshot_version as version, e.district_code as "districtCode"
+      from applications a join enterprises e on e.id = a.enterprise_id where a.id = ${app.id}`;
+    const problems = row?.version === app.snapshotVersion ? [] : [SIGNED_FORM_MISSING];
+    problems.push(...demonstrationZoneProblems(app, row?.districtCode ?? null));
+    if (hasContract(app.kind)) {
+      problems.push(
+        ...contractAtSubmissionProblems(readDraft(app.snapshot), businessDate(at), rules),
+      );
+    }
+    return problems;
   },
   // Rule 9: the registry holds a new name, and the proof of it is uploaded.
   enterpriseMayRename: async (tx, app) =>
     renameProblems(tx, app.enterpriseId!, readDraft(app.draft)),
 };
+
+/** Rule 13, for the enterprise: a demonstration-zone application needs it in Wujiang District. */
+function demonstrationZoneProblems(app: ApplicationRow, districtCode: string | null): string[] {
+  if (!app.demonstrationZone || districtCode === DEMONSTRATION_ZONE_DISTRICT) return [];
+  return [
+    `${DEMONSTRATION_ZONE_EMPLOYER}本单位的注册地区划代码现为${districtCode ?? '空'}，不能办理这项长三角示范区注册申请，请核对企业信息或退回申请人。`,
+  ];
+}
 
 /** The frozen content of an application at the person's confirmation, and its hash. */
 export async function snapshotOf(
@@ -288,6 +310,7 @@ async function applyEffects(tx: Tx, app: ApplicationRow, action: Action, at: Dat
     // Rule 7: the registration ends when the enterprise confirms.
     await tx`update registrations set status = 'cancelled', ended_at = ${at}
              where id = ${app.registrationId} and status = 'active'`;
+    await voidLicenceItemsOfRegistration(tx, app.registrationId, at);
   }
   if (action === 'return') await voidLicenceItems(tx, app.id, at);
   if (app.state === 'completed' && app.registrationId && app.kind !== 'cancellation') {

@@ -544,9 +544,7 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
       if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
       const values = trimmed(req.body);
       const field = `correction-${item.id}`;
-      const material = await suppliedMaterial(req, field, (document) =>
-        storeFile(sql, fileStore, { ...document, ownerAccountId: accountOf(req), at: clock.now() }),
-      );
+      const material = await suppliedMaterial(req, field);
       if (!material.ok) {
         res.status(422);
         return renderApplication(req, res, values, fieldErrors(material.errors));
@@ -555,7 +553,8 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
         itemId: item.id,
         party: 'person',
         accountId: accountOf(req),
-        supplied: material.supplied,
+        supplied: material.note ? { note: material.note } : {},
+        document: material.document,
       });
       res.redirect(303, `${paths.me.application(detail.application.id)}?supplied=1`);
     },

@@ -37,8 +37,7 @@ import {
 } from '../lib/enterprise-rename.js';
 import type { Services } from '../lib/services.js';
 import type { UploadedDocument } from '../lib/uploads.js';
-import { storeFile } from '../lib/uploads.js';
-import { eventsOf, readApplication, transition } from '../lib/workflow.js';
+import { SIGNED_FORM_MISSING, eventsOf, readApplication, transition } from '../lib/workflow.js';
 import {
   STOPPED_STATES,
   actionNames,
@@ -52,7 +51,7 @@ import {
  * CSRF check, they parse the multipart body and check its token themselves (uploadFields).
  */
 export function orgRoutes(services: Services): { pages: Router; uploads: Router } {
-  const { sql, clock, fileStore } = services;
+  const { sql, clock } = services;
   const router = Router();
   const uploads = Router();
   router.use(paths.org.home, requireRole('enterprise'));
@@ -166,7 +165,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     const snapshot = (application.snapshot ?? {}) as Record<string, unknown>;
     const content = readDraft(snapshot);
     res.render('pages/org/application', {
-      title: `${application.personName}的${kindNames[application.kind]}申请`,
+      title: `${applicantName(snapshot, application.personName)}的${kindNames[application.kind]}申请`,
       ...names,
       application,
       content,
@@ -176,7 +175,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       ),
       events: await eventsOf(sql, application.id),
       person: snapshot.person,
-      enterpriseName: frozenEnterpriseName(snapshot) ?? enterprise.name,
+      enterpriseName: employerName(snapshot, enterprise.name),
       mayConfirm: Boolean(
         findTransition(application.kind, application.state, 'enterprise_confirm', 'enterprise'),
       ),
@@ -205,7 +204,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       application,
       content: readDraft(snapshot),
       person: snapshot.person,
-      enterpriseName: frozenEnterpriseName(snapshot) ?? enterprise.name,
+      enterpriseName: employerName(snapshot, enterprise.name),
       enterprise,
       printedAt: clock.now(),
     });
@@ -233,15 +232,10 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
         const message = upload.ok ? '' : upload.message;
         return renderApplication(req, res, {}, fieldErrors({ signedForm: message }));
       }
-      const fileId = await storeFile(sql, fileStore, {
-        ...upload.document,
-        ownerAccountId: req.user!.id,
-        at: clock.now(),
-      });
       await attachSignedForm(services, {
         accountId: req.user!.id,
         applicationId: application.id,
-        fileId,
+        document: upload.document,
         snapshotVersion: application.snapshotVersion,
       });
       res.redirect(303, `${paths.org.application(application.id)}?done=uploaded`);
@@ -264,6 +258,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       const values = trimmed(req.body);
       const field = `correction-${item.id}`;
       let supplied: Supplied;
+      let document: UploadedDocument | undefined;
       if (item.asks === 'licence') {
         const parsed = licenceFields.safeParse(values);
         if (!parsed.success) {
@@ -282,20 +277,20 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
           licence: { type: parsed.data.licenceType, number: parsed.data.licenceNumber },
         };
       } else {
-        const material = await suppliedMaterial(req, field, (document) =>
-          storeFile(sql, fileStore, { ...document, ownerAccountId: req.user!.id, at: clock.now() }),
-        );
+        const material = await suppliedMaterial(req, field);
         if (!material.ok) {
           res.status(422);
           return renderApplication(req, res, values, fieldErrors(material.errors));
         }
-        supplied = material.supplied;
+        supplied = material.note ? { note: material.note } : {};
+        document = material.document;
       }
       await supplyItem(services, {
         itemId: item.id,
         party: 'enterprise',
         accountId: req.user!.id,
         supplied,
+        document,
       });
       res.redirect(303, `${paths.org.application(application.id)}?done=supplied`);
     },
@@ -352,6 +347,14 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       try {
         await fileRename(services, { accountId: req.user!.id, documents });
       } catch (error) {
+        // Refused by the rule, or another rename was filed meanwhile: said on the form.
+        if (error instanceof ConflictError) {
+          res.status(409);
+          return renderRename(req, res, values, {
+            summary: [{ href: '#rename-names', text: error.publicMessage }],
+            fields: {},
+          });
+        }
         if (!(error instanceof RuleError)) throw error;
         return refuse({
           summary: error.problems.map((text) => ({ href: '#rename-names', text })),
@@ -388,15 +391,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     } catch (error) {
       if (!(error instanceof RuleError)) throw error;
       res.status(422);
-      return renderApplication(
-        req,
-        res,
-        {},
-        {
-          summary: error.problems.map((text) => ({ href: '#signedForm', text })),
-          fields: {},
-        },
-      );
+      return renderApplication(req, res, {}, refusalErrors(error));
     }
     res.redirect(303, `${paths.org.application(application.id)}?done=submitted`);
   });
@@ -414,12 +409,18 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       res.status(422);
       return renderApplication(req, res, values, fieldErrors(errors));
     }
-    await confirmAsEnterprise(services, {
-      accountId: req.user!.id,
-      applicationId: application.id,
-      expectedVersion: Number(values.version),
-      confirmation: parsed.data,
-    });
+    try {
+      await confirmAsEnterprise(services, {
+        accountId: req.user!.id,
+        applicationId: application.id,
+        expectedVersion: Number(values.version),
+        confirmation: parsed.data,
+      });
+    } catch (error) {
+      if (!(error instanceof RuleError)) throw error;
+      res.status(422);
+      return renderApplication(req, res, values, refusalErrors(error));
+    }
     res.redirect(303, `${paths.org.application(application.id)}?done=confirmed`);
   });
 
@@ -448,10 +449,37 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
 
 const names = { kindNames, stateNames, actionNames, professions, stepTitles };
 
-/** The employer's name as the person confirmed it (the snapshot), if it holds one. */
-function frozenEnterpriseName(snapshot: Record<string, unknown>): string | undefined {
-  const frozen = snapshot.enterprise as { name?: unknown } | null | undefined;
-  return typeof frozen?.name === 'string' ? frozen.name : undefined;
+/**
+ * The employer as the application names it: the enterprise's name now, and the name the person
+ * confirmed (the snapshot) beside it when a rename came in between, so the form is stamped with
+ * the seal the enterprise holds now and still shows what was confirmed.
+ */
+function employerName(snapshot: Record<string, unknown>, current: string): string {
+  const frozen = (snapshot.enterprise as { name?: unknown } | null | undefined)?.name;
+  return typeof frozen === 'string' && frozen !== current
+    ? `${current}（确认时名称：${frozen}）`
+    : current;
+}
+
+/** The applicant's name as the snapshot holds it (else as the registry does now). */
+function applicantName(snapshot: Record<string, unknown>, current: string): string {
+  const frozen = (snapshot.person as { name?: unknown } | null | undefined)?.name;
+  return typeof frozen === 'string' ? frozen : current;
+}
+
+/**
+ * A confirmation or submission the rules refuse, as the page's errors: the missing scan is the
+ * enterprise's to upload (beside its field); anything else (the contract, the district) is for the
+ * person to correct or for the enterprise's information, so the summary leads to the return form.
+ */
+function refusalErrors(error: RuleError): FormErrors {
+  return {
+    summary: error.problems.map((text) => ({
+      href: text === SIGNED_FORM_MISSING ? '#signedForm' : '#reason',
+      text,
+    })),
+    fields: error.problems.includes(SIGNED_FORM_MISSING) ? { signedForm: SIGNED_FORM_MISSING } : {},
+  };
 }
 
 /** The page number asked for in the query string (from 1; anything else is page 1). */

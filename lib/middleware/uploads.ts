@@ -116,15 +116,14 @@ export async function uploadedDocument(
 
 /**
  * What the form of a correction item (材料补正) supplied: a note (at most 500 characters) and/or a
- * scan, at least one of them, the scan kept with `store`; or the messages for its fields, `field`
- * being the file input's id and `${field}-note` the note's. Nothing is stored when it is refused.
+ * scan, at least one of them, the scan not stored yet (supplyItem stores it in its transaction);
+ * or the messages for its fields, `field` being the file input's id and `${field}-note` the note's.
  */
 export async function suppliedMaterial(
   req: Request,
   field: string,
-  store: (document: UploadedDocument) => Promise<string>,
 ): Promise<
-  | { ok: true; supplied: { note?: string; fileId?: string } }
+  | { ok: true; note?: string; document?: UploadedDocument }
   | { ok: false; errors: Record<string, string> }
 > {
   const { text: note, tooLong } = freeText(trimmed(req.body), 'note');
@@ -135,8 +134,11 @@ export async function suppliedMaterial(
     note ? undefined : '请上传补正材料或填写补正说明',
   );
   if (!upload.ok) return { ok: false, errors: { [field]: upload.message } };
-  const fileId = upload.document && (await store(upload.document));
-  return { ok: true, supplied: { ...(note ? { note } : {}), ...(fileId ? { fileId } : {}) } };
+  return {
+    ok: true,
+    ...(note ? { note } : {}),
+    ...(upload.document ? { document: upload.document } : {}),
+  };
 }
 
 /**

@@ -6,7 +6,13 @@ import { paths, routes } from '../../lib/paths.js';
 import { storeFile } from '../../lib/uploads.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp, signInNewEnterprise } from '../support/app.js';
-import { NOW, TINY_PDF, createPerson, insertApplication } from '../support/fixtures.js';
+import {
+  NOW,
+  TINY_PDF,
+  addRegistration,
+  createPerson,
+  insertApplication,
+} from '../support/fixtures.js';
 
 // Access (issue 4, point 10): enterprise B gets 404 on everything of enterprise A's, over every
 // /org route that carries an id; the list of routes is checked against lib/paths.ts, so a new
@@ -67,7 +73,17 @@ describe('enterprise B and enterprise A’s things', () => {
   it('B gets 404 on every one of them, and on A’s files, and nothing of A’s changes', async () => {
     const a = await signInNewEnterprise(t);
     const b = await signInNewEnterprise(t);
-    const person = await createPerson(t.db.sql, NOW);
+    const person = await createPerson(t.db.sql, NOW, { name: '甲单位员工' });
+    // A registered employee of A's, whom B's employees list must not show.
+    await addRegistration(
+      t.db.sql,
+      NOW,
+      person,
+      a.enterprise,
+      'cost_engineer',
+      ['安装工程'],
+      '2027-01-20',
+    );
     const file = await storeFile(t.db.sql, t.services.fileStore, {
       bytes: TINY_PDF,
       contentType: 'application/pdf',
@@ -145,6 +161,8 @@ describe('enterprise B and enterprise A’s things', () => {
       expect(res.status, page).toBe(200);
       expect(res.text, page).not.toContain(application);
       expect(res.text, page).not.toContain('A的新名称有限公司');
+      expect(res.text, page).not.toContain('甲单位员工');
     }
+    expect((await a.agent.get(paths.org.employees)).text).toContain('甲单位员工');
   });
 });

@@ -116,6 +116,7 @@ describe('enterprise rename', () => {
       .attach('name-change-notice', TINY_PDF, '通知书.pdf');
     expect(twice.status).toBe(409);
     expect(twice.text).toContain('已有一项企业更名申请正在办理');
+    expect(twice.text).toContain('data-testid="rename-application"'); // the page, with the summary
 
     // Another enterprise cannot touch it; nor can this one withdraw an employee's application here.
     const other = await signInNewEnterprise(t);
@@ -183,5 +184,11 @@ describe('enterprise rename', () => {
     const page = await agent.get(paths.org.rename);
     expect(page.text).toContain(RENAME_REFUSED);
     expect(page.text).toContain('已办结');
+    // 徐明's application, confirmed under the old name, now names the enterprise as it is (its
+    // seal), and still shows the name he confirmed.
+    const [waiting] = await t.db.sql<{ id: string }[]>`
+      select id from applications where person_id = ${xuMing!.id} and state = 'awaiting_enterprise'`;
+    const application = await agent.get(paths.org.application(waiting!.id));
+    expect(application.text).toContain(`${NEW_NAME}（确认时名称：${xijian.name}）`);
   });
 });

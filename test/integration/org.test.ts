@@ -2,6 +2,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo-data.js';
 import { confirmAsEnterprise } from '../../lib/enterprise-portal.js';
+import { ConflictError } from '../../lib/errors.js';
 import { paths } from '../../lib/paths.js';
 import { transition } from '../../lib/workflow.js';
 import type { TestApp } from '../support/app.js';
@@ -106,6 +107,29 @@ describe('rule 1', () => {
     await t.db.sql`update enterprises set information_completed_at = ${NOW}
                    where id = ${enterprise.enterpriseId}`;
     expect((await confirm()).state).toBe('completed');
+  });
+});
+
+describe('rule 1 through the pages', () => {
+  it('a confirmation posted before the information is complete leads to the form and changes nothing', async () => {
+    const { enterprise, agent } = await signInNewEnterprise(t, { complete: false });
+    const person = await createPerson(t.db.sql, NOW);
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'awaiting_enterprise',
+      profession: 'cost_engineer',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+    });
+    const _csrf = await csrfTokenFrom(agent, paths.org.information);
+    const res = await agent
+      .post(paths.org.confirm(id))
+      .type('form')
+      .send({ _csrf, version: '0', commitment: 'yes', costConsulting: 'no' });
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(paths.org.information);
+    const [row] = await t.db.sql`select state, version from applications where id = ${id}`;
+    expect(row).toEqual({ state: 'awaiting_enterprise', version: 0 });
   });
 });
 
@@ -245,6 +269,10 @@ describe('confirming and returning', () => {
       });
     const results = await Promise.allSettled([attempt(), attempt()]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    // The other is told someone acted first (a 409 in Chinese), not a database error.
+    const [lost] = results.filter((r) => r.status === 'rejected');
+    expect(lost?.reason).toBeInstanceOf(ConflictError);
+    expect((lost?.reason as ConflictError).status).toBe(409);
     const items = await t.db.sql`
       select addressed_to, blocks_review, closed_at from correction_items where application_id = ${id}`;
     expect(items).toEqual([{ addressed_to: 'enterprise', blocks_review: false, closed_at: null }]);
@@ -278,7 +306,7 @@ describe('the signed form', () => {
     const form = await agent.get(paths.org.form(id));
     expect(form.status).toBe(200);
     expect(form.text).toContain('申请表版本 <strong>1</strong>');
-    expect(form.text).toContain('法定代表人（签字）');
+    expect(form.text).toContain(`法定代表人 ${huajian.information.legalRepresentative}（签字）`);
 
     const _csrf = await csrfTokenFrom(agent, paths.org.information);
     const early = await agent.post(paths.org.submit(id)).type('form').send({ _csrf, version: '0' });

@@ -7,7 +7,7 @@ import { transition } from '../../lib/workflow.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp } from '../support/app.js';
 import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
-import { NOW } from '../support/fixtures.js';
+import { NOW, TINY_PDF } from '../support/fixtures.js';
 import {
   addRegistration,
   addRegistryQualification,
@@ -133,7 +133,7 @@ describe('rule 3: the labour contract runs three months or more from confirmatio
     await attachSignedForm(deps(), {
       accountId: enterprise.accountId,
       applicationId: app.id,
-      fileId: person.fileId!,
+      document: { bytes: TINY_PDF, contentType: 'application/pdf', originalName: '申请表.pdf' },
       snapshotVersion: 1,
     });
     t.clock.set(new Date('2027-01-10T09:00:00+08:00')); // now needs 2027-04-10, has 03-31

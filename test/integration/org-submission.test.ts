@@ -1,0 +1,306 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paths } from '../../lib/paths.js';
+import type { Profession } from '../../lib/professions.js';
+import { transition } from '../../lib/workflow.js';
+import type { TestApp } from '../support/app.js';
+import { createTestApp, signInNewEnterprise } from '../support/app.js';
+import {
+  NOW,
+  TINY_PDF,
+  addRegistration,
+  createPerson,
+  insertApplication,
+} from '../support/fixtures.js';
+
+// From the enterprise's confirmation to its submission, for the kinds and rules that reach it:
+// a personal change (no contract), rule 3 at submission, rule 13 at both steps, and what the
+// enterprise's statement and the audit trail keep.
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await createTestApp();
+  t.clock.set(NOW);
+});
+afterAll(() => t.close());
+
+type Signed = Awaited<ReturnType<typeof signInNewEnterprise>>;
+
+const stateOf = async (id: string) =>
+  (await t.db.sql<{ state: string }[]>`select state from applications where id = ${id}`)[0]!.state;
+
+const versionOf = async (id: string) =>
+  (await t.db.sql<{ version: number }[]>`select version from applications where id = ${id}`)[0]!
+    .version;
+
+const confirmOnPage = async ({ agent, _csrf }: Signed, id: string, fields: object = {}) =>
+  agent
+    .post(paths.org.confirm(id))
+    .type('form')
+    .send({ _csrf, version: String(await versionOf(id)), commitment: 'yes', ...fields });
+
+const uploadScan = ({ agent, _csrf }: Signed, id: string) =>
+  agent.post(paths.org.signedForm(id)).field('_csrf', _csrf).attach('file', TINY_PDF, '申请表.pdf');
+
+const submitOnPage = async ({ agent, _csrf }: Signed, id: string) =>
+  agent
+    .post(paths.org.submit(id))
+    .type('form')
+    .send({ _csrf, version: String(await versionOf(id)) });
+
+/** A person registered at the signed-in enterprise. */
+async function registered(
+  signed: Signed,
+  profession: Profession,
+  specialties: string[],
+  validUntil: string,
+) {
+  const person = await createPerson(t.db.sql, NOW);
+  const registrationId = await addRegistration(
+    t.db.sql,
+    NOW,
+    person,
+    signed.enterprise,
+    profession,
+    specialties,
+    validUntil,
+  );
+  return { person, registrationId };
+}
+
+const moveTo = async ({ agent, _csrf }: Signed, districtCode: string) => {
+  const res = await agent.post(paths.org.information).type('form').send({
+    _csrf,
+    legalRepresentative: '王建国',
+    address: '苏州市吴江区中山南路1号',
+    districtCode,
+    contactName: '李红',
+    contactPhone: '0512-63000000',
+  });
+  expect(res.status).toBe(303);
+};
+
+describe('a personal change', () => {
+  it('is confirmed, printed, uploaded and submitted: it states no contract to check', async () => {
+    const signed = await signInNewEnterprise(t);
+    const { person, registrationId } = await registered(
+      signed,
+      'constructor',
+      ['建筑工程'],
+      '2028-06-30',
+    );
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'personal_change',
+      state: 'awaiting_enterprise',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: signed.enterprise.enterpriseId,
+      registrationId,
+      draft: { change: { education: '硕士研究生', note: '取得硕士学位' } },
+    });
+    expect((await confirmOnPage(signed, id)).status).toBe(303);
+    const form = await signed.agent.get(paths.org.form(id));
+    expect(form.text).toContain('学历变更为硕士研究生');
+    expect((await uploadScan(signed, id)).status).toBe(303);
+    const submitted = await submitOnPage(signed, id);
+    expect(submitted.headers.location).toBe(`${paths.org.application(id)}?done=submitted`);
+    expect(await stateOf(id)).toBe('submitted');
+  });
+});
+
+describe('rule 3 at submission', () => {
+  it('a contract that no longer runs three months is refused, with what to do, by the return form', async () => {
+    const signed = await signInNewEnterprise(t);
+    const { person, registrationId } = await registered(
+      signed,
+      'constructor',
+      ['建筑工程'],
+      '2027-01-20',
+    );
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'renewal',
+      state: 'awaiting_signed_form',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: signed.enterprise.enterpriseId,
+      registrationId,
+      draft: {
+        employment: {
+          position: '项目经理',
+          contractStart: '2024-01-01',
+          contractEnd: '2027-02-22',
+        },
+      },
+    });
+    expect((await uploadScan(signed, id)).status).toBe(303);
+    // Confirmed by the person days ago; submitted today (NOW, 2026-11-25) it needs 2027-02-25.
+    const refused = await submitOnPage(signed, id);
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('劳动合同须自提交之日起3个月以上有效（至少到2027-02-25）');
+    expect(refused.text).toContain('2027-02-22到期');
+    expect(refused.text).toContain('请退回申请人');
+    // The summary leads to the return form, which is on the page.
+    expect(refused.text).toMatch(/<a href="#reason"[^>]*>劳动合同须自提交之日起/);
+    expect(refused.text).toContain('id="reason"');
+    expect(await stateOf(id)).toBe('awaiting_signed_form');
+  });
+});
+
+describe('rule 13 for the enterprise', () => {
+  it('a demonstration-zone application is marked, and confirmed and submitted only from Wujiang District', async () => {
+    const signed = await signInNewEnterprise(t, { districtCode: '320509' });
+    const person = await createPerson(t.db.sql, NOW);
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'awaiting_enterprise',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: signed.enterprise.enterpriseId,
+      draft: {
+        employment: { position: '施工员', contractStart: '2026-07-01', contractEnd: '2029-06-30' },
+        specialties: ['建筑工程'],
+      },
+    });
+    await t.db.sql`update applications set demonstration_zone = true where id = ${id}`;
+
+    const list = await signed.agent.get(paths.org.applications);
+    expect(list.text).toContain('初始注册（长三角示范区）');
+    const page = await signed.agent.get(paths.org.application(id));
+    expect(page.text).toContain('初始注册（长三角示范区注册）');
+
+    await moveTo(signed, '320506'); // 吴中区: no longer the demonstration zone
+    const refused = await confirmOnPage(signed, id);
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain('本单位的注册地区划代码现为320506');
+    expect(refused.text).toContain('<a href="#reason"');
+    expect(await stateOf(id)).toBe('awaiting_enterprise');
+
+    await moveTo(signed, '320509');
+    expect((await confirmOnPage(signed, id)).status).toBe(303);
+    const form = await signed.agent.get(paths.org.form(id));
+    expect(form.text).toContain('二级注册建造师初始注册申请表（长三角示范区）');
+    expect((await uploadScan(signed, id)).status).toBe(303);
+
+    await moveTo(signed, '320506');
+    const late = await submitOnPage(signed, id);
+    expect(late.status).toBe(422);
+    expect(late.text).toContain('本单位的注册地区划代码现为320506');
+    expect(await stateOf(id)).toBe('awaiting_signed_form');
+
+    await moveTo(signed, '320509');
+    expect((await submitOnPage(signed, id)).status).toBe(303);
+    expect(await stateOf(id)).toBe('submitted');
+  });
+});
+
+describe('what the enterprise states', () => {
+  it('is printed on the form, and kept in the audit trail after a return clears it', async () => {
+    const signed = await signInNewEnterprise(t);
+    const person = await createPerson(t.db.sql, NOW, { name: '周文' });
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'awaiting_enterprise',
+      profession: 'architect',
+      personId: person.personId,
+      enterpriseId: signed.enterprise.enterpriseId,
+      draft: {
+        person: { name: '周文', photoFileId: person.fileId },
+        employment: { position: '建筑师', contractStart: '2026-01-01', contractEnd: '2029-12-31' },
+      },
+    });
+    const confirmed = await confirmOnPage(signed, id, {
+      licence: 'held',
+      licenceType: '工程设计建筑行业资质',
+      licenceNumber: 'A132000001',
+    });
+    expect(confirmed.status).toBe(303);
+    const form = await signed.agent.get(paths.org.form(id));
+    expect(form.text).toMatch(
+      /data-testid="form-licence">工程设计建筑行业资质，资质证号 A132000001</,
+    );
+    expect(form.text).toContain('法定代表人 王建国（签字）');
+    // The person's photo is on the form, from the snapshot, and the enterprise may open it.
+    expect(form.text).toContain(`src="${paths.file(person.fileId!)}"`);
+
+    const returned = await signed.agent
+      .post(paths.org.return(id))
+      .type('form')
+      .send({ _csrf: signed._csrf, version: String(await versionOf(id)), reason: '岗位填写有误' });
+    expect(returned.status).toBe(303);
+    const [app] = await t.db.sql`select enterprise_confirmation from applications where id = ${id}`;
+    expect(app?.enterprise_confirmation).toBeNull();
+    const audit = await t.db.sql<{ detail: { confirmation: unknown } }[]>`
+      select detail from audit_events
+      where action = 'enterprise_confirmation_stated' and subject_id = ${id}`;
+    expect(audit.map((a) => a.detail.confirmation)).toEqual([
+      { licence: { type: '工程设计建筑行业资质', number: 'A132000001' } },
+    ]);
+  });
+
+  it('the information it changes is audited with what it was', async () => {
+    const signed = await signInNewEnterprise(t);
+    await moveTo(signed, '320509');
+    const [event] = await t.db.sql<{ detail: { changed: Record<string, unknown> } }[]>`
+      select detail from audit_events
+      where action = 'enterprise_information_saved' and subject_id = ${signed.enterprise.enterpriseId}`;
+    expect(event?.detail.changed).toMatchObject({
+      districtCode: { from: '320102', to: '320509' },
+      address: { from: '南京市玄武区', to: '苏州市吴江区中山南路1号' },
+    });
+    expect(event?.detail.changed).not.toHaveProperty('legalRepresentative');
+  });
+
+  it('full-width digits typed on a Chinese keyboard are taken as digits', async () => {
+    const signed = await signInNewEnterprise(t);
+    const res = await signed.agent.post(paths.org.information).type('form').send({
+      _csrf: signed._csrf,
+      legalRepresentative: '王建国',
+      address: '南京市玄武区',
+      districtCode: '３２０１０２',
+      contactName: '李红',
+      contactPhone: '０２５－８４０００１２３',
+    });
+    expect(res.status).toBe(303);
+    const [row] = await t.db.sql`
+      select district_code, contact_phone from enterprises
+      where id = ${signed.enterprise.enterpriseId}`;
+    expect(row).toEqual({ district_code: '320102', contact_phone: '025-84000123' });
+  });
+});
+
+describe('a licence still owed', () => {
+  it('is voided when the registration it was for is cancelled', async () => {
+    const signed = await signInNewEnterprise(t);
+    const { person, registrationId } = await registered(signed, 'architect', [], '2027-01-24');
+    const renewal = await insertApplication(t.db.sql, NOW, {
+      kind: 'renewal',
+      state: 'completed',
+      profession: 'architect',
+      personId: person.personId,
+      enterpriseId: signed.enterprise.enterpriseId,
+      registrationId,
+    });
+    await t.db.sql`
+      insert into correction_items (application_id, addressed_to, asks, what, why, blocks_review, opened_at)
+      values (${renewal}, 'enterprise', 'licence', '企业资质类型及资质证号', '暂无资质', false, ${NOW})`;
+    const cancellation = await insertApplication(t.db.sql, NOW, {
+      kind: 'cancellation',
+      state: 'awaiting_enterprise',
+      profession: 'architect',
+      personId: person.personId,
+      enterpriseId: signed.enterprise.enterpriseId,
+      registrationId,
+    });
+    const home = async () => (await signed.agent.get(paths.org.home)).text;
+    expect(await home()).toMatch(/data-testid="open-items">1</);
+    await transition(t.services, {
+      applicationId: cancellation,
+      action: 'enterprise_confirm',
+      actor: { role: 'enterprise', accountId: signed.enterprise.accountId },
+    });
+    expect(await home()).toMatch(/data-testid="open-items">0</);
+    const [item] = await t.db.sql<{ closed_at: Date | null; supplied: { voided?: string } }[]>`
+      select closed_at, supplied from correction_items where application_id = ${renewal}`;
+    expect(item?.closed_at).not.toBeNull();
+    expect(item?.supplied.voided).toContain('注销');
+  });
+});
