@@ -10,13 +10,13 @@ import { birthDateFromIdNumber, genderFromIdNumber } from './identity-checks.js'
 import type { Profession } from './professions.js';
 import { professions } from './professions.js';
 import { nextRegistrationNumber } from './registration-numbers.js';
-import { snapshotOf } from './workflow.js';
+import { snapshotOf, toConfirmMessage } from './workflow.js';
 import { materialsFor } from './application-steps.js';
 import { demoPhoto, demoScan } from './demo-files.js';
 import type { FileStore } from './file-store.js';
 import { storeFile } from './uploads.js';
 import type { ApplicationKind } from './workflow-table.js';
-import { findTransition, kindNames } from './workflow-table.js';
+import { findTransition } from './workflow-table.js';
 
 // Demo data (DESIGN.md §6): real-looking people and enterprises of Jiangsu, one for each thing the
 // demo should show; the README's "Demo logins" table says which is which. ID numbers and credit
@@ -707,6 +707,6 @@ async function insertApplication(
     await tx`
       insert into notifications (account_id, application_id, message, created_at)
       values (${enterprise.accountId}, ${row!.id},
-              ${`有一项${kindNames[a.kind]}申请（${applicationNumber}）待您确认。`}, ${confirmedAt})`;
+              ${toConfirmMessage(person.name, a.kind, applicationNumber)}, ${confirmedAt})`;
   }
 }

@@ -18,7 +18,7 @@ import type { Profession } from './professions.js';
 import type { WorkflowDeps } from './workflow.js';
 import { transitionIn } from './workflow.js';
 import type { ApplicationKind, State } from './workflow-table.js';
-import { STOPPED_STATES, sqlStates } from './workflow-table.js';
+import { HIDDEN_FROM_ENTERPRISE, STOPPED_STATES, sqlStates } from './workflow-table.js';
 
 /** Read models and the information form of the enterprise's pages (/org). */
 
@@ -133,7 +133,7 @@ export async function toDoOf(sql: Sql, enterpriseId: string): Promise<ToDo> {
 }
 
 /** States in which an application is the enterprise's to see: once the person confirmed it. */
-const VISIBLE_TO_ENTERPRISE = `state not in ('draft', 'expired')`;
+const VISIBLE_TO_ENTERPRISE = `state not in ${sqlStates(HIDDEN_FROM_ENTERPRISE)}`;
 
 /** Applications that ended without effect: their open items are no one's to supply (SQL). */
 const STOPPED = sqlStates(STOPPED_STATES);

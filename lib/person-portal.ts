@@ -8,6 +8,8 @@ import {
   usableQualifications,
 } from './eligibility.js';
 import { NotFoundError } from './errors.js';
+import type { Notification } from './notifications.js';
+import { notificationsOf } from './notifications.js';
 import type { ApplicationEvent, ApplicationRow } from './workflow.js';
 import { eventsOf, readApplication } from './workflow.js';
 import type { State } from './workflow-table.js';
@@ -31,8 +33,6 @@ export type ApplicationSummary = {
   startedAt: Date;
   stateChangedAt: Date;
 };
-
-export type Notification = { id: string; message: string; createdAt: Date; read: boolean };
 
 export type Dashboard = {
   person: PersonFacts;
@@ -65,10 +65,7 @@ export async function dashboardOf(sql: Sql, accountId: string, at: Date): Promis
     usableQualifications(sql, person),
     activeRegistrations(sql, person.personId),
     applicationsOf(sql, person.personId, 'open'),
-    sql<Notification[]>`
-      select id, message, created_at as "createdAt", read_at is not null as read
-      from notifications where account_id = ${accountId}
-      order by created_at desc limit 10`,
+    notificationsOf(sql, accountId),
   ]);
   return {
     person,

@@ -37,6 +37,9 @@ export const FINAL_STATES: readonly State[] = ['completed', 'refused', 'withdraw
 /** Final states in which an application ended without taking effect. */
 export const STOPPED_STATES: readonly State[] = FINAL_STATES.filter((s) => s !== 'completed');
 
+/** States the enterprise never sees: the person's draft, and one that expired unconfirmed. */
+export const HIDDEN_FROM_ENTERPRISE: readonly State[] = ['draft', 'expired'];
+
 /** States as an SQL list, e.g. `('refused', 'withdrawn')`, for queries over the declared names. */
 export function sqlStates(states: readonly State[]): string {
   return `(${states.map((s) => `'${s}'`).join(', ')})`;

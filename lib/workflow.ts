@@ -18,7 +18,13 @@ import { ConflictError, NotFoundError, RuleError, ValidationError } from './erro
 import type { Profession } from './professions.js';
 import { DEMONSTRATION_ZONE_DISTRICT, professions } from './professions.js';
 import type { Action, ApplicationKind, GuardName, Role, State } from './workflow-table.js';
-import { actionNames, findTransition, kindNames, stateNames } from './workflow-table.js';
+import {
+  HIDDEN_FROM_ENTERPRISE,
+  actionNames,
+  findTransition,
+  kindNames,
+  stateNames,
+} from './workflow-table.js';
 
 export type WorkflowDeps = { sql: Sql; clock: Clock; rules: WorkflowRules };
 
@@ -339,6 +345,15 @@ async function applyEffects(tx: Tx, app: ApplicationRow, action: Action, at: Dat
   }
 }
 
+/** The enterprise's notification of an application waiting for its confirmation. */
+export function toConfirmMessage(
+  personName: string | null,
+  kind: ApplicationKind,
+  applicationNumber: string,
+): string {
+  return `${personName ? `${personName}的` : ''}${kindNames[kind]}申请（${applicationNumber}）待您确认。`;
+}
+
 /** Tells the parties who did not act what happened (their pages show it). */
 async function notifyParties(
   tx: Tx,
@@ -347,14 +362,26 @@ async function notifyParties(
   reason: string | null,
   at: Date,
 ) {
-  const what = `您的${app.profession ? professions[app.profession].name : ''}${kindNames[app.kind]}申请（${app.applicationNumber}）现为“${stateNames[app.state]}”${reason ? `，原因：${reason}` : ''}。`;
+  const what = `${app.profession ? professions[app.profession].name : ''}${kindNames[app.kind]}申请（${app.applicationNumber}）现为“${stateNames[app.state]}”${reason ? `，原因：${reason}` : ''}。`;
   if (actor.role !== 'person' && app.personId) {
     await tx`
       insert into notifications (account_id, application_id, message, created_at)
-      select account_id, ${app.id}, ${what}, ${at} from persons where id = ${app.personId}`;
+      select account_id, ${app.id}, ${`您的${what}`}, ${at} from persons where id = ${app.personId}`;
   }
-  if (actor.role !== 'enterprise' && app.enterpriseId && app.state === 'awaiting_enterprise') {
-    const message = `有一项${kindNames[app.kind]}申请（${app.applicationNumber}）待您确认。`;
+  // The enterprise hears of every step it did not take once the application is its to see: what
+  // waits for its confirmation, and what the person or the authority did with the rest.
+  if (
+    actor.role !== 'enterprise' &&
+    app.enterpriseId &&
+    !HIDDEN_FROM_ENTERPRISE.includes(app.state)
+  ) {
+    const [person] = app.personId
+      ? await tx<{ name: string }[]>`select name from persons where id = ${app.personId}`
+      : [];
+    const message =
+      app.state === 'awaiting_enterprise'
+        ? toConfirmMessage(person?.name ?? null, app.kind, app.applicationNumber)
+        : `${person ? `${person.name}的` : '本单位的'}${what}`;
     await tx`
       insert into notifications (account_id, application_id, message, created_at)
       select account_id, ${app.id}, ${message}, ${at} from enterprises where id = ${app.enterpriseId}`;

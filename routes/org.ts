@@ -35,6 +35,7 @@ import {
   fileRename,
   renameStatusOf,
 } from '../lib/enterprise-rename.js';
+import { notificationsOf } from '../lib/notifications.js';
 import type { Services } from '../lib/services.js';
 import type { UploadedDocument } from '../lib/uploads.js';
 import { SIGNED_FORM_MISSING, eventsOf, readApplication, transition } from '../lib/workflow.js';
@@ -73,6 +74,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       toDo: await toDoOf(sql, enterprise.id),
       openItems: await openItemsOfEnterprise(sql, enterprise.id),
       rename: await renameStatusOf(sql, enterprise.id),
+      notifications: await notificationsOf(sql, req.user!.id),
       saved: req.query.saved,
     });
   });

@@ -10,6 +10,7 @@ import {
   addRegistration,
   createPerson,
   insertApplication,
+  officerAccountId,
 } from '../support/fixtures.js';
 
 // From the enterprise's confirmation to its submission, for the kinds and rules that reach it:
@@ -302,5 +303,77 @@ describe('a licence still owed', () => {
       select closed_at, supplied from correction_items where application_id = ${renewal}`;
     expect(item?.closed_at).not.toBeNull();
     expect(item?.supplied.voided).toContain('注销');
+  });
+});
+
+describe('the enterprise’s notifications', () => {
+  it('tell it what the person and the authority did, never what it did itself', async () => {
+    const signed = await signInNewEnterprise(t);
+    const officer = await officerAccountId(t.db.sql);
+    const { person, registrationId } = await registered(
+      signed,
+      'constructor',
+      ['建筑工程'],
+      '2027-01-20',
+    );
+    const renewal = await insertApplication(t.db.sql, NOW, {
+      kind: 'renewal',
+      state: 'awaiting_signed_form',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: signed.enterprise.enterpriseId,
+      registrationId,
+      draft: {
+        employment: {
+          position: '项目经理',
+          contractStart: '2024-01-01',
+          contractEnd: '2029-12-31',
+        },
+      },
+    });
+    expect((await uploadScan(signed, renewal)).status).toBe(303);
+    expect((await submitOnPage(signed, renewal)).status).toBe(303);
+    const byOfficer = (action: 'accept' | 'refuse', reason?: string) =>
+      transition(t.services, {
+        applicationId: renewal,
+        action,
+        actor: { role: 'officer', accountId: officer },
+        reason,
+      });
+    await byOfficer('accept');
+    await byOfficer('refuse', '劳动合同与社保缴纳单位不一致');
+
+    const other = await createPerson(t.db.sql, NOW, { name: '吴倩' });
+    const initial = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'awaiting_enterprise',
+      profession: 'cost_engineer',
+      personId: other.personId,
+      enterpriseId: signed.enterprise.enterpriseId,
+    });
+    await transition(t.services, {
+      applicationId: initial,
+      action: 'withdraw',
+      actor: { role: 'person', accountId: other.accountId },
+    });
+
+    const messages = await t.db.sql<{ message: string }[]>`
+      select message from notifications where account_id = ${signed.enterprise.accountId}
+      order by created_at, message`;
+    expect(messages.map((m) => m.message)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^测试人员的二级注册建造师延续注册申请（.+）现为“审核中”。$/),
+        expect.stringMatching(
+          /^测试人员的二级注册建造师延续注册申请（.+）现为“不予注册”，原因：劳动合同与社保缴纳单位不一致。$/,
+        ),
+        expect.stringMatching(/^吴倩的二级注册造价工程师初始注册申请（.+）现为“已撤回”。$/),
+      ]),
+    );
+    // Its own submission is not among them.
+    expect(messages.some((m) => m.message.includes('待受理'))).toBe(false);
+    expect(messages).toHaveLength(3);
+    const home = await signed.agent.get(paths.org.home);
+    expect(home.text).toContain('原因：劳动合同与社保缴纳单位不一致');
+    expect(home.text).toContain('吴倩的二级注册造价工程师初始注册申请');
   });
 });
