@@ -128,6 +128,11 @@ export async function supplyItem(
     const [owner] = await tx<{ applicationId: string }[]>`
       select application_id as "applicationId" from correction_items where id = ${request.itemId}`;
     const app = owner && (await lockApplication(tx, owner.applicationId));
+    // And its registration before the item too, as a cancellation takes them (it ends the
+    // registration, then voids the licence items owed for it).
+    if (app?.registrationId) {
+      await tx`select 1 from registrations where id = ${app.registrationId} for update`;
+    }
     const [item] = app
       ? await tx.unsafe<CorrectionItem[]>(
           `select ${ITEM_COLUMNS} from correction_items where id = $1 for update`,
@@ -146,6 +151,8 @@ export async function supplyItem(
     if (STOPPED_STATES.includes(app.state)) {
       throw new ConflictError('这项申请已终止办理，无需补正。');
     }
+    // The bytes go to the content-addressed store first: a rollback leaves them unreferenced
+    // there, never a row that points at nothing.
     const supplied: Supplied = request.document
       ? {
           ...request.supplied,
@@ -188,6 +195,7 @@ export async function supplyItem(
         applicationId: app.id,
         action: 'corrections_complete',
         actor: { role: 'system' },
+        causedBy: request.party,
       });
     }
     return (await itemsOf(tx, app.id)).find((i) => i.id === item.id)!;

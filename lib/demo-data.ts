@@ -707,6 +707,6 @@ async function insertApplication(
     await tx`
       insert into notifications (account_id, application_id, message, created_at)
       values (${enterprise.accountId}, ${row!.id},
-              ${toConfirmMessage(person.name, a.kind, applicationNumber)}, ${confirmedAt})`;
+              ${toConfirmMessage(person.name, a.kind, a.profession, applicationNumber)}, ${confirmedAt})`;
   }
 }

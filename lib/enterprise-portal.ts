@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { recordAudit } from './audit.js';
 import { addDays, businessDate } from './clock.js';
-import type { Sql } from './db.js';
+import type { Sql, Tx } from './db.js';
 import type { FileStore } from './file-store.js';
 import type { UploadedDocument } from './uploads.js';
 import { ENTERPRISE_SEES_FILES, storeFile } from './uploads.js';
@@ -18,7 +18,7 @@ import type { Profession } from './professions.js';
 import type { WorkflowDeps } from './workflow.js';
 import { transitionIn } from './workflow.js';
 import type { ApplicationKind, State } from './workflow-table.js';
-import { HIDDEN_FROM_ENTERPRISE, STOPPED_STATES, sqlStates } from './workflow-table.js';
+import { ENTERPRISE_SEES_APPLICATION, STOPPED_STATES, sqlStates } from './workflow-table.js';
 
 /** Read models and the information form of the enterprise's pages (/org). */
 
@@ -38,7 +38,7 @@ export type EnterpriseInformation = {
 };
 
 export async function enterpriseOfAccount(
-  sql: Sql,
+  sql: Sql | Tx,
   accountId: string,
 ): Promise<EnterpriseInformation> {
   const [row] = await sql<EnterpriseInformation[]>`
@@ -80,8 +80,10 @@ export async function saveInformation(
   form: InformationForm,
   at: Date,
 ): Promise<void> {
-  const enterprise = await enterpriseOfAccount(sql, accountId);
   await sql.begin(async (tx) => {
+    // Read under a lock, so the audit's "from" is what this save replaced.
+    await tx`select 1 from enterprises where account_id = ${accountId} for update`;
+    const enterprise = await enterpriseOfAccount(tx, accountId);
     await tx`
       update enterprises
       set legal_representative = ${form.legalRepresentative}, address = ${form.address},
@@ -133,7 +135,7 @@ export async function toDoOf(sql: Sql, enterpriseId: string): Promise<ToDo> {
 }
 
 /** States in which an application is the enterprise's to see: once the person confirmed it. */
-const VISIBLE_TO_ENTERPRISE = `state not in ${sqlStates(HIDDEN_FROM_ENTERPRISE)}`;
+const VISIBLE_TO_ENTERPRISE = ENTERPRISE_SEES_APPLICATION;
 
 /** Applications that ended without effect: their open items are no one's to supply (SQL). */
 const STOPPED = sqlStates(STOPPED_STATES);

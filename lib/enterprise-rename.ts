@@ -67,7 +67,15 @@ async function namesOf(db: Db, enterpriseId: string) {
     from enterprises e left join legal_person_registry r on r.credit_code = e.credit_code
     where e.id = ${enterpriseId}`;
   if (!row) throw new NotFoundError();
-  return { ...row, renamed: row.registryName !== null && row.registryName !== row.name };
+  const renamed = row.registryName !== null && row.registryName !== row.name;
+  // Why a rename cannot be filed: the registry holds the current name, or a name longer than an
+  // enterprise's may be (the registry is not ours to hold to our limits).
+  const refusal = !renamed
+    ? RENAME_REFUSED
+    : [...row.registryName!].length > 100
+      ? '法人库中的企业名称超过100个字，平台暂不能办理这项更名，请拨打注册事项咨询热线。'
+      : null;
+  return { ...row, renamed, refusal };
 }
 
 export async function renameStatusOf(sql: Sql, enterpriseId: string): Promise<RenameStatus> {
@@ -93,8 +101,8 @@ export async function renameProblems(
   enterpriseId: string,
   draft: ApplicationDraft,
 ): Promise<string[]> {
-  const { registryName, renamed } = await namesOf(db, enterpriseId);
-  if (!renamed) return [RENAME_REFUSED];
+  const { registryName, refusal } = await namesOf(db, enterpriseId);
+  if (refusal) return [refusal];
   const problems: string[] = [];
   if (draft.rename?.to !== registryName) {
     problems.push('法人库中的企业名称已更新，请刷新页面核对后重新提交。');
@@ -120,8 +128,8 @@ export async function fileRename(
       const [enterprise] = await tx<{ id: string }[]>`
         select id from enterprises where account_id = ${request.accountId} for update`;
       if (!enterprise) throw new NotFoundError();
-      const { name, registryName, renamed } = await namesOf(tx, enterprise.id);
-      if (!renamed || registryName === null) throw new RuleError([RENAME_REFUSED]);
+      const { name, registryName, refusal } = await namesOf(tx, enterprise.id);
+      if (refusal || registryName === null) throw new RuleError([refusal ?? RENAME_REFUSED]);
       // Stored only now, so a refused rename leaves no file rows behind.
       const uploads: Record<string, string> = {};
       for (const [purpose, document] of Object.entries(request.documents)) {

@@ -3,7 +3,7 @@ import { fileTypeFromBuffer } from 'file-type';
 import sharp from 'sharp';
 import type { Sql, Tx } from './db.js';
 import { isUuid } from './db.js';
-import { STOPPED_STATES, sqlStates } from './workflow-table.js';
+import { ENTERPRISE_SEES_APPLICATION, STOPPED_STATES, sqlStates } from './workflow-table.js';
 import { NotFoundError } from './errors.js';
 import type { FileStore } from './file-store.js';
 
@@ -156,11 +156,12 @@ export type UploadedDocument = { bytes: Buffer; contentType: UploadType; origina
 export type StoredFile = { bytes: Buffer; contentType: UploadType; originalName: string };
 
 /**
- * While the enterprise an application `a` names may see the person's files it refers to: from the
- * person's confirmation until it is withdrawn, refused or void, and once completed only while the
+ * While the enterprise an application `a` names may see the person's files it refers to: while it
+ * sees the application (ENTERPRISE_SEES_APPLICATION), until it is withdrawn, refused or void, and once completed only while the
  * person is registered at that enterprise (a completed cancellation ends it). SQL over `a`.
  */
-export const ENTERPRISE_SEES_FILES = `(a.state not in ${sqlStates(['draft', ...STOPPED_STATES])}
+export const ENTERPRISE_SEES_FILES = `(${ENTERPRISE_SEES_APPLICATION}
+  and a.state not in ${sqlStates(['draft', ...STOPPED_STATES])}
   and (a.state <> 'completed' or exists (
     select 1 from registrations r
     where r.person_id = a.person_id and r.enterprise_id = a.enterprise_id

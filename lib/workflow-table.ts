@@ -37,13 +37,25 @@ export const FINAL_STATES: readonly State[] = ['completed', 'refused', 'withdraw
 /** Final states in which an application ended without taking effect. */
 export const STOPPED_STATES: readonly State[] = FINAL_STATES.filter((s) => s !== 'completed');
 
-/** States the enterprise never sees: the person's draft, and one that expired unconfirmed. */
-export const HIDDEN_FROM_ENTERPRISE: readonly State[] = ['draft', 'expired'];
-
 /** States as an SQL list, e.g. `('refused', 'withdrawn')`, for queries over the declared names. */
 export function sqlStates(states: readonly State[]): string {
   return `(${states.map((s) => `'${s}'`).join(', ')})`;
 }
+
+/** States the enterprise never sees: the person's draft, and one that expired unconfirmed. */
+const HIDDEN_FROM_ENTERPRISE: readonly State[] = ['draft', 'expired'];
+
+/**
+ * Whether the enterprise an application `a` names sees it (SQL over `a`): once the person handed
+ * it on, never a draft or one that expired unconfirmed. A returned initial application on which
+ * the person chose another employer names the new one before it was handed to it: until the
+ * person confirms it again (a new snapshot), the new employer sees nothing of it, nor of its
+ * withdrawal. The snapshot names the employer it was handed to, by credit code.
+ */
+export const ENTERPRISE_SEES_APPLICATION = `(a.state not in ${sqlStates(HIDDEN_FROM_ENTERPRISE)}
+  and (a.state not in ('returned', 'withdrawn')
+    or a.snapshot -> 'enterprise' ->> 'creditCode'
+       = (select handed.credit_code from enterprises handed where handed.id = a.enterprise_id)))`;
 
 export const ACTIONS = [
   'confirm',

@@ -19,7 +19,7 @@ import type { Profession } from './professions.js';
 import { DEMONSTRATION_ZONE_DISTRICT, professions } from './professions.js';
 import type { Action, ApplicationKind, GuardName, Role, State } from './workflow-table.js';
 import {
-  HIDDEN_FROM_ENTERPRISE,
+  ENTERPRISE_SEES_APPLICATION,
   actionNames,
   findTransition,
   kindNames,
@@ -129,6 +129,8 @@ export type TransitionRequest = {
   reason?: string;
   /** The version the actor saw: a page older than the application gets a 409, not a surprise. */
   expectedVersion?: number;
+  /** The party whose act set off this (system) transition: it is not told of it. */
+  causedBy?: 'person' | 'enterprise';
 };
 
 /**
@@ -198,7 +200,7 @@ export async function transitionIn(
   const moved = updated.count === 1 ? await lockApplication(tx, app.id) : undefined;
   if (!moved) throw new ConflictError('这项申请刚刚被办理过，请刷新页面查看。');
   await applyEffects(tx, moved, request.action, at);
-  await notifyParties(tx, moved, request.actor, reason, at);
+  await notifyParties(tx, moved, request.actor, request.causedBy, reason, at);
   return moved;
 }
 
@@ -255,7 +257,7 @@ const guards: Record<GuardName, Guard> = {
 function demonstrationZoneProblems(app: ApplicationRow, districtCode: string | null): string[] {
   if (!app.demonstrationZone || districtCode === DEMONSTRATION_ZONE_DISTRICT) return [];
   return [
-    `${DEMONSTRATION_ZONE_EMPLOYER}本单位的注册地区划代码现为${districtCode ?? '空'}，不能办理这项长三角示范区注册申请，请核对企业信息或退回申请人。`,
+    `${DEMONSTRATION_ZONE_EMPLOYER}本单位的注册地区划代码${districtCode ? `现为${districtCode}` : '尚未填写'}，不能办理这项长三角示范区注册申请，请核对企业信息或退回申请人。`,
   ];
 }
 
@@ -349,9 +351,11 @@ async function applyEffects(tx: Tx, app: ApplicationRow, action: Action, at: Dat
 export function toConfirmMessage(
   personName: string | null,
   kind: ApplicationKind,
+  profession: Profession | null,
   applicationNumber: string,
 ): string {
-  return `${personName ? `${personName}的` : ''}${kindNames[kind]}申请（${applicationNumber}）待您确认。`;
+  const what = `${profession ? professions[profession].name : ''}${kindNames[kind]}申请`;
+  return `${personName ? `${personName}的` : ''}${what}（${applicationNumber}）待您确认。`;
 }
 
 /** Tells the parties who did not act what happened (their pages show it). */
@@ -359,31 +363,30 @@ async function notifyParties(
   tx: Tx,
   app: ApplicationRow,
   actor: Actor,
+  causedBy: TransitionRequest['causedBy'],
   reason: string | null,
   at: Date,
 ) {
   const what = `${app.profession ? professions[app.profession].name : ''}${kindNames[app.kind]}申请（${app.applicationNumber}）现为“${stateNames[app.state]}”${reason ? `，原因：${reason}` : ''}。`;
-  if (actor.role !== 'person' && app.personId) {
+  if (actor.role !== 'person' && app.personId && causedBy !== 'person') {
     await tx`
       insert into notifications (account_id, application_id, message, created_at)
       select account_id, ${app.id}, ${`您的${what}`}, ${at} from persons where id = ${app.personId}`;
   }
-  // The enterprise hears of every step it did not take once the application is its to see: what
-  // waits for its confirmation, and what the person or the authority did with the rest.
-  if (
-    actor.role !== 'enterprise' &&
-    app.enterpriseId &&
-    !HIDDEN_FROM_ENTERPRISE.includes(app.state)
-  ) {
+  // The enterprise hears of every step it did not take on an application it sees: what waits
+  // for its confirmation, and what the person or the authority did with the rest.
+  if (actor.role !== 'enterprise' && app.enterpriseId && causedBy !== 'enterprise') {
     const [person] = app.personId
       ? await tx<{ name: string }[]>`select name from persons where id = ${app.personId}`
       : [];
     const message =
       app.state === 'awaiting_enterprise'
-        ? toConfirmMessage(person?.name ?? null, app.kind, app.applicationNumber)
+        ? toConfirmMessage(person?.name ?? null, app.kind, app.profession, app.applicationNumber)
         : `${person ? `${person.name}的` : '本单位的'}${what}`;
     await tx`
       insert into notifications (account_id, application_id, message, created_at)
-      select account_id, ${app.id}, ${message}, ${at} from enterprises where id = ${app.enterpriseId}`;
+      select e.account_id, a.id, ${message}, ${at}
+      from applications a join enterprises e on e.id = a.enterprise_id
+      where a.id = ${app.id} and ${tx.unsafe(ENTERPRISE_SEES_APPLICATION)}`;
   }
 }

@@ -2,7 +2,7 @@ import type { Request, Response } from 'express';
 import { Router } from 'express';
 import { readDraft } from '../lib/application-draft.js';
 import { stepTitles } from '../lib/application-steps.js';
-import type { ApplicationFilter } from '../lib/enterprise-portal.js';
+import type { ApplicationFilter, EnterpriseInformation } from '../lib/enterprise-portal.js';
 import {
   APPLICATION_FILTERS,
   applicationOfEnterprise,
@@ -177,7 +177,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       ),
       events: await eventsOf(sql, application.id),
       person: snapshot.person,
-      enterpriseName: employerName(snapshot, enterprise.name),
+      enterpriseName: employerName(snapshot, enterprise),
       mayConfirm: Boolean(
         findTransition(application.kind, application.state, 'enterprise_confirm', 'enterprise'),
       ),
@@ -206,7 +206,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       application,
       content: readDraft(snapshot),
       person: snapshot.person,
-      enterpriseName: employerName(snapshot, enterprise.name),
+      enterpriseName: employerName(snapshot, enterprise),
       enterprise,
       printedAt: clock.now(),
     });
@@ -456,11 +456,16 @@ const names = { kindNames, stateNames, actionNames, professions, stepTitles };
  * confirmed (the snapshot) beside it when a rename came in between, so the form is stamped with
  * the seal the enterprise holds now and still shows what was confirmed.
  */
-function employerName(snapshot: Record<string, unknown>, current: string): string {
-  const frozen = (snapshot.enterprise as { name?: unknown } | null | undefined)?.name;
-  return typeof frozen === 'string' && frozen !== current
-    ? `${current}（确认时名称：${frozen}）`
-    : current;
+function employerName(
+  snapshot: Record<string, unknown>,
+  current: Pick<EnterpriseInformation, 'name' | 'creditCode'>,
+): string {
+  const frozen = snapshot.enterprise as { name?: unknown; creditCode?: unknown } | null | undefined;
+  return frozen?.creditCode === current.creditCode &&
+    typeof frozen.name === 'string' &&
+    frozen.name !== current.name
+    ? `${current.name}（确认时名称：${frozen.name}）`
+    : current.name;
 }
 
 /** The applicant's name as the snapshot holds it (else as the registry does now). */

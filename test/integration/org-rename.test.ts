@@ -64,6 +64,24 @@ describe('enterprise rename', () => {
     ).rejects.toMatchObject({ status: 422, problems: [RENAME_REFUSED] });
   });
 
+  it('is refused, with nothing stored, when the registry holds no entry or a name too long to hold', async () => {
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
+    const missing = await agent.get(paths.org.rename);
+    expect(missing.text).toContain('法人库中暂未查询到本单位的统一社会信用代码');
+    await t.db.sql`insert into legal_person_registry (credit_code, name, updated_at)
+      values (${enterprise.creditCode}, ${'苏'.repeat(97) + '有限公司'}, ${NOW})`;
+    const before = await counts();
+    const res = await agent
+      .post(paths.org.rename)
+      .field('_csrf', _csrf)
+      .field('commitment', 'yes')
+      .attach('business-licence', TINY_PDF, '营业执照.pdf')
+      .attach('name-change-notice', TINY_PDF, '通知书.pdf');
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('法人库中的企业名称超过100个字');
+    expect(await counts()).toEqual(before);
+  });
+
   it('shows the registry’s new name, asks for both proofs and the commitment, files it, and can withdraw it', async () => {
     const { agent, _csrf } = await signedIn(xijian.creditCode);
     const home = await agent.get(paths.org.home);

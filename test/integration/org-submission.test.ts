@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { saveDraft } from '../../lib/applications.js';
+import { requestCorrections, supplyItem } from '../../lib/corrections.js';
 import { paths } from '../../lib/paths.js';
 import type { Profession } from '../../lib/professions.js';
 import { transition } from '../../lib/workflow.js';
@@ -375,5 +377,89 @@ describe('the enterprise’s notifications', () => {
     const home = await signed.agent.get(paths.org.home);
     expect(home.text).toContain('原因：劳动合同与社保缴纳单位不一致');
     expect(home.text).toContain('吴倩的二级注册造价工程师初始注册申请');
+  });
+});
+
+describe('a returned initial application taken to another employer', () => {
+  it('is nothing of the new employer’s until the person confirms it to them', async () => {
+    const a = await signInNewEnterprise(t);
+    const b = await signInNewEnterprise(t);
+    const person = await createPerson(t.db.sql, NOW, { name: '郑远' });
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'awaiting_enterprise',
+      profession: 'cost_engineer',
+      personId: person.personId,
+      enterpriseId: a.enterprise.enterpriseId,
+      draft: {
+        person: { name: '郑远', photoFileId: person.fileId },
+        employment: { position: '造价员', contractStart: '2026-01-01', contractEnd: '2029-12-31' },
+      },
+    });
+    const returned = await a.agent
+      .post(paths.org.return(id))
+      .type('form')
+      .send({ _csrf: a._csrf, version: '0', reason: '本单位未与其签订劳动合同' });
+    expect(returned.status).toBe(303);
+    // The person chooses B on the returned application, and then withdraws it.
+    await saveDraft(t.services, person.accountId, id, { enterpriseId: b.enterprise.enterpriseId });
+    const looks = async () => ({
+      page: (await b.agent.get(paths.org.application(id))).status,
+      list: (await b.agent.get(paths.org.applications)).text.includes('郑远'),
+      photo: (await b.agent.get(paths.file(person.fileId!))).status,
+    });
+    expect(await looks()).toEqual({ page: 404, list: false, photo: 404 });
+    await transition(t.services, {
+      applicationId: id,
+      action: 'withdraw',
+      actor: { role: 'person', accountId: person.accountId },
+    });
+    expect(await looks()).toEqual({ page: 404, list: false, photo: 404 });
+    const told = await t.db.sql`
+      select account_id from notifications
+      where application_id = ${id} and account_id in (${a.enterprise.accountId}, ${b.enterprise.accountId})`;
+    // A heard of it while it was A's (the person's confirmation is a fixture here): nothing since.
+    expect(told).toEqual([]);
+  });
+});
+
+describe('an item the enterprise supplies', () => {
+  it('sends the application back to review without telling the enterprise what it just did', async () => {
+    const signed = await signInNewEnterprise(t);
+    const person = await createPerson(t.db.sql, NOW);
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'under_review',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: signed.enterprise.enterpriseId,
+    });
+    await requestCorrections(t.services, {
+      applicationId: id,
+      officerAccountId: await officerAccountId(t.db.sql),
+      items: [{ addressedTo: 'enterprise', what: '社保缴纳证明', why: '需核实聘用关系' }],
+    });
+    const [item] = await t.db.sql<{ id: string }[]>`
+      select id from correction_items where application_id = ${id}`;
+    await supplyItem(t.services, {
+      itemId: item!.id,
+      party: 'enterprise',
+      accountId: signed.enterprise.accountId,
+      supplied: { note: '已补充2026年1月至10月社保缴纳证明' },
+    });
+    expect(await stateOf(id)).toBe('under_review');
+    const messages = await t.db.sql<{ account_id: string; message: string }[]>`
+      select account_id, message from notifications where application_id = ${id}
+      order by created_at, message`;
+    const toEnterprise = messages.filter((m) => m.account_id === signed.enterprise.accountId);
+    expect(toEnterprise.map((m) => m.message)).toEqual([
+      expect.stringContaining('现为“待材料补正”'),
+    ]);
+    // The person hears of both steps.
+    const toPerson = messages.filter((m) => m.account_id === person.accountId);
+    expect(toPerson.map((m) => m.message).sort()).toEqual([
+      expect.stringContaining('现为“审核中”'),
+      expect.stringContaining('现为“待材料补正”'),
+    ]);
   });
 });

@@ -142,15 +142,23 @@ export async function insertApplication(
   },
 ): Promise<string> {
   const started = values.startedAt ?? at;
-  const snapshot = values.state === 'draft' ? null : (values.draft ?? {});
   return sql.begin(async (tx) => {
+    // As the workflow freezes it, the snapshot names the employer it was handed to.
+    const [employer] = values.enterpriseId
+      ? await tx<{ name: string; creditCode: string }[]>`
+          select name, credit_code as "creditCode" from enterprises where id = ${values.enterpriseId}`
+      : [];
+    const snapshot =
+      values.state === 'draft'
+        ? null
+        : { ...(employer ? { enterprise: employer } : {}), ...(values.draft ?? {}) };
     const [row] = await tx<{ id: string }[]>`
       insert into applications (application_number, kind, profession, person_id, enterprise_id,
         registration_id, state, version, draft, snapshot, snapshot_version, snapshot_hash,
         started_at, state_changed_at, signed_form_file_id, signed_form_snapshot_version)
       values (${`T${randomInt(0, 1e12)}`}, ${values.kind}, ${values.profession}, ${values.personId},
         ${values.enterpriseId}, ${values.registrationId ?? null}, ${values.state}, 0,
-        ${tx.json((values.draft ?? {}) as never)}, ${snapshot ? tx.json(snapshot as never) : null},
+        ${tx.json((values.draft ?? {}) as never)}, ${snapshot ? tx.json(snapshot) : null},
         ${snapshot ? 1 : 0}, ${snapshot ? 'fixture' : null}, ${started}, ${started},
         ${values.signedFormFileId ?? null}, ${values.signedFormFileId ? 1 : null})
       returning id`;
