@@ -142,10 +142,10 @@ async function seed(sql: ReturnType<typeof createSql>, sha256: string) {
       with states(k, state) as (values (0, 'awaiting_enterprise'), (1, 'awaiting_signed_form'),
         (2, 'submitted'), (3, 'under_review'), (4, 'completed'), (5, 'withdrawn'))
       insert into applications (application_number, kind, profession, person_id, enterprise_id,
-        registration_id, state, version, draft, snapshot, snapshot_version, snapshot_hash,
-        started_at, state_changed_at)
+        handed_to_enterprise_id, registration_id, state, version, draft, snapshot,
+        snapshot_version, snapshot_hash, started_at, state_changed_at)
       select 'SQ' || lpad(b.n::text, 14, '0'), 'renewal', 'constructor', r.person_id,
-             r.enterprise_id, r.id, s.state, 0, '{}',
+             r.enterprise_id, r.enterprise_id, r.id, s.state, 0, '{}',
              jsonb_build_object('person', jsonb_build_object('name', '员工' || b.n),
                                 'uploads', jsonb_build_object('contract', f.id)),
              1, md5(b.n::text), ${now} - (b.n || ' minutes')::interval, ${now} - (b.n || ' minutes')::interval

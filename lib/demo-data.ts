@@ -682,10 +682,12 @@ async function insertApplication(
   });
   const [row] = await tx<{ id: string }[]>`
     insert into applications
-      (application_number, kind, profession, person_id, enterprise_id, demonstration_zone, state,
-       version, draft, snapshot, snapshot_version, snapshot_hash, started_at, state_changed_at)
+      (application_number, kind, profession, person_id, enterprise_id, handed_to_enterprise_id,
+       demonstration_zone, state, version, draft, snapshot, snapshot_version, snapshot_hash,
+       started_at, state_changed_at)
     values (${applicationNumber}, ${a.kind}, ${a.profession}, ${person.id},
-            ${enterprise?.id ?? null}, ${a.demonstrationZone}, ${state}, 1, ${tx.json(draft)},
+            ${enterprise?.id ?? null}, ${enterprise?.id ?? null}, ${a.demonstrationZone}, ${state},
+            1, ${tx.json(draft)},
             ${tx.json(snapshot)}, 1, ${hash}, ${startedAt}, ${confirmedAt})
     returning id`;
   const event = (version: number, action: string, from: string | null, to: string, when: Date) => ({

@@ -47,15 +47,13 @@ const HIDDEN_FROM_ENTERPRISE: readonly State[] = ['draft', 'expired'];
 
 /**
  * Whether the enterprise an application `a` names sees it (SQL over `a`): once the person handed
- * it on, never a draft or one that expired unconfirmed. A returned initial application on which
- * the person chose another employer names the new one before it was handed to it: until the
- * person confirms it again (a new snapshot), the new employer sees nothing of it, nor of its
- * withdrawal. The snapshot names the employer it was handed to, by credit code.
+ * it to that enterprise, and never a draft or one that expired unconfirmed. A returned initial
+ * application on which the person chose another employer names the new one before it was handed
+ * to it (migration 007): until the person confirms it again, the new employer sees nothing of it,
+ * nor of its withdrawal.
  */
 export const ENTERPRISE_SEES_APPLICATION = `(a.state not in ${sqlStates(HIDDEN_FROM_ENTERPRISE)}
-  and (a.state not in ('returned', 'withdrawn')
-    or a.snapshot -> 'enterprise' ->> 'creditCode'
-       = (select handed.credit_code from enterprises handed where handed.id = a.enterprise_id)))`;
+  and a.handed_to_enterprise_id = a.enterprise_id)`;
 
 export const ACTIONS = [
   'confirm',

@@ -194,7 +194,7 @@ export async function transitionIn(
     await tx`
       update applications
       set snapshot = ${tx.json(freeze.snapshot)}, snapshot_hash = ${freeze.hash},
-          snapshot_version = snapshot_version + 1
+          snapshot_version = snapshot_version + 1, handed_to_enterprise_id = enterprise_id
       where id = ${app.id}`;
   }
   const moved = updated.count === 1 ? await lockApplication(tx, app.id) : undefined;

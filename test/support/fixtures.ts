@@ -154,10 +154,12 @@ export async function insertApplication(
         : { ...(employer ? { enterprise: employer } : {}), ...(values.draft ?? {}) };
     const [row] = await tx<{ id: string }[]>`
       insert into applications (application_number, kind, profession, person_id, enterprise_id,
-        registration_id, state, version, draft, snapshot, snapshot_version, snapshot_hash,
-        started_at, state_changed_at, signed_form_file_id, signed_form_snapshot_version)
+        handed_to_enterprise_id, registration_id, state, version, draft, snapshot,
+        snapshot_version, snapshot_hash, started_at, state_changed_at, signed_form_file_id,
+        signed_form_snapshot_version)
       values (${`T${randomInt(0, 1e12)}`}, ${values.kind}, ${values.profession}, ${values.personId},
-        ${values.enterpriseId}, ${values.registrationId ?? null}, ${values.state}, 0,
+        ${values.enterpriseId}, ${snapshot ? values.enterpriseId : null},
+        ${values.registrationId ?? null}, ${values.state}, 0,
         ${tx.json((values.draft ?? {}) as never)}, ${snapshot ? tx.json(snapshot) : null},
         ${snapshot ? 1 : 0}, ${snapshot ? 'fixture' : null}, ${started}, ${started},
         ${values.signedFormFileId ?? null}, ${values.signedFormFileId ? 1 : null})
