@@ -5,12 +5,15 @@ import { addDays, businessDate } from './clock.js';
 import type { Tx } from './db.js';
 import { activeRegistrations } from './eligibility.js';
 import { ConflictError, NotFoundError } from './errors.js';
+import type { FileStore } from './file-store.js';
 import type { Profession } from './professions.js';
 import { professions } from './professions.js';
 import type { ApplicationRow, WorkflowDeps } from './workflow.js';
 import { lockApplication, nextApplicationNumber, transition } from './workflow.js';
 import type { ApplicationKind } from './workflow-table.js';
 import { kindNames } from './workflow-table.js';
+import type { UploadedDocument } from './uploads.js';
+import { storeFile } from './uploads.js';
 
 export type PersonKind = Exclude<ApplicationKind, 'enterprise_rename'>;
 
@@ -83,24 +86,60 @@ export async function saveDraft(
   deps: WorkflowDeps,
   accountId: string,
   applicationId: string,
-  patch: ApplicationDraft & { enterpriseId?: string | null },
+  patch: DraftPatch,
 ): Promise<ApplicationRow> {
-  return deps.sql.begin(async (tx) => {
-    const personId = await personIdOf(tx, accountId);
-    const app = await lockApplication(tx, applicationId);
-    if (!app || app.personId !== personId) throw new NotFoundError();
-    if (app.state !== 'draft' && app.state !== 'returned') {
-      throw new ConflictError('这项申请已确认提交，不能再修改。');
-    }
-    const { enterpriseId, ...content } = patch;
-    const draft = applicationDraftSchema.parse({ ...readDraft(app.draft), ...content });
-    await tx`
-      update applications
-      set draft = ${tx.json(draft)},
-          enterprise_id = ${app.kind === 'initial' && enterpriseId !== undefined ? enterpriseId : app.enterpriseId}
-      where id = ${app.id}`;
-    return (await lockApplication(tx, app.id))!;
-  });
+  return deps.sql.begin((tx) => saveDraftIn(tx, accountId, applicationId, () => patch));
+}
+
+/**
+ * Stores a material the person uploaded and keeps it in the draft under its purpose, in one
+ * transaction on the locked draft: a refused save stores no file row, and two uploads at once
+ * (two tabs) both stay.
+ */
+export async function saveMaterial(
+  deps: WorkflowDeps & { fileStore: FileStore },
+  accountId: string,
+  applicationId: string,
+  purpose: string,
+  document: UploadedDocument,
+): Promise<ApplicationRow> {
+  return deps.sql.begin((tx) =>
+    saveDraftIn(tx, accountId, applicationId, async (current) => ({
+      uploads: {
+        ...current.uploads,
+        [purpose]: await storeFile(tx, deps.fileStore, {
+          ...document,
+          ownerAccountId: accountId,
+          at: deps.clock.now(),
+        }),
+      },
+    })),
+  );
+}
+
+type DraftPatch = ApplicationDraft & { enterpriseId?: string | null };
+
+async function saveDraftIn(
+  tx: Tx,
+  accountId: string,
+  applicationId: string,
+  patchOf: (current: ApplicationDraft) => DraftPatch | Promise<DraftPatch>,
+): Promise<ApplicationRow> {
+  const personId = await personIdOf(tx, accountId);
+  const app = await lockApplication(tx, applicationId);
+  if (!app || app.personId !== personId) throw new NotFoundError();
+  if (app.state !== 'draft' && app.state !== 'returned') {
+    throw new ConflictError('这项申请已确认提交，不能再修改。');
+  }
+  const current = readDraft(app.draft);
+  const { enterpriseId, ...content } = await patchOf(current);
+  const draft = applicationDraftSchema.parse({ ...current, ...content });
+  await tx`
+    update applications
+    set draft = ${tx.json(draft)},
+        enterprise_id = ${app.kind === 'initial' && enterpriseId !== undefined ? enterpriseId : app.enterpriseId}
+    where id = ${app.id}`;
+  return (await lockApplication(tx, app.id))!;
 }
 
 /**

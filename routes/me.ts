@@ -29,7 +29,7 @@ import {
   stepTitles,
   stepsFor,
 } from '../lib/application-steps.js';
-import { confirmDeadline, saveDraft, startApplication } from '../lib/applications.js';
+import { confirmDeadline, saveDraft, saveMaterial, startApplication } from '../lib/applications.js';
 import { itemsOf, supplyItem } from '../lib/corrections.js';
 import { businessDate } from '../lib/clock.js';
 import { filingProblems } from '../lib/eligibility.js';
@@ -55,7 +55,7 @@ import {
   uploadedDocument,
   uploadedFile,
 } from '../lib/middleware/uploads.js';
-import { preparePhoto, storeFile } from '../lib/uploads.js';
+import { preparePhoto } from '../lib/uploads.js';
 import type { Services } from '../lib/services.js';
 import { transition } from '../lib/workflow.js';
 import { actionNames, findTransition, kindNames, stateNames } from '../lib/workflow-table.js';
@@ -517,14 +517,7 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
         const message = upload.ok ? '' : upload.message;
         return renderStep(req, res, loaded, {}, fieldErrors({ [field]: message }));
       }
-      const fileId = await storeFile(sql, fileStore, {
-        ...upload.document,
-        ownerAccountId: accountOf(req),
-        at: clock.now(),
-      });
-      await saveDraft(services, accountOf(req), id, {
-        uploads: { ...context.draft.uploads, [purpose]: fileId },
-      });
+      await saveMaterial(services, accountOf(req), id, purpose, upload.document);
       res.redirect(303, paths.me.step(id, 'uploads'));
     },
   );

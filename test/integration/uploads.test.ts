@@ -6,6 +6,7 @@ import session from 'express-session';
 import sharp from 'sharp';
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { saveMaterial } from '../../lib/applications.js';
 import { NotFoundError } from '../../lib/errors.js';
 import { csrfProtection, csrfToken } from '../../lib/middleware/csrf.js';
 import { sendStoredFile, uploadFields, uploadedFile } from '../../lib/middleware/uploads.js';
@@ -13,7 +14,7 @@ import { preparePhoto, readFileFor, storeFile } from '../../lib/uploads.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp } from '../support/app.js';
 import type { PersonFixture } from '../support/fixtures.js';
-import { createPerson } from '../support/fixtures.js';
+import { createPerson, insertApplication } from '../support/fixtures.js';
 
 let t: TestApp;
 let owner: PersonFixture;
@@ -372,3 +373,41 @@ async function readHead(file: string): Promise<Buffer> {
     await handle.close();
   }
 }
+
+describe('a material saved into a draft', () => {
+  const scan = (name: string) => ({
+    bytes: Buffer.from(`%PDF-1.4\n% ${name}\n%%EOF\n`),
+    contentType: 'application/pdf' as const,
+    originalName: `${name}.pdf`,
+  });
+  const fileRows = async () =>
+    Number((await t.db.sql`select count(*)::int as n from files`)[0]!.n as number);
+
+  it('is stored with the draft in one transaction: two at once both stay, a refused one stores nothing', async () => {
+    const person = await createPerson(t.db.sql, t.clock.now());
+    const id = await insertApplication(t.db.sql, t.clock.now(), {
+      kind: 'out_of_province_qualification',
+      state: 'draft',
+      profession: 'architect',
+      personId: person.personId,
+      enterpriseId: null,
+    });
+    await Promise.all([
+      saveMaterial(t.services, person.accountId, id, 'certificate', scan('certificate')),
+      saveMaterial(t.services, person.accountId, id, 'previous-registration', scan('previous')),
+    ]);
+    const [row] = await t.db.sql<{ draft: { uploads: Record<string, string> } }[]>`
+      select draft from applications where id = ${id}`;
+    expect(Object.keys(row!.draft.uploads).sort()).toEqual([
+      'certificate',
+      'previous-registration',
+    ]);
+
+    const other = await createPerson(t.db.sql, t.clock.now());
+    const before = await fileRows();
+    await expect(
+      saveMaterial(t.services, other.accountId, id, 'certificate', scan('not theirs')),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    expect(await fileRows()).toBe(before);
+  });
+});
