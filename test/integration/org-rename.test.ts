@@ -30,6 +30,15 @@ async function signedIn(creditCode: string) {
   return { agent, _csrf: await csrfTokenFrom(agent, paths.org.information) };
 }
 
+/** The rename form sent with both proofs and the commitment. */
+const fileOnPage = (agent: ReturnType<typeof request.agent>, _csrf: string) =>
+  agent
+    .post(paths.org.rename)
+    .field('_csrf', _csrf)
+    .field('commitment', 'yes')
+    .attach('business-licence', TINY_PDF, '营业执照.pdf')
+    .attach('name-change-notice', TINY_PDF, '通知书.pdf');
+
 const counts = async () => {
   const [row] = await t.db.sql<{ files: number; renames: number }[]>`
     select (select count(*)::int from files) as files,
@@ -48,12 +57,7 @@ describe('enterprise rename', () => {
     expect(page.text).toContain(RENAME_REFUSED);
     expect(page.text).not.toContain('data-testid="rename-form"');
     const before = await counts();
-    const res = await agent
-      .post(paths.org.rename)
-      .field('_csrf', _csrf)
-      .field('commitment', 'yes')
-      .attach('business-licence', TINY_PDF, '营业执照.pdf')
-      .attach('name-change-notice', TINY_PDF, '通知书.pdf');
+    const res = await fileOnPage(agent, _csrf);
     expect(res.status).toBe(422);
     expect(res.text).toContain(RENAME_REFUSED);
     expect(res.text).toContain('data-testid="error-summary"');
@@ -71,12 +75,7 @@ describe('enterprise rename', () => {
     await t.db.sql`insert into legal_person_registry (credit_code, name, updated_at)
       values (${enterprise.creditCode}, ${'苏'.repeat(97) + '有限公司'}, ${NOW})`;
     const before = await counts();
-    const res = await agent
-      .post(paths.org.rename)
-      .field('_csrf', _csrf)
-      .field('commitment', 'yes')
-      .attach('business-licence', TINY_PDF, '营业执照.pdf')
-      .attach('name-change-notice', TINY_PDF, '通知书.pdf');
+    const res = await fileOnPage(agent, _csrf);
     expect(res.status).toBe(422);
     expect(res.text).toContain('法人库中的企业名称超过100个字');
     expect(await counts()).toEqual(before);
@@ -126,12 +125,7 @@ describe('enterprise rename', () => {
     expect(after.text).toContain('data-testid="rename-state"');
     expect(after.text).not.toContain('data-testid="rename-form"');
     // One open rename per enterprise.
-    const twice = await agent
-      .post(paths.org.rename)
-      .field('_csrf', _csrf)
-      .field('commitment', 'yes')
-      .attach('business-licence', TINY_PDF, '营业执照.pdf')
-      .attach('name-change-notice', TINY_PDF, '通知书.pdf');
+    const twice = await fileOnPage(agent, _csrf);
     expect(twice.status).toBe(409);
     expect(twice.text).toContain('已有一项企业更名申请正在办理');
     expect(twice.text).toContain('data-testid="rename-application"'); // the page, with the summary

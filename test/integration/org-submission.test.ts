@@ -70,6 +70,26 @@ async function registered(
   return { person, registrationId };
 }
 
+/** A constructor's renewal at the signed-in enterprise, waiting for its signed form. */
+async function renewalAwaitingScan(signed: Signed, contractEnd: string) {
+  const { person, registrationId } = await registered(
+    signed,
+    'constructor',
+    ['建筑工程'],
+    '2027-01-20',
+  );
+  const id = await insertApplication(t.db.sql, NOW, {
+    kind: 'renewal',
+    state: 'awaiting_signed_form',
+    profession: 'constructor',
+    personId: person.personId,
+    enterpriseId: signed.enterprise.enterpriseId,
+    registrationId,
+    draft: { employment: { position: '项目经理', contractStart: '2024-01-01', contractEnd } },
+  });
+  return { person, id };
+}
+
 const moveTo = async ({ agent, _csrf }: Signed, districtCode: string) => {
   const res = await agent.post(paths.org.information).type('form').send({
     _csrf,
@@ -113,27 +133,7 @@ describe('a personal change', () => {
 describe('rule 3 at submission', () => {
   it('a contract that no longer runs three months is refused, with what to do, by the return form', async () => {
     const signed = await signInNewEnterprise(t);
-    const { person, registrationId } = await registered(
-      signed,
-      'constructor',
-      ['建筑工程'],
-      '2027-01-20',
-    );
-    const id = await insertApplication(t.db.sql, NOW, {
-      kind: 'renewal',
-      state: 'awaiting_signed_form',
-      profession: 'constructor',
-      personId: person.personId,
-      enterpriseId: signed.enterprise.enterpriseId,
-      registrationId,
-      draft: {
-        employment: {
-          position: '项目经理',
-          contractStart: '2024-01-01',
-          contractEnd: '2027-02-22',
-        },
-      },
-    });
+    const { id } = await renewalAwaitingScan(signed, '2027-02-22');
     expect((await uploadScan(signed, id)).status).toBe(303);
     // Confirmed by the person days ago; submitted today (NOW, 2026-11-25) it needs 2027-02-25.
     const refused = await submitOnPage(signed, id);
@@ -312,27 +312,7 @@ describe('the enterprise’s notifications', () => {
   it('tell it what the person and the authority did, never what it did itself', async () => {
     const signed = await signInNewEnterprise(t);
     const officer = await officerAccountId(t.db.sql);
-    const { person, registrationId } = await registered(
-      signed,
-      'constructor',
-      ['建筑工程'],
-      '2027-01-20',
-    );
-    const renewal = await insertApplication(t.db.sql, NOW, {
-      kind: 'renewal',
-      state: 'awaiting_signed_form',
-      profession: 'constructor',
-      personId: person.personId,
-      enterpriseId: signed.enterprise.enterpriseId,
-      registrationId,
-      draft: {
-        employment: {
-          position: '项目经理',
-          contractStart: '2024-01-01',
-          contractEnd: '2029-12-31',
-        },
-      },
-    });
+    const { id: renewal } = await renewalAwaitingScan(signed, '2029-12-31');
     expect((await uploadScan(signed, renewal)).status).toBe(303);
     expect((await submitOnPage(signed, renewal)).status).toBe(303);
     const byOfficer = (action: 'accept' | 'refuse', reason?: string) =>
