@@ -134,9 +134,6 @@ export async function toDoOf(sql: Sql, enterpriseId: string): Promise<ToDo> {
   return row!;
 }
 
-/** States in which an application is the enterprise's to see: once the person confirmed it. */
-const VISIBLE_TO_ENTERPRISE = ENTERPRISE_SEES_APPLICATION;
-
 /** Applications that ended without effect: their open items are no one's to supply (SQL). */
 const STOPPED = sqlStates(STOPPED_STATES);
 
@@ -234,7 +231,7 @@ export async function applicationsOfEnterprise(
             p.name as "personName", a.state_changed_at as "stateChangedAt",
             count(*) over ()::int as total
      from applications a join persons p on p.id = a.person_id
-     where a.enterprise_id = $1 and ${VISIBLE_TO_ENTERPRISE}
+     where a.enterprise_id = $1 and ${ENTERPRISE_SEES_APPLICATION}
        and ($2 = 'all' or a.state = $2 or ($2 = 'correction' and ${HAS_OPEN_ITEM}))
      order by a.state_changed_at desc, a.id
      limit ${PAGE_SIZE} offset $3`,
@@ -253,7 +250,7 @@ export async function applicationOfEnterprise(
   const [row] = await sql.unsafe<EnterpriseApplication[]>(
     `select ${APPLICATION_COLUMNS}
      from applications a join persons p on p.id = a.person_id
-     where a.id = $1 and a.enterprise_id = $2 and ${VISIBLE_TO_ENTERPRISE}`,
+     where a.id = $1 and a.enterprise_id = $2 and ${ENTERPRISE_SEES_APPLICATION}`,
     [applicationId, enterpriseId],
   );
   if (!row) throw new NotFoundError();
@@ -322,6 +319,7 @@ export async function confirmAsEnterprise(
   },
 ): Promise<void> {
   await deps.sql.begin(async (tx) => {
+    const at = deps.clock.now();
     const moved = await transitionIn(tx, deps, {
       applicationId: request.applicationId,
       action: 'enterprise_confirm',
@@ -341,7 +339,7 @@ export async function confirmAsEnterprise(
              where id = ${moved.id}`;
     // Kept for the record: a return clears the statement from the application, not from here.
     await recordAudit(tx, {
-      at: deps.clock.now(),
+      at,
       actorAccountId: request.accountId,
       action: 'enterprise_confirmation_stated',
       subjectType: 'application',
@@ -360,7 +358,7 @@ export async function confirmAsEnterprise(
           openedBy: null,
           asks: 'licence',
         },
-        deps.clock.now(),
+        at,
       );
     }
   });

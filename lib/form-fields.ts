@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { CheckResult } from './identity-checks.js';
-import { checkCreditCode, checkIdNumber } from './identity-checks.js';
+import { checkCreditCode, checkIdNumber, normaliseIdentifier } from './identity-checks.js';
 
 type Reason = Extract<CheckResult, { ok: false }>['reason'];
 
@@ -40,11 +40,11 @@ export const requiredText = (message: string, max = 200) =>
   z.string({ error: message }).trim().min(1, message).max(max, `最多${max}个字`);
 
 /**
- * A field of digits (a phone number, a 区划代码) as a Chinese keyboard may type it: full-width
- * digits and dashes made ASCII (NFKC) and spaces dropped before it must match `pattern`.
+ * A field of digits (a phone number, a 区划代码) as a Chinese keyboard may type it: normalised as
+ * identifiers are (full-width digits and dashes made ASCII, spaces dropped) before it must match.
  */
 export const digitsField = (pattern: RegExp, message: string) =>
   z
     .string({ error: message })
-    .transform((raw) => raw.normalize('NFKC').replace(/\s+/gu, ''))
+    .transform(normaliseIdentifier)
     .pipe(z.string().regex(pattern, message));

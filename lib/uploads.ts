@@ -157,11 +157,12 @@ export type StoredFile = { bytes: Buffer; contentType: UploadType; originalName:
 
 /**
  * While the enterprise an application `a` names may see the person's files it refers to: while it
- * sees the application (ENTERPRISE_SEES_APPLICATION), until it is withdrawn, refused or void, and once completed only while the
- * person is registered at that enterprise (a completed cancellation ends it). SQL over `a`.
+ * sees the application (ENTERPRISE_SEES_APPLICATION) and until it is withdrawn, refused or void;
+ * once completed only while the person is registered at that enterprise (a completed
+ * cancellation ends it). SQL over `a`.
  */
 export const ENTERPRISE_SEES_FILES = `(${ENTERPRISE_SEES_APPLICATION}
-  and a.state not in ${sqlStates(['draft', ...STOPPED_STATES])}
+  and a.state not in ${sqlStates(STOPPED_STATES)}
   and (a.state <> 'completed' or exists (
     select 1 from registrations r
     where r.person_id = a.person_id and r.enterprise_id = a.enterprise_id

@@ -347,6 +347,15 @@ async function applyEffects(tx: Tx, app: ApplicationRow, action: Action, at: Dat
   }
 }
 
+/** What an application is called in messages, e.g. 二级注册建造师初始注册申请（SQ…）. */
+function applicationTitle(
+  kind: ApplicationKind,
+  profession: Profession | null,
+  applicationNumber: string,
+): string {
+  return `${profession ? professions[profession].name : ''}${kindNames[kind]}申请（${applicationNumber}）`;
+}
+
 /** The enterprise's notification of an application waiting for its confirmation. */
 export function toConfirmMessage(
   personName: string | null,
@@ -354,11 +363,13 @@ export function toConfirmMessage(
   profession: Profession | null,
   applicationNumber: string,
 ): string {
-  const what = `${profession ? professions[profession].name : ''}${kindNames[kind]}申请`;
-  return `${personName ? `${personName}的` : ''}${what}（${applicationNumber}）待您确认。`;
+  return `${personName ? `${personName}的` : ''}${applicationTitle(kind, profession, applicationNumber)}待您确认。`;
 }
 
-/** Tells the parties who did not act what happened (their pages show it). */
+/**
+ * Tells the parties who did not act what happened (their pages show it). A system step counts as
+ * the act of the party whose act set it off (`causedBy`).
+ */
 async function notifyParties(
   tx: Tx,
   app: ApplicationRow,
@@ -367,15 +378,16 @@ async function notifyParties(
   reason: string | null,
   at: Date,
 ) {
-  const what = `${app.profession ? professions[app.profession].name : ''}${kindNames[app.kind]}申请（${app.applicationNumber}）现为“${stateNames[app.state]}”${reason ? `，原因：${reason}` : ''}。`;
-  if (actor.role !== 'person' && app.personId && causedBy !== 'person') {
+  const actedBy = causedBy ?? actor.role;
+  const what = `${applicationTitle(app.kind, app.profession, app.applicationNumber)}现为“${stateNames[app.state]}”${reason ? `，原因：${reason}` : ''}。`;
+  if (actedBy !== 'person' && app.personId) {
     await tx`
       insert into notifications (account_id, application_id, message, created_at)
       select account_id, ${app.id}, ${`您的${what}`}, ${at} from persons where id = ${app.personId}`;
   }
   // The enterprise hears of every step it did not take on an application it sees: what waits
   // for its confirmation, and what the person or the authority did with the rest.
-  if (actor.role !== 'enterprise' && app.enterpriseId && causedBy !== 'enterprise') {
+  if (actedBy !== 'enterprise' && app.enterpriseId) {
     const [person] = app.personId
       ? await tx<{ name: string }[]>`select name from persons where id = ${app.personId}`
       : [];

@@ -546,7 +546,7 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
         itemId: item.id,
         party: 'person',
         accountId: accountOf(req),
-        supplied: material.note ? { note: material.note } : {},
+        supplied: material.supplied,
         document: material.document,
       });
       res.redirect(303, `${paths.me.application(detail.application.id)}?supplied=1`);

@@ -194,6 +194,27 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
   };
   router.get(routes.org.application, (req, res) => renderApplication(req, res, {}, noErrors));
 
+  /**
+   * Runs a step the rules may refuse (a confirmation, a submission); refused, the page comes back
+   * (422) with what refused it, and the caller stops: true.
+   */
+  const refusedOnPage = async (
+    req: Request,
+    res: Response,
+    values: Record<string, unknown>,
+    step: () => Promise<unknown>,
+  ): Promise<boolean> => {
+    try {
+      await step();
+      return false;
+    } catch (error) {
+      if (!(error instanceof RuleError)) throw error;
+      res.status(422);
+      await renderApplication(req, res, values, refusalErrors(error));
+      return true;
+    }
+  };
+
   // The application form, print-ready: signed by the legal representative, stamped, scanned.
   router.get(routes.org.form, async (req, res) => {
     const enterprise = res.locals.enterprise!;
@@ -284,7 +305,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
           res.status(422);
           return renderApplication(req, res, values, fieldErrors(material.errors));
         }
-        supplied = material.note ? { note: material.note } : {};
+        supplied = material.supplied;
         document = material.document;
       }
       await supplyItem(services, {
@@ -329,14 +350,17 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       if (!enterprise.complete) return res.redirect(303, paths.org.information);
       const values = trimmed(req.body);
       const status = await renameStatusOf(sql, enterprise.id);
-      const refuse = (errors: FormErrors) => {
-        res.status(422);
+      const refuse = (errors: FormErrors, status = 422) => {
+        res.status(status);
         return renderRename(req, res, values, errors);
       };
+      // What refuses the rename as a whole is said at the names it is about.
+      const atNames = (texts: string[]): FormErrors => ({
+        summary: texts.map((text) => ({ href: '#rename-names', text })),
+        fields: {},
+      });
       // Nothing is read or stored while the registry still holds the current name.
-      if (!status.renamed) {
-        return refuse({ summary: [{ href: '#rename-names', text: RENAME_REFUSED }], fields: {} });
-      }
+      if (!status.renamed) return refuse(atNames([RENAME_REFUSED]));
       const errors: Record<string, string> = {};
       const documents: Record<string, UploadedDocument> = {};
       for (const m of RENAME_MATERIALS) {
@@ -350,18 +374,9 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
         await fileRename(services, { accountId: req.user!.id, documents });
       } catch (error) {
         // Refused by the rule, or another rename was filed meanwhile: said on the form.
-        if (error instanceof ConflictError) {
-          res.status(409);
-          return renderRename(req, res, values, {
-            summary: [{ href: '#rename-names', text: error.publicMessage }],
-            fields: {},
-          });
-        }
-        if (!(error instanceof RuleError)) throw error;
-        return refuse({
-          summary: error.problems.map((text) => ({ href: '#rename-names', text })),
-          fields: {},
-        });
+        if (error instanceof RuleError) return refuse(atNames(error.problems));
+        if (error instanceof ConflictError) return refuse(atNames([error.publicMessage]), 409);
+        throw error;
       }
       res.redirect(303, `${paths.org.rename}?done=filed`);
     },
@@ -383,18 +398,15 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
   router.post(routes.org.submit, async (req, res) => {
     const enterprise = res.locals.enterprise!;
     const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
-    try {
-      await transition(services, {
+    const refused = await refusedOnPage(req, res, {}, () =>
+      transition(services, {
         applicationId: application.id,
         action: 'submit',
         actor: { role: 'enterprise', accountId: req.user!.id },
         expectedVersion: Number(trimmed(req.body).version),
-      });
-    } catch (error) {
-      if (!(error instanceof RuleError)) throw error;
-      res.status(422);
-      return renderApplication(req, res, {}, refusalErrors(error));
-    }
+      }),
+    );
+    if (refused) return;
     res.redirect(303, `${paths.org.application(application.id)}?done=submitted`);
   });
 
@@ -411,18 +423,15 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       res.status(422);
       return renderApplication(req, res, values, fieldErrors(errors));
     }
-    try {
-      await confirmAsEnterprise(services, {
+    const refused = await refusedOnPage(req, res, values, () =>
+      confirmAsEnterprise(services, {
         accountId: req.user!.id,
         applicationId: application.id,
         expectedVersion: Number(values.version),
         confirmation: parsed.data,
-      });
-    } catch (error) {
-      if (!(error instanceof RuleError)) throw error;
-      res.status(422);
-      return renderApplication(req, res, values, refusalErrors(error));
-    }
+      }),
+    );
+    if (refused) return;
     res.redirect(303, `${paths.org.application(application.id)}?done=confirmed`);
   });
 

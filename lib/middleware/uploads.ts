@@ -123,7 +123,7 @@ export async function suppliedMaterial(
   req: Request,
   field: string,
 ): Promise<
-  | { ok: true; note?: string; document?: UploadedDocument }
+  | { ok: true; supplied: { note?: string }; document?: UploadedDocument }
   | { ok: false; errors: Record<string, string> }
 > {
   const { text: note, tooLong } = freeText(trimmed(req.body), 'note');
@@ -134,11 +134,7 @@ export async function suppliedMaterial(
     note ? undefined : '请上传补正材料或填写补正说明',
   );
   if (!upload.ok) return { ok: false, errors: { [field]: upload.message } };
-  return {
-    ok: true,
-    ...(note ? { note } : {}),
-    ...(upload.document ? { document: upload.document } : {}),
-  };
+  return { ok: true, supplied: note ? { note } : {}, document: upload.document };
 }
 
 /**

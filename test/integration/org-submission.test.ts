@@ -90,6 +90,36 @@ async function renewalAwaitingScan(signed: Signed, contractEnd: string) {
   return { person, id };
 }
 
+/**
+ * A new person's initial application waiting for `enterpriseId` to confirm it, its snapshot as
+ * the person confirmed it (their name and photo, a contract, and `draft`).
+ */
+async function initialWaitingFor(
+  enterpriseId: string,
+  profession: Profession,
+  options: { name?: string; draft?: object } = {},
+) {
+  const name = options.name ?? '测试人员';
+  const person = await createPerson(t.db.sql, NOW, { name });
+  const id = await insertApplication(t.db.sql, NOW, {
+    kind: 'initial',
+    state: 'awaiting_enterprise',
+    profession,
+    personId: person.personId,
+    enterpriseId,
+    draft: {
+      person: { name, photoFileId: person.fileId },
+      employment: {
+        position: '技术负责人',
+        contractStart: '2026-01-01',
+        contractEnd: '2029-12-31',
+      },
+      ...options.draft,
+    },
+  });
+  return { person, id };
+}
+
 const moveTo = async ({ agent, _csrf }: Signed, districtCode: string) => {
   const res = await agent.post(paths.org.information).type('form').send({
     _csrf,
@@ -151,17 +181,8 @@ describe('rule 3 at submission', () => {
 describe('rule 13 for the enterprise', () => {
   it('a demonstration-zone application is marked, and confirmed and submitted only from Wujiang District', async () => {
     const signed = await signInNewEnterprise(t, { districtCode: '320509' });
-    const person = await createPerson(t.db.sql, NOW);
-    const id = await insertApplication(t.db.sql, NOW, {
-      kind: 'initial',
-      state: 'awaiting_enterprise',
-      profession: 'constructor',
-      personId: person.personId,
-      enterpriseId: signed.enterprise.enterpriseId,
-      draft: {
-        employment: { position: '施工员', contractStart: '2026-07-01', contractEnd: '2029-06-30' },
-        specialties: ['建筑工程'],
-      },
+    const { id } = await initialWaitingFor(signed.enterprise.enterpriseId, 'constructor', {
+      draft: { specialties: ['建筑工程'] },
     });
     await t.db.sql`update applications set demonstration_zone = true where id = ${id}`;
 
@@ -198,17 +219,8 @@ describe('rule 13 for the enterprise', () => {
 describe('what the enterprise states', () => {
   it('is printed on the form, and kept in the audit trail after a return clears it', async () => {
     const signed = await signInNewEnterprise(t);
-    const person = await createPerson(t.db.sql, NOW, { name: '周文' });
-    const id = await insertApplication(t.db.sql, NOW, {
-      kind: 'initial',
-      state: 'awaiting_enterprise',
-      profession: 'architect',
-      personId: person.personId,
-      enterpriseId: signed.enterprise.enterpriseId,
-      draft: {
-        person: { name: '周文', photoFileId: person.fileId },
-        employment: { position: '建筑师', contractStart: '2026-01-01', contractEnd: '2029-12-31' },
-      },
+    const { person, id } = await initialWaitingFor(signed.enterprise.enterpriseId, 'architect', {
+      name: '周文',
     });
     const confirmed = await confirmOnPage(signed, id, {
       licence: 'held',
@@ -325,14 +337,11 @@ describe('the enterprise’s notifications', () => {
     await byOfficer('accept');
     await byOfficer('refuse', '劳动合同与社保缴纳单位不一致');
 
-    const other = await createPerson(t.db.sql, NOW, { name: '吴倩' });
-    const initial = await insertApplication(t.db.sql, NOW, {
-      kind: 'initial',
-      state: 'awaiting_enterprise',
-      profession: 'cost_engineer',
-      personId: other.personId,
-      enterpriseId: signed.enterprise.enterpriseId,
-    });
+    const { person: other, id: initial } = await initialWaitingFor(
+      signed.enterprise.enterpriseId,
+      'cost_engineer',
+      { name: '吴倩' },
+    );
     await transition(t.services, {
       applicationId: initial,
       action: 'withdraw',
@@ -364,17 +373,8 @@ describe('a returned initial application taken to another employer', () => {
   it('is nothing of the new employer’s until the person confirms it to them', async () => {
     const a = await signInNewEnterprise(t);
     const b = await signInNewEnterprise(t);
-    const person = await createPerson(t.db.sql, NOW, { name: '郑远' });
-    const id = await insertApplication(t.db.sql, NOW, {
-      kind: 'initial',
-      state: 'awaiting_enterprise',
-      profession: 'cost_engineer',
-      personId: person.personId,
-      enterpriseId: a.enterprise.enterpriseId,
-      draft: {
-        person: { name: '郑远', photoFileId: person.fileId },
-        employment: { position: '造价员', contractStart: '2026-01-01', contractEnd: '2029-12-31' },
-      },
+    const { person, id } = await initialWaitingFor(a.enterprise.enterpriseId, 'cost_engineer', {
+      name: '郑远',
     });
     const returned = await a.agent
       .post(paths.org.return(id))

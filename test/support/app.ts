@@ -6,10 +6,9 @@ import type { Express } from 'express';
 import request from 'supertest';
 import type { Agent } from 'supertest';
 import { paths } from '../../lib/paths.js';
-import { PASSWORD, createEnterprise, createPerson } from './fixtures.js';
+import { PASSWORD, createEnterprise, createPerson, standInFiles } from './fixtures.js';
 import { createApp } from '../../lib/app.js';
 import { SettableClock } from '../../lib/clock.js';
-import { demoPhoto, demoScan } from '../../lib/demo-files.js';
 import { loadConfig } from '../../lib/config.js';
 import { createLogger } from '../../lib/logger.js';
 import type { Services } from '../../lib/services.js';
@@ -56,7 +55,8 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const services = createServices({ config, sql: db.sql, clock, logger });
   // The bytes of the demo data's (and the fixtures') stand-in photo and scans, in this app's own
   // store, so the pages that show or link them find them.
-  for (const bytes of [await demoPhoto(), await demoScan()]) await services.fileStore.put(bytes);
+  const { photo, scan } = await standInFiles();
+  for (const bytes of [photo, scan]) await services.fileStore.put(bytes);
   const close = async () => {
     await db.drop();
     if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });

@@ -1,13 +1,21 @@
 import { randomInt } from 'node:crypto';
 import { hashPassword } from '../../lib/accounts.js';
 import type { Sql } from '../../lib/db.js';
-import { demoPhoto } from '../../lib/demo-files.js';
+import { demoPhoto, demoScan } from '../../lib/demo-files.js';
 import { sha256Hex } from '../../lib/file-store.js';
 import { creditCodeCheckCharacter, idNumberCheckCharacter } from '../../lib/identity-checks.js';
 import type { Profession } from '../../lib/professions.js';
 import type { ApplicationKind, State } from '../../lib/workflow-table.js';
 
 // Fixture accounts never log in through the form: their hash is a placeholder.
+
+let standIns: Promise<{ photo: Buffer; scan: Buffer }> | undefined;
+
+/** The demo data's stand-in photo and scan (lib/demo-files.ts), encoded once per test process. */
+export function standInFiles(): Promise<{ photo: Buffer; scan: Buffer }> {
+  standIns ??= Promise.all([demoPhoto(), demoScan()]).then(([photo, scan]) => ({ photo, scan }));
+  return standIns;
+}
 const NO_PASSWORD = '$argon2id$fixture-not-a-hash';
 
 /** A valid ID number no other fixture has (random serial, checksum computed). */
@@ -50,7 +58,7 @@ export async function createPerson(
     returning id`;
   const complete = options.completeProfile ?? true;
   // The demo data's stand-in photo, whose bytes every test app's store holds (createTestApp).
-  const photoBytes = complete ? await demoPhoto() : undefined;
+  const photoBytes = complete ? (await standInFiles()).photo : undefined;
   const [photo] = photoBytes
     ? await sql<{ id: string }[]>`
         insert into files (sha256, content_type, size_bytes, original_name, owner_account_id, created_at)
