@@ -2,24 +2,25 @@
 // active registration each at one of 50 enterprises (5,000 at the largest), 60,000 applications
 // with frozen snapshots and their materials, and open correction items. The app runs in this
 // process on an embedded PostgreSQL; each page is requested over HTTP by the largest enterprise.
-import type { AddressInfo } from 'node:net';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { creditCodeCheckCharacter, hashPassword } from '../lib/identity/index.js';
 import os from 'node:os';
 import path from 'node:path';
-import { hashPassword } from '../lib/accounts.js';
-import { createApp } from '../lib/app.js';
-import { systemClock } from '../lib/clock.js';
-import { loadConfig } from '../lib/config.js';
-import { createSql } from '../lib/db.js';
-import { startEmbeddedDb } from '../lib/embedded-db.js';
-import { creditCodeCheckCharacter } from '../lib/identity-checks.js';
-import { createLogger } from '../lib/logger.js';
-import { migrate } from '../lib/migrate.js';
-import { PAGE_SIZE } from '../lib/enterprise-portal.js';
-import { paths } from '../lib/paths.js';
-import { createServices } from '../lib/services.js';
+import { createApp } from '../routes/app.js';
+import {
+  createLogger,
+  createSql,
+  loadConfig,
+  migrate,
+  startEmbeddedDb,
+  systemClock,
+} from '../lib/platform/index.js';
+import { PAGE_SIZE } from '../lib/enterprise/index.js';
+import { paths } from '../routes/paths.js';
+import { createServices } from '../lib/services/index.js';
 import { freePort } from '../test/support/server-process.js';
 import { writeSection } from './report.js';
+import type { AddressInfo } from 'node:net';
 
 const PERSONS = 100_000;
 const ENTERPRISES = 50;

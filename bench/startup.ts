@@ -1,11 +1,11 @@
 // How long `npm start` takes until /healthz answers: on a new DATA_DIR (initdb, migrations, demo
 // data), again on the same DATA_DIR, and after a kill -9 of the app (PostgreSQL left running).
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import type { ServerProcess } from '../test/support/server-process.js';
 import os from 'node:os';
 import path from 'node:path';
-import type { ServerProcess } from '../test/support/server-process.js';
 import { exited, freePort, startServer, waitForHealth } from '../test/support/server-process.js';
 import { writeSection } from './report.js';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 
 const ROUNDS = 5;
 

@@ -1,18 +1,21 @@
 // Entry point: reads config, starts the database (embedded unless DATABASE_URL is set), builds
 // the services and listens. Everything else is in lib/.
-import type { Server } from 'node:http';
-import { createApp } from '../lib/app.js';
-import { systemClock } from '../lib/clock.js';
-import { ConfigError, loadConfig } from '../lib/config.js';
-import type { Sql } from '../lib/db.js';
-import { createSql } from '../lib/db.js';
-import { seedDemoData } from '../lib/demo-data.js';
-import type { EmbeddedDb } from '../lib/embedded-db.js';
-import { EmbeddedDbError, startEmbeddedDb } from '../lib/embedded-db.js';
-import { createLogger } from '../lib/logger.js';
-import { migrate } from '../lib/migrate.js';
-import { createServices } from '../lib/services.js';
+import { createApp } from '../routes/app.js';
+import {
+  ConfigError,
+  createLogger,
+  createSql,
+  EmbeddedDbError,
+  loadConfig,
+  migrate,
+  startEmbeddedDb,
+  systemClock,
+} from '../lib/platform/index.js';
+import type { EmbeddedDb, Sql } from '../lib/platform/index.js';
+import { seedDemoData } from '../lib/demo/index.js';
+import { createServices } from '../lib/services/index.js';
 import { startJobs } from '../jobs/index.js';
+import type { Server } from 'node:http';
 
 async function main() {
   const config = loadConfig();

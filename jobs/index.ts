@@ -1,7 +1,7 @@
 import cron from 'node-cron';
-import type { Services } from '../lib/services.js';
 import { applicationExpiry } from './application-expiry.js';
 import { sessionCleanup } from './session-cleanup.js';
+import type { Services } from '../lib/services/index.js';
 
 /** Schedules the jobs of this app instance; returns a function that stops them. */
 export function startJobs(services: Services): () => Promise<void> {

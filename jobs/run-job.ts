@@ -1,4 +1,4 @@
-import type { Services } from '../lib/services.js';
+import type { Services } from '../lib/services/index.js';
 
 export type JobOutcome = Record<string, string | number | boolean>;
 

@@ -1,6 +1,6 @@
-import { deleteExpiredSessions } from '../lib/session-store.js';
-import type { Services } from '../lib/services.js';
+import type { Services } from '../lib/services/index.js';
 import { runJob } from './run-job.js';
+import { deleteExpiredSessions } from '../lib/identity/index.js';
 
 /** Deletes expired sessions, so the table holds only live ones. */
 export function sessionCleanup(services: Services) {

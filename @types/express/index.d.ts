@@ -1,5 +1,5 @@
-import type { SessionUser } from '../../lib/accounts.js';
-import type { EnterpriseInformation } from '../../lib/enterprise-portal.js';
+import type { EnterpriseInformation } from '../../lib/enterprise/index.js';
+import type { SessionUser } from '../../lib/identity/index.js';
 
 declare global {
   namespace Express {

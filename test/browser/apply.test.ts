@@ -3,17 +3,22 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'puppeteer-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { paths } from '../../lib/paths.js';
+import { paths } from '../../routes/paths.js';
 import {
-  PHONE,
   browserSuite,
+  expectAccessibleAndFitting,
   LoginPage,
   navigating,
   openPage,
-  expectAccessibleAndFitting,
+  PHONE,
 } from '../support/browser.js';
-import { addRegistryQualification, createEnterprise, createPerson } from '../support/fixtures.js';
-import { NOW, PASSWORD } from '../support/fixtures.js';
+import {
+  addRegistryQualification,
+  createEnterprise,
+  createPerson,
+  NOW,
+  PASSWORD,
+} from '../support/fixtures.js';
 
 // A person walks an initial application from the dashboard to confirmation on a phone-sized
 // screen, with JavaScript on (axe-core on every step) and off.

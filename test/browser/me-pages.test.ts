@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { requestCorrections } from '../../lib/corrections.js';
-import { paths } from '../../lib/paths.js';
+import { requestCorrections } from '../../lib/corrections/index.js';
+import { paths } from '../../routes/paths.js';
 import {
-  PHONE,
   browserSuite,
+  expectAccessibleAndFitting,
   LoginPage,
   navigating,
   openPage,
+  PHONE,
   visit,
-  expectAccessibleAndFitting,
 } from '../support/browser.js';
 import {
   addRegistration,

@@ -3,30 +3,30 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openItem, requestCorrections } from '../../lib/corrections.js';
-import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo-data.js';
-import { RENAME_REFUSED } from '../../lib/enterprise-rename.js';
-import { LICENCE_TYPES } from '../../lib/licences.js';
-import { paths } from '../../lib/paths.js';
+import { openItem, requestCorrections } from '../../lib/corrections/index.js';
+import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo/index.js';
+import { RENAME_REFUSED } from '../../lib/enterprise/index.js';
+import { LICENCE_TYPES } from '../../lib/reference/index.js';
+import { paths } from '../../routes/paths.js';
 import type { PageProblems } from '../support/browser.js';
 import {
-  PHONE,
   browserSuite,
+  expectAccessibleAndFitting,
   LoginPage,
   navigating,
   openPage,
+  PHONE,
   visit,
-  expectAccessibleAndFitting,
 } from '../support/browser.js';
 import {
-  NOW,
-  PASSWORD,
-  TINY_PDF,
   addRegistration,
   createEnterprise,
   createPerson,
   insertApplication,
+  NOW,
   officerAccountId,
+  PASSWORD,
+  TINY_PDF,
 } from '../support/fixtures.js';
 
 // The enterprise's rename (rule 9) and its correction items (材料补正, rule 12) in real Chromium at

@@ -3,20 +3,19 @@ import os from 'node:os';
 import path from 'node:path';
 import type { ElementHandle, Page } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, addMonths, businessDate } from '../../lib/clock.js';
-import { DEMO_PASSWORD, demoEnterprises, demoPersons } from '../../lib/demo-data.js';
-import { paths } from '../../lib/paths.js';
-import { stateNames } from '../../lib/workflow-table.js';
-import { snapshotOf } from '../../lib/workflow.js';
+import { addDays, addMonths, businessDate } from '../../lib/platform/index.js';
+import { DEMO_PASSWORD, demoEnterprises, demoPersons } from '../../lib/demo/index.js';
+import { paths } from '../../routes/paths.js';
+import { snapshotOf, stateNames } from '../../lib/workflow/index.js';
 import {
-  PHONE,
   browserSuite,
+  expectAccessibleAndFitting,
   LoginPage,
   navigating,
   openPage,
-  expectAccessibleAndFitting,
+  PHONE,
 } from '../support/browser.js';
-import { TINY_PDF, createPerson, insertApplication } from '../support/fixtures.js';
+import { createPerson, insertApplication, TINY_PDF } from '../support/fixtures.js';
 
 // The enterprise portal end to end, at 375 px, with JavaScript on and off: an enterprise with
 // incomplete information logs in, completes it, confirms an employee's application, prints the

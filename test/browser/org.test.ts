@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo-data.js';
-import { paths } from '../../lib/paths.js';
+import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo/index.js';
+import { paths } from '../../routes/paths.js';
 import {
-  PHONE,
-  browserSuite,
-  LoginPage,
   axeViolations,
+  browserSuite,
+  expectAccessibleAndFitting,
+  LoginPage,
   navigating,
   openPage,
-  expectAccessibleAndFitting,
+  PHONE,
 } from '../support/browser.js';
 
 // An enterprise with incomplete information is led to complete it, at 375 px, JS on and off.

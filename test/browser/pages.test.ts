@@ -1,15 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import type { Page, Viewport } from 'puppeteer-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, demoPersons } from '../../lib/demo-data.js';
-import { paths } from '../../lib/paths.js';
+import { DEMO_PASSWORD, demoPersons } from '../../lib/demo/index.js';
+import { paths } from '../../routes/paths.js';
 import {
-  PHONE,
+  axeViolations,
   browserSuite,
   LoginPage,
-  axeViolations,
   navigating,
   openPage,
+  PHONE,
   visit,
 } from '../support/browser.js';
 

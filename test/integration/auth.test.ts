@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, demoEnterprises, demoPersons, demoStaff } from '../../lib/demo-data.js';
-import { paths } from '../../lib/paths.js';
+import { DEMO_PASSWORD, demoEnterprises, demoPersons, demoStaff } from '../../lib/demo/index.js';
+import { paths } from '../../routes/paths.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp, csrfTokenFrom, logInAs } from '../support/app.js';
 

@@ -1,11 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Supplied } from '../../lib/corrections.js';
-import { openItem, requestCorrections, supplyItem } from '../../lib/corrections.js';
+import type { Supplied } from '../../lib/corrections/index.js';
+import { openItem, requestCorrections, supplyItem } from '../../lib/corrections/index.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp } from '../support/app.js';
 import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
-import { NOW, officerAccountId } from '../support/fixtures.js';
-import { createEnterprise, createPerson, insertApplication } from '../support/fixtures.js';
+import {
+  createEnterprise,
+  createPerson,
+  insertApplication,
+  NOW,
+  officerAccountId,
+} from '../support/fixtures.js';
 
 let t: TestApp;
 let officer: string;

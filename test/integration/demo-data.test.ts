@@ -3,26 +3,34 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPassword } from '../../lib/accounts.js';
-import { applicationDraftSchema, readDraft } from '../../lib/application-draft.js';
-import { addDays, addMonths, businessDate, systemClock } from '../../lib/clock.js';
-import { loadConfig } from '../../lib/config.js';
-import { DEMO_PASSWORD, demoEnterprises, demoPersons, seedDemoData } from '../../lib/demo-data.js';
-import { createLocalFileStore } from '../../lib/file-store.js';
-import type { FilingRequest } from '../../lib/eligibility.js';
-import { filingProblems } from '../../lib/eligibility.js';
 import {
   birthDateFromIdNumber,
   checkCreditCode,
   checkIdNumber,
+  checkPassword,
   genderFromIdNumber,
-} from '../../lib/identity-checks.js';
-import type { Profession } from '../../lib/professions.js';
-import { professions } from '../../lib/professions.js';
-import { REGISTRATION_NUMBER_PATTERN, registrationNumber } from '../../lib/registration-numbers.js';
-import { canonicalJson } from '../../lib/workflow.js';
-import type { Action, ApplicationKind, Role, State } from '../../lib/workflow-table.js';
-import { findTransition } from '../../lib/workflow-table.js';
+} from '../../lib/identity/index.js';
+import {
+  applicationDraftSchema,
+  canonicalJson,
+  findTransition,
+  readDraft,
+} from '../../lib/workflow/index.js';
+import {
+  addDays,
+  addMonths,
+  businessDate,
+  loadConfig,
+  systemClock,
+} from '../../lib/platform/index.js';
+import { DEMO_PASSWORD, demoEnterprises, demoPersons, seedDemoData } from '../../lib/demo/index.js';
+import { createLocalFileStore } from '../../lib/files/index.js';
+import type { FilingRequest } from '../../lib/filing/index.js';
+import { filingProblems } from '../../lib/filing/index.js';
+import type { Profession } from '../../lib/reference/index.js';
+import { professions } from '../../lib/reference/index.js';
+import { REGISTRATION_NUMBER_PATTERN, registrationNumber } from '../../lib/registrations/index.js';
+import type { Action, ApplicationKind, Role, State } from '../../lib/workflow/index.js';
 import type { TestDatabase } from '../support/database.js';
 import { createTestDatabase } from '../support/database.js';
 
@@ -63,7 +71,8 @@ async function problemsOf(
     demonstrationZone: false,
     draft: {},
   };
-  return filingProblems(db.sql, request, systemClock.now(), rules, false);
+  const problems = await filingProblems(db.sql, request, systemClock.now(), rules, 'eligibility');
+  return problems.map((p) => p.message);
 }
 
 describe('registration numbers', () => {

@@ -1,14 +1,15 @@
 import type { Agent } from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paths } from '../../lib/paths.js';
+import { paths } from '../../routes/paths.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp, csrfTokenFrom, signInNewPerson } from '../support/app.js';
 import type { EnterpriseFixture } from '../support/fixtures.js';
-import { NOW, TINY_PDF } from '../support/fixtures.js';
 import {
   addRegistration,
   addRegistryQualification,
   createEnterprise,
+  NOW,
+  TINY_PDF,
 } from '../support/fixtures.js';
 
 // Every kind of application a person files through the pages, to where it waits for the next party.

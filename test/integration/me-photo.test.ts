@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { paths } from '../../lib/paths.js';
+import { paths } from '../../routes/paths.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp, csrfTokenFrom, signInNewPerson } from '../support/app.js';
 import { NOW } from '../support/fixtures.js';

@@ -1,19 +1,21 @@
 import request from 'supertest';
 import type { Agent } from 'supertest';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/applications.js';
-import { requestCorrections } from '../../lib/corrections.js';
-import { paths } from '../../lib/paths.js';
+import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/filing/index.js';
+import { requestCorrections } from '../../lib/corrections/index.js';
+import { paths } from '../../routes/paths.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp, csrfTokenFrom, logInAs, signInNewPerson } from '../support/app.js';
 import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
-import { NOW, PASSWORD, TINY_PDF } from '../support/fixtures.js';
 import {
   addRegistration,
   addRegistryQualification,
   createEnterprise,
   createPerson,
   insertApplication,
+  NOW,
+  PASSWORD,
+  TINY_PDF,
 } from '../support/fixtures.js';
 
 let t: TestApp;

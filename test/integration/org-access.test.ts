@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readDraft } from '../../lib/application-draft.js';
-import { openItem } from '../../lib/corrections.js';
-import { fileRename } from '../../lib/enterprise-rename.js';
-import { paths, routes } from '../../lib/paths.js';
-import { storeFile } from '../../lib/uploads.js';
+import { readDraft } from '../../lib/workflow/index.js';
+import { openItem } from '../../lib/corrections/index.js';
+import { fileRename } from '../../lib/enterprise/index.js';
+import { paths, routes } from '../../routes/paths.js';
+import { storeFile } from '../../lib/files/index.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp, signInNewEnterprise } from '../support/app.js';
 import {
-  NOW,
-  TINY_PDF,
   addRegistration,
   createPerson,
   insertApplication,
+  NOW,
+  TINY_PDF,
 } from '../support/fixtures.js';
 
 // Access (issue 4, point 10): enterprise B gets 404 on everything of enterprise A's, over every

@@ -1,17 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmAsEnterprise } from '../../lib/enterprise-portal.js';
-import { paths } from '../../lib/paths.js';
-import { storeFile } from '../../lib/uploads.js';
-import { transition } from '../../lib/workflow.js';
+import { confirmAsEnterprise } from '../../lib/enterprise/index.js';
+import { paths } from '../../routes/paths.js';
+import { storeFile } from '../../lib/files/index.js';
+import { transition } from '../../lib/workflow/index.js';
 import type { TestApp } from '../support/app.js';
 import type { EnterpriseFixture } from '../support/fixtures.js';
 import { createTestApp, signInNewEnterprise } from '../support/app.js';
 import {
-  NOW,
-  TINY_PDF,
   addRegistration,
   createPerson,
   insertApplication,
+  NOW,
+  TINY_PDF,
 } from '../support/fixtures.js';
 
 // Rule 12 at confirmation and after it, and what the enterprise's forms do with bad input.

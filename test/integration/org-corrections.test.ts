@@ -1,19 +1,18 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openItem, requestCorrections } from '../../lib/corrections.js';
-import { paths } from '../../lib/paths.js';
-import { storeFile } from '../../lib/uploads.js';
-import { transition } from '../../lib/workflow.js';
+import { openItem, requestCorrections } from '../../lib/corrections/index.js';
+import { paths } from '../../routes/paths.js';
+import { storeFile } from '../../lib/files/index.js';
+import { transition } from '../../lib/workflow/index.js';
 import type { TestApp } from '../support/app.js';
-import { signInNewEnterprise } from '../support/app.js';
-import { createTestApp } from '../support/app.js';
+import { createTestApp, signInNewEnterprise } from '../support/app.js';
 import {
-  NOW,
-  TINY_PDF,
   addRegistration,
   createPerson,
   insertApplication,
+  NOW,
   officerAccountId,
+  TINY_PDF,
 } from '../support/fixtures.js';
 
 // Correction items addressed to the enterprise (rule 12 and 材料补正), and what of the person's it

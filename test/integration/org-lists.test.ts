@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openItem } from '../../lib/corrections.js';
-import { PAGE_SIZE } from '../../lib/enterprise-portal.js';
-import { paths } from '../../lib/paths.js';
+import { openItem } from '../../lib/corrections/index.js';
+import { PAGE_SIZE } from '../../lib/enterprise/index.js';
+import { paths } from '../../routes/paths.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp, signInNewEnterprise } from '../support/app.js';
-import { NOW, addRegistration, createPerson, insertApplication } from '../support/fixtures.js';
+import { addRegistration, createPerson, insertApplication, NOW } from '../support/fixtures.js';
 
 // A large employer's lists: the applications by the step they wait at, the employees found by
 // name or registration number or by validity ending soon, a page at a time.

@@ -1,14 +1,13 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo-data.js';
-import { activeRegistrations } from '../../lib/eligibility.js';
-import { employeesOf } from '../../lib/enterprise-portal.js';
-import { RENAME_REFUSED, fileRename } from '../../lib/enterprise-rename.js';
-import { paths } from '../../lib/paths.js';
-import { transition } from '../../lib/workflow.js';
+import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo/index.js';
+import { employeesOf, fileRename, RENAME_REFUSED } from '../../lib/enterprise/index.js';
+import { paths } from '../../routes/paths.js';
+import { transition } from '../../lib/workflow/index.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp, csrfTokenFrom, logInAs, signInNewEnterprise } from '../support/app.js';
-import { NOW, TINY_PDF, officerAccountId } from '../support/fixtures.js';
+import { NOW, officerAccountId, TINY_PDF } from '../support/fixtures.js';
+import { activeRegistrations } from '../../lib/registrations/index.js';
 
 // Rule 9: an enterprise renames itself to what the legal-person registry holds, never a typed name.
 
@@ -65,7 +64,7 @@ describe('enterprise rename', () => {
     // And in lib, whoever calls it.
     await expect(
       fileRename(t.services, { accountId: enterprise.accountId, documents: {} }),
-    ).rejects.toMatchObject({ status: 422, problems: [RENAME_REFUSED] });
+    ).rejects.toMatchObject({ status: 422, problems: [{ message: RENAME_REFUSED }] });
   });
 
   it('is refused, with nothing stored, when the registry holds no entry or a name too long to hold', async () => {

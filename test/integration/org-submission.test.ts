@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { saveDraft } from '../../lib/applications.js';
-import { requestCorrections, supplyItem } from '../../lib/corrections.js';
-import { paths } from '../../lib/paths.js';
-import type { Profession } from '../../lib/professions.js';
-import { transition } from '../../lib/workflow.js';
+import { saveDraft } from '../../lib/filing/index.js';
+import { requestCorrections, supplyItem } from '../../lib/corrections/index.js';
+import { paths } from '../../routes/paths.js';
+import type { Profession } from '../../lib/reference/index.js';
+import { transition } from '../../lib/workflow/index.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp, signInNewEnterprise } from '../support/app.js';
 import {
-  NOW,
-  TINY_PDF,
   addRegistration,
   createPerson,
   insertApplication,
+  NOW,
   officerAccountId,
+  TINY_PDF,
 } from '../support/fixtures.js';
 
 // From the enterprise's confirmation to its submission, for the kinds and rules that reach it:

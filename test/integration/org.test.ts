@@ -1,19 +1,19 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo-data.js';
-import { confirmAsEnterprise } from '../../lib/enterprise-portal.js';
-import { ConflictError } from '../../lib/errors.js';
-import { paths } from '../../lib/paths.js';
-import { transition } from '../../lib/workflow.js';
+import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo/index.js';
+import { confirmAsEnterprise } from '../../lib/enterprise/index.js';
+import { ConflictError } from '../../lib/platform/index.js';
+import { paths } from '../../routes/paths.js';
+import { transition } from '../../lib/workflow/index.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp, csrfTokenFrom, logInAs, signInNewEnterprise } from '../support/app.js';
 import {
-  NOW,
-  TINY_PDF,
   addRegistration,
   createEnterprise,
   createPerson,
   insertApplication,
+  NOW,
+  TINY_PDF,
 } from '../support/fixtures.js';
 
 // Rule 1 on the enterprise's side: information first, nothing confirmable before it.

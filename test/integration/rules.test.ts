@@ -1,18 +1,19 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applicationExpiry } from '../../jobs/application-expiry.js';
-import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/applications.js';
-import { attachSignedForm } from '../../lib/enterprise-portal.js';
-import { ConflictError, RuleError } from '../../lib/errors.js';
-import { transition } from '../../lib/workflow.js';
+import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/filing/index.js';
+import { attachSignedForm } from '../../lib/enterprise/index.js';
+import { ConflictError, RuleError } from '../../lib/platform/index.js';
+import { transition } from '../../lib/workflow/index.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp } from '../support/app.js';
 import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
-import { NOW, TINY_PDF } from '../support/fixtures.js';
 import {
   addRegistration,
   addRegistryQualification,
   createEnterprise,
   createPerson,
+  NOW,
+  TINY_PDF,
 } from '../support/fixtures.js';
 
 // Each rule of DESIGN.md §3 that lib/ enforces for persons, refusing what it must with its message.
@@ -71,7 +72,7 @@ async function refusal(promise: Promise<unknown>): Promise<string[]> {
     (e: unknown) => e,
   );
   expect(error).toBeInstanceOf(RuleError);
-  return (error as RuleError).problems;
+  return (error as RuleError).problems.map((p) => p.message);
 }
 
 const confirm = (p: PersonFixture, id: string) =>

@@ -1,16 +1,18 @@
 import express from 'express';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../../lib/app.js';
-import { systemClock } from '../../lib/clock.js';
-import { loadConfig } from '../../lib/config.js';
-import { createSql } from '../../lib/db.js';
-import { ConflictError } from '../../lib/errors.js';
-import { createLogger } from '../../lib/logger.js';
-import { errorHandler } from '../../lib/middleware/errors.js';
-import { setUpViews } from '../../lib/middleware/views.js';
-import { paths } from '../../lib/paths.js';
-import { createServices } from '../../lib/services.js';
+import { createApp } from '../../routes/app.js';
+import {
+  ConflictError,
+  createLogger,
+  createSql,
+  loadConfig,
+  systemClock,
+} from '../../lib/platform/index.js';
+import { errorHandler } from '../../routes/middleware/errors.js';
+import { setUpViews } from '../../routes/middleware/views.js';
+import { paths } from '../../routes/paths.js';
+import { createServices } from '../../lib/services/index.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp } from '../support/app.js';
 

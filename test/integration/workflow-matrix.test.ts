@@ -1,15 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DomainError } from '../../lib/errors.js';
-import type { Actor } from '../../lib/workflow.js';
-import { transition } from '../../lib/workflow.js';
-import type { Action, ApplicationKind, Role, State } from '../../lib/workflow-table.js';
+import { DomainError } from '../../lib/platform/index.js';
+import type { Action, Actor, ApplicationKind, Role, State } from '../../lib/workflow/index.js';
 import {
   ACTIONS,
   APPLICATION_KINDS,
+  findTransition,
   ROLES,
   STATES,
-  findTransition,
-} from '../../lib/workflow-table.js';
+  transition,
+} from '../../lib/workflow/index.js';
 import type { TestApp } from '../support/app.js';
 import { createTestApp } from '../support/app.js';
 import {
@@ -152,7 +151,12 @@ async function stateOf(id: string) {
   return row!;
 }
 
-const deps = () => ({ sql: t.db.sql, clock: t.clock, rules: t.services.rules });
+const deps = () => ({
+  sql: t.db.sql,
+  clock: t.clock,
+  rules: t.services.rules,
+  hooks: t.services.hooks,
+});
 
 for (const kind of APPLICATION_KINDS) {
   describe(`${kind}`, () => {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import postgres from 'postgres';
 import { inject } from 'vitest';
-import type { Sql } from '../../lib/db.js';
-import { createSql } from '../../lib/db.js';
+import type { Sql } from '../../lib/platform/index.js';
+import { createSql } from '../../lib/platform/index.js';
 
 export type TestDatabase = { url: string; sql: Sql; drop(): Promise<void> };
 

@@ -1,11 +1,14 @@
 import { randomInt } from 'node:crypto';
-import { hashPassword } from '../../lib/accounts.js';
-import type { Sql } from '../../lib/db.js';
-import { demoPhoto, demoScan } from '../../lib/demo-files.js';
-import { sha256Hex } from '../../lib/file-store.js';
-import { creditCodeCheckCharacter, idNumberCheckCharacter } from '../../lib/identity-checks.js';
-import type { Profession } from '../../lib/professions.js';
-import type { ApplicationKind, State } from '../../lib/workflow-table.js';
+import {
+  creditCodeCheckCharacter,
+  hashPassword,
+  idNumberCheckCharacter,
+} from '../../lib/identity/index.js';
+import type { Sql } from '../../lib/platform/index.js';
+import { demoPhoto, demoScan } from '../../lib/demo/index.js';
+import { sha256Hex } from '../../lib/files/index.js';
+import type { Profession } from '../../lib/reference/index.js';
+import type { ApplicationKind, State } from '../../lib/workflow/index.js';
 
 // Fixture accounts never log in through the form: their hash is a placeholder.
 

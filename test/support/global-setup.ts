@@ -3,12 +3,9 @@ import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { systemClock } from '../../lib/clock.js';
-import { createSql } from '../../lib/db.js';
-import { seedDemoData } from '../../lib/demo-data.js';
-import { createLocalFileStore } from '../../lib/file-store.js';
-import { startEmbeddedDb } from '../../lib/embedded-db.js';
-import { migrate } from '../../lib/migrate.js';
+import { createSql, migrate, startEmbeddedDb, systemClock } from '../../lib/platform/index.js';
+import { seedDemoData } from '../../lib/demo/index.js';
+import { createLocalFileStore } from '../../lib/files/index.js';
 
 export const TEMPLATE_DB = 'app_template';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../lib/config.js';
+import { ConfigError, loadConfig } from '../../lib/platform/index.js';
 
 describe('config', () => {
   it('has working development defaults', () => {

@@ -1,4 +1,4 @@
-import { describe, it, expect } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   birthDateFromIdNumber,
   checkCreditCode,
@@ -8,7 +8,7 @@ import {
   idNumberCheckCharacter,
   maskIdNumber,
   normaliseIdentifier,
-} from '../../lib/identity-checks.js';
+} from '../../lib/identity/index.js';
 
 // A fixed "today" for tests: 2025-06-01 12:00 in Asia/Shanghai.
 const TODAY = new Date('2025-06-01T04:00:00Z');

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SettableClock, businessDate } from '../../lib/clock.js';
-import { creditCodeField, idNumberField } from '../../lib/form-fields.js';
-import { formatErrors, trimmed } from '../../lib/forms.js';
-import { maskSecrets } from '../../lib/logger.js';
+import {
+  businessDate,
+  formatErrors,
+  maskSecrets,
+  SettableClock,
+  trimmed,
+} from '../../lib/platform/index.js';
+import { creditCodeField, idNumberField } from '../../lib/identity/index.js';
 
 describe('clock', () => {
   it('can be set and moved, and business dates are Asia/Shanghai dates', () => {

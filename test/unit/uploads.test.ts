@@ -3,17 +3,18 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { createLocalFileStore, sha256Hex } from '../../lib/file-store.js';
 import {
+  checkUpload,
+  cleanOriginalName,
+  createLocalFileStore,
   MAX_UPLOAD_BYTES,
   PHOTO_HEIGHT,
   PHOTO_WIDTH,
-  UPLOAD_TYPES,
-  checkUpload,
-  cleanOriginalName,
   preparePhoto,
+  sha256Hex,
+  UPLOAD_TYPES,
   uploadMessages,
-} from '../../lib/uploads.js';
+} from '../../lib/files/index.js';
 
 // Every fixture is made here, from nothing committed: images with sharp, the rest by hand.
 

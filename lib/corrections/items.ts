@@ -1,0 +1,236 @@
+import type { Sql, Tx } from '../platform/index.js';
+import type { FileStore, UploadedDocument } from '../files/index.js';
+import type { Licence } from '../reference/index.js';
+import { isLicence } from '../reference/index.js';
+import { storeFile } from '../files/index.js';
+import type { ApplicationRow, WorkflowDeps } from '../workflow/index.js';
+import { lockApplication, STOPPED_STATES, transitionIn } from '../workflow/index.js';
+import {
+  ConflictError,
+  isUuid,
+  NotFoundError,
+  recordAudit,
+  ValidationError,
+} from '../platform/index.js';
+
+/**
+ * Correction items (材料补正): the authority asks the person or the enterprise for something, says
+ * what and why; the party supplies it and the item closes with what was supplied, kept for the
+ * record. While items that block review are open the application is `correction_requested`; when
+ * the last one closes it returns to `under_review`. The enterprise-licence item of rule 12 does not
+ * block review and opens no state change.
+ */
+
+export type CorrectionParty = 'person' | 'enterprise';
+
+/** What an item asks for: materials (a file and/or a note), or the enterprise's licence (rule 12). */
+export type CorrectionAsks = 'material' | 'licence';
+
+export type Supplied = {
+  note?: string;
+  fileId?: string;
+  licence?: Licence;
+  /** Closed without being supplied: why it no longer applies. */
+  voided?: string;
+};
+
+export type CorrectionItem = {
+  id: string;
+  applicationId: string;
+  addressedTo: CorrectionParty;
+  asks: CorrectionAsks;
+  what: string;
+  why: string;
+  blocksReview: boolean;
+  openedAt: Date;
+  closedAt: Date | null;
+  supplied: Supplied | null;
+};
+
+const ITEM_COLUMNS = `
+  id, application_id as "applicationId", addressed_to as "addressedTo", asks, what, why,
+  blocks_review as "blocksReview", opened_at as "openedAt", closed_at as "closedAt", supplied`;
+
+export type NewItem = { addressedTo: CorrectionParty; what: string; why: string };
+
+/** Opens an item inside the caller's transaction (no state change). */
+export async function openItem(
+  tx: Tx,
+  applicationId: string,
+  item: NewItem & { blocksReview: boolean; openedBy: string | null; asks?: CorrectionAsks },
+  at: Date,
+): Promise<string> {
+  if (!item.what.trim() || !item.why.trim()) {
+    throw new ValidationError('补正事项须写明需要补充什么和原因。');
+  }
+  const [row] = await tx<{ id: string }[]>`
+    insert into correction_items
+      (application_id, addressed_to, asks, what, why, blocks_review, opened_by_account_id,
+       opened_at)
+    values (${applicationId}, ${item.addressedTo}, ${item.asks ?? 'material'}, ${item.what.trim()},
+            ${item.why.trim()}, ${item.blocksReview}, ${item.openedBy}, ${at})
+    returning id`;
+  return row!.id;
+}
+
+/** The authority asks for materials: the application waits in `correction_requested`. */
+export async function requestCorrections(
+  deps: WorkflowDeps,
+  request: { applicationId: string; officerAccountId: string; items: NewItem[] },
+): Promise<ApplicationRow> {
+  if (request.items.length === 0) throw new ValidationError('请至少列出一项需要补正的材料。');
+  return deps.sql.begin(async (tx) => {
+    const at = deps.clock.now();
+    const moved = await transitionIn(tx, deps, {
+      applicationId: request.applicationId,
+      action: 'request_correction',
+      actor: { role: 'officer', accountId: request.officerAccountId },
+      reason: request.items.map((i) => i.what).join('；'),
+    });
+    for (const item of request.items) {
+      await openItem(
+        tx,
+        moved.id,
+        { ...item, blocksReview: true, openedBy: request.officerAccountId },
+        at,
+      );
+    }
+    return moved;
+  });
+}
+
+export async function itemsOf(sql: Sql | Tx, applicationId: string): Promise<CorrectionItem[]> {
+  return sql.unsafe<CorrectionItem[]>(
+    `select ${ITEM_COLUMNS} from correction_items where application_id = $1 order by opened_at, id`,
+    [applicationId],
+  );
+}
+
+/**
+ * The addressed party supplies an item; it closes with what was supplied, with its audit event. The
+ * last blocking item closed sends the application back to review, in the same transaction. A
+ * licence (rule 12) is also kept on the application's confirmation and on its registration.
+ */
+export async function supplyItem(
+  deps: WorkflowDeps & { fileStore: FileStore },
+  request: {
+    itemId: string;
+    party: CorrectionParty;
+    accountId: string;
+    supplied: Supplied;
+    /** A scan supplied with it, stored (as `supplied.fileId`) only if the item closes. */
+    document?: UploadedDocument;
+  },
+): Promise<CorrectionItem> {
+  if (!isUuid(request.itemId)) throw new NotFoundError();
+  return deps.sql.begin(async (tx) => {
+    const at = deps.clock.now();
+    // The application is locked before its item, in the order a transition (a return voiding
+    // the licence item) takes them, so the two never wait on each other.
+    const [owner] = await tx<{ applicationId: string }[]>`
+      select application_id as "applicationId" from correction_items where id = ${request.itemId}`;
+    const app = owner && (await lockApplication(tx, owner.applicationId));
+    // And its registration before the item too, as a cancellation takes them (it ends the
+    // registration, then voids the licence items owed for it).
+    if (app?.registrationId) {
+      await tx`select 1 from registrations where id = ${app.registrationId} for update`;
+    }
+    const [item] = app
+      ? await tx.unsafe<CorrectionItem[]>(
+          `select ${ITEM_COLUMNS} from correction_items where id = $1 for update`,
+          [request.itemId],
+        )
+      : [];
+    if (!item || !app || item.addressedTo !== request.party) throw new NotFoundError();
+    const [own] =
+      request.party === 'person'
+        ? await tx`select 1 from persons where id = ${app.personId} and account_id = ${request.accountId}`
+        : await tx`select 1 from enterprises where id = ${app.enterpriseId} and account_id = ${request.accountId}`;
+    if (!own) throw new NotFoundError();
+    if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
+    // A licence item (rule 12) may close after approval and completion; nothing closes on an
+    // application that was withdrawn, refused or expired.
+    if (STOPPED_STATES.includes(app.state)) {
+      throw new ConflictError('这项申请已终止办理，无需补正。');
+    }
+    // The bytes go to the content-addressed store first: a rollback leaves them unreferenced
+    // there, never a row that points at nothing.
+    const supplied: Supplied = request.document
+      ? {
+          ...request.supplied,
+          fileId: await storeFile(tx, deps.fileStore, {
+            ...request.document,
+            ownerAccountId: request.accountId,
+            at,
+          }),
+        }
+      : request.supplied;
+    const { note, fileId, licence } = supplied;
+    if (item.asks === 'licence') {
+      if (!isLicence(licence)) throw new ValidationError('请选择资质类型并填写资质证号。');
+      const kept = { type: licence.type, number: licence.number };
+      await tx`update applications set enterprise_confirmation = ${tx.json({ licence: kept })}
+               where id = ${app.id}`;
+      if (app.registrationId) {
+        await tx`update registrations set enterprise_licence = ${tx.json(kept)}
+                 where id = ${app.registrationId}`;
+      }
+    } else if ((!note?.trim() && !fileId) || licence || supplied.voided) {
+      throw new ValidationError('请上传补正材料或填写补正说明。');
+    }
+    await tx`
+      update correction_items set closed_at = ${at}, supplied = ${tx.json(supplied)}
+      where id = ${item.id}`;
+    await recordAudit(tx, {
+      at,
+      actorAccountId: request.accountId,
+      action: 'correction_item_supplied',
+      subjectType: 'correction_item',
+      subjectId: item.id,
+      detail: { applicationId: app.id, asks: item.asks },
+    });
+    const [open] = await tx`
+      select 1 from correction_items
+      where application_id = ${app.id} and blocks_review and closed_at is null`;
+    if (!open && app.state === 'correction_requested') {
+      await transitionIn(tx, deps, {
+        applicationId: app.id,
+        action: 'corrections_complete',
+        actor: { role: 'system' },
+        causedBy: request.party,
+      });
+    }
+    return (await itemsOf(tx, app.id)).find((i) => i.id === item.id)!;
+  });
+}
+
+/**
+ * When the enterprise returns an application, what it stated at confirmation no longer stands: its
+ * open licence item (rule 12) closes as void, in the returning transaction. Confirming again asks
+ * anew, and the person may choose another employer meanwhile.
+ */
+export async function voidLicenceItems(tx: Tx, applicationId: string, at: Date): Promise<void> {
+  await tx`
+    update correction_items
+    set closed_at = ${at}, supplied = ${tx.json({ voided: '申请已退回申请人，本项随之撤销' })}
+    where application_id = ${applicationId} and asks = 'licence' and closed_at is null`;
+  await tx`update applications set enterprise_confirmation = null where id = ${applicationId}`;
+}
+
+/**
+ * When a registration is cancelled, the licence its enterprise still owed for it (rule 12) is no
+ * longer anyone's to supply: the open items of the applications that led to it close as void, in
+ * the cancelling transaction.
+ */
+export async function voidLicenceItemsOfRegistration(
+  tx: Tx,
+  registrationId: string,
+  at: Date,
+): Promise<void> {
+  await tx`
+    update correction_items c
+    set closed_at = ${at}, supplied = ${tx.json({ voided: '注册已注销，本项随之撤销' })}
+    from applications a
+    where a.id = c.application_id and a.registration_id = ${registrationId}
+      and c.asks = 'licence' and c.closed_at is null`;
+}

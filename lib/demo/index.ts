@@ -1,0 +1,3 @@
+/** Demo data for the embedded database (never in production), and its stand-in photo and scans. */
+export * from './files.js';
+export * from './seed.js';

@@ -1,0 +1,177 @@
+import postgres from 'postgres';
+import {
+  applicationDraftSchema,
+  kindNames,
+  lockApplication,
+  nextApplicationNumber,
+  readDraft,
+  recordStart,
+  transition,
+} from '../workflow/index.js';
+import { addDays, businessDate, ConflictError, NotFoundError } from '../platform/index.js';
+import type { Tx } from '../platform/index.js';
+import type { FileStore, UploadedDocument } from '../files/index.js';
+import type { Profession } from '../reference/index.js';
+import { professions } from '../reference/index.js';
+import { storeFile } from '../files/index.js';
+import type {
+  ApplicationDraft,
+  ApplicationKind,
+  ApplicationRow,
+  WorkflowDeps,
+} from '../workflow/index.js';
+import { activeRegistrations } from '../registrations/index.js';
+
+export type PersonKind = Exclude<ApplicationKind, 'enterprise_rename'>;
+
+export type NewApplication = {
+  kind: PersonKind;
+  profession: Profession;
+  demonstrationZone?: boolean;
+};
+
+async function personIdOf(tx: Tx, accountId: string): Promise<string> {
+  const [row] = await tx<{ id: string }[]>`select id from persons where account_id = ${accountId}`;
+  if (!row) throw new NotFoundError();
+  return row.id;
+}
+
+/**
+ * Starts an application as a draft, with its first event. Kinds other than initial act on the
+ * person's active registration in that profession, and so on its enterprise.
+ */
+export async function startApplication(
+  deps: WorkflowDeps,
+  accountId: string,
+  request: NewApplication,
+): Promise<ApplicationRow> {
+  const { sql, clock } = deps;
+  const at = clock.now();
+  try {
+    return await sql.begin(async (tx) => {
+      const personId = await personIdOf(tx, accountId);
+      const current = (await activeRegistrations(tx, personId)).find(
+        (r) => r.profession === request.profession,
+      );
+      const onRegistration =
+        request.kind !== 'initial' && request.kind !== 'out_of_province_qualification';
+      const number = await nextApplicationNumber(tx, at);
+      const [row] = await tx<{ id: string }[]>`
+        insert into applications
+          (application_number, kind, profession, person_id, enterprise_id, registration_id,
+           demonstration_zone, state, version, started_at, state_changed_at)
+        values (${number}, ${request.kind}, ${request.profession}, ${personId},
+                ${onRegistration ? (current?.enterpriseId ?? null) : null},
+                ${onRegistration ? (current?.id ?? null) : null},
+                ${request.kind === 'initial' && (request.demonstrationZone ?? false)},
+                'draft', 0, ${at}, ${at})
+        returning id`;
+      await recordStart(tx, row!.id, { role: 'person', accountId }, at);
+      return (await lockApplication(tx, row!.id))!;
+    });
+  } catch (err) {
+    if (err instanceof postgres.PostgresError && err.code === '23505') {
+      throw new ConflictError(
+        request.kind === 'personal_change'
+          ? '您已有一项个人自然情况变更申请正在办理中，办结或撤回后才能再次申请。'
+          : `您已有一项${professions[request.profession].name}的申请正在办理中，办结或撤回后才能再申请${kindNames[request.kind]}。`,
+      );
+    }
+    throw err;
+  }
+}
+
+/**
+ * Saves wizard input into a draft (or a returned application the person is correcting). Only the
+ * person's own, and only while it is theirs to edit; the enterprise of an initial application is
+ * chosen here too.
+ */
+export async function saveDraft(
+  deps: WorkflowDeps,
+  accountId: string,
+  applicationId: string,
+  patch: DraftPatch,
+): Promise<ApplicationRow> {
+  return deps.sql.begin((tx) => saveDraftIn(tx, accountId, applicationId, () => patch));
+}
+
+/**
+ * Stores a material the person uploaded and keeps it in the draft under its purpose, in one
+ * transaction on the locked draft: a refused save stores no file row, and two uploads at once
+ * (two tabs) both stay.
+ */
+export async function saveMaterial(
+  deps: WorkflowDeps & { fileStore: FileStore },
+  accountId: string,
+  applicationId: string,
+  purpose: string,
+  document: UploadedDocument,
+): Promise<ApplicationRow> {
+  return deps.sql.begin((tx) =>
+    saveDraftIn(tx, accountId, applicationId, async (current) => ({
+      uploads: {
+        ...current.uploads,
+        [purpose]: await storeFile(tx, deps.fileStore, {
+          ...document,
+          ownerAccountId: accountId,
+          at: deps.clock.now(),
+        }),
+      },
+    })),
+  );
+}
+
+type DraftPatch = ApplicationDraft & { enterpriseId?: string | null };
+
+async function saveDraftIn(
+  tx: Tx,
+  accountId: string,
+  applicationId: string,
+  patchOf: (current: ApplicationDraft) => DraftPatch | Promise<DraftPatch>,
+): Promise<ApplicationRow> {
+  const personId = await personIdOf(tx, accountId);
+  const app = await lockApplication(tx, applicationId);
+  if (!app || app.personId !== personId) throw new NotFoundError();
+  if (app.state !== 'draft' && app.state !== 'returned') {
+    throw new ConflictError('这项申请已确认提交，不能再修改。');
+  }
+  const current = readDraft(app.draft);
+  const { enterpriseId, ...content } = await patchOf(current);
+  const draft = applicationDraftSchema.parse({ ...current, ...content });
+  await tx`
+    update applications
+    set draft = ${tx.json(draft)},
+        enterprise_id = ${app.kind === 'initial' && enterpriseId !== undefined ? enterpriseId : app.enterpriseId}
+    where id = ${app.id}`;
+  return (await lockApplication(tx, app.id))!;
+}
+
+/**
+ * Rule 4: drafts and returned applications not confirmed within the set days of starting or of
+ * coming back become `expired` (kept, with their event, for audit). The days are Shanghai calendar
+ * days and the last one counts (confirmDeadline, as the person's page shows it): started on the
+ * 1st, it can be confirmed until the end of the 6th and expires on the 7th. Idempotent: a second
+ * run finds nothing left to expire. Returns how many it expired.
+ */
+export async function expireUnconfirmed(deps: WorkflowDeps): Promise<number> {
+  const lastDayChanged = addDays(businessDate(deps.clock.now()), -deps.rules.confirmWithinDays - 1);
+  const due = await deps.sql<{ id: string }[]>`
+    select id from applications
+    where state in ('draft', 'returned') and kind <> 'enterprise_rename'
+      and (state_changed_at at time zone 'Asia/Shanghai')::date <= ${lastDayChanged}::date`;
+  let expired = 0;
+  for (const { id } of due) {
+    try {
+      await transition(deps, { applicationId: id, action: 'expire', actor: { role: 'system' } });
+      expired++;
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err; // confirmed meanwhile: nothing to do
+    }
+  }
+  return expired;
+}
+
+/** The last day an application in draft or returned can still be confirmed (Shanghai date). */
+export function confirmDeadline(app: ApplicationRow, deps: Pick<WorkflowDeps, 'rules'>): string {
+  return addDays(businessDate(app.stateChangedAt), deps.rules.confirmWithinDays);
+}

@@ -1,0 +1,54 @@
+/** Domain errors: the error handler maps each to a status and a safe Chinese message. */
+export class DomainError extends Error {
+  constructor(
+    readonly status: number,
+    /** Shown to the user: plain Chinese, no internals. */
+    readonly publicMessage: string,
+  ) {
+    super(publicMessage);
+    this.name = new.target.name;
+  }
+}
+
+export class NotFoundError extends DomainError {
+  constructor(message = '您要找的页面不存在，或者您无权查看。') {
+    super(404, message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message = '您当前登录的身份无权访问此页面。') {
+    super(403, message);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string) {
+    super(409, message);
+  }
+}
+
+export class ValidationError extends DomainError {
+  constructor(message: string) {
+    super(422, message);
+  }
+}
+
+export class TooManyRequestsError extends DomainError {
+  constructor(message: string) {
+    super(429, message);
+  }
+}
+
+/**
+ * Why a rule refuses something: a stable code that routes and views decide by, the form field it
+ * is about where there is one, and the sentence shown to the user.
+ */
+export type Problem = { code: string; message: string; field?: string };
+
+/** One or more rules of DESIGN.md §3 refuse the request. */
+export class RuleError extends DomainError {
+  constructor(readonly problems: Problem[]) {
+    super(422, problems.map((p) => p.message).join(' '));
+  }
+}

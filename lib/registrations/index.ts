@@ -1,0 +1,3 @@
+/** Registrations: their numbers, the person's registrations in force, and what decisions do to them. */
+export * from './numbers.js';
+export * from './registrations.js';

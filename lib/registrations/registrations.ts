@@ -1,0 +1,45 @@
+import type { Profession } from '../reference/index.js';
+import type { Db, Tx } from '../platform/index.js';
+
+/** A person's registration in one profession that is in force. */
+export type ActiveRegistration = {
+  id: string;
+  registrationNumber: string;
+  profession: Profession;
+  enterpriseId: string;
+  enterpriseName: string;
+  specialties: string[];
+  validUntil: string;
+};
+
+export async function activeRegistrations(db: Db, personId: string): Promise<ActiveRegistration[]> {
+  return db<ActiveRegistration[]>`
+    select r.id, r.registration_number as "registrationNumber", r.profession,
+           r.enterprise_id as "enterpriseId", e.name as "enterpriseName", r.specialties,
+           to_char(r.valid_until, 'YYYY-MM-DD') as "validUntil"
+    from registrations r join enterprises e on e.id = r.enterprise_id
+    where r.person_id = ${personId} and r.status = 'active'
+    order by r.profession`;
+}
+
+/** Rule 7: a completed cancellation ends its registration (in the confirming transaction). */
+export async function endRegistration(tx: Tx, registrationId: string, at: Date): Promise<void> {
+  await tx`update registrations set status = 'cancelled', ended_at = ${at}
+           where id = ${registrationId} and status = 'active'`;
+}
+
+/**
+ * Rule 12: the licence the enterprise stated when it confirmed an application that completed is
+ * kept on its registration; "none for now" clears an earlier one (its open item fills it in when
+ * supplied).
+ */
+export async function keepStatedLicence(tx: Tx, applicationId: string): Promise<void> {
+  await tx`
+    update registrations r
+    set enterprise_licence = case
+      when jsonb_typeof(a.enterprise_confirmation -> 'licence') = 'object'
+      then a.enterprise_confirmation -> 'licence' end
+    from applications a
+    where a.id = ${applicationId} and r.id = a.registration_id
+      and a.enterprise_confirmation ? 'licence'`;
+}

@@ -1,0 +1,52 @@
+import {
+  applyRename,
+  enterpriseMayConfirm,
+  enterpriseMayRename,
+  enterpriseMaySubmit,
+} from '../enterprise/index.js';
+import { personMayFile } from '../filing/index.js';
+import { recordApprovedEntry } from '../person/index.js';
+import { endRegistration, keepStatedLicence } from '../registrations/index.js';
+import type { WorkflowHooks } from '../workflow/index.js';
+import { APPLICATION_KINDS } from '../workflow/index.js';
+import { voidLicenceItems, voidLicenceItemsOfRegistration } from '../corrections/index.js';
+
+/**
+ * The guards and effects of the workflow, assembled in this one place: the table's transitions
+ * name their guards, and each effect says after which transitions it runs, in this order, in the
+ * transition's transaction. The engine (lib/workflow/engine.ts) imports none of these modules.
+ */
+export const workflowHooks: WorkflowHooks = {
+  guards: {
+    personMayFile,
+    enterpriseMayConfirm,
+    enterpriseMaySubmit,
+    enterpriseMayRename,
+  },
+  effects: [
+    // Rule 7: the registration ends when the enterprise confirms its cancellation, and the
+    // licence still owed for it (rule 12) is no one's to supply any more.
+    {
+      kinds: ['cancellation'],
+      to: 'completed',
+      run: async (tx, app, at) => {
+        if (!app.registrationId) return;
+        await endRegistration(tx, app.registrationId, at);
+        await voidLicenceItemsOfRegistration(tx, app.registrationId, at);
+      },
+    },
+    // What the enterprise stated at confirmation no longer stands once it returns the application.
+    { action: 'return', run: (tx, app, at) => voidLicenceItems(tx, app.id, at) },
+    // Rule 12: the stated licence is kept on the registration the application completed.
+    {
+      kinds: APPLICATION_KINDS.filter((k) => k !== 'cancellation'),
+      to: 'completed',
+      run: async (tx, app) => {
+        if (app.registrationId) await keepStatedLicence(tx, app.id);
+      },
+    },
+    // Rule 9: the enterprise takes its new name; rule 14: the entry becomes a qualification.
+    { kinds: ['enterprise_rename'], action: 'approve', run: applyRename },
+    { kinds: ['out_of_province_qualification'], action: 'approve', run: recordApprovedEntry },
+  ],
+};

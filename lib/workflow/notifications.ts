@@ -1,0 +1,75 @@
+import type { Profession } from '../reference/index.js';
+import { professions } from '../reference/index.js';
+import type { ApplicationRow } from './applications.js';
+import type { ApplicationKind } from './table.js';
+import { ENTERPRISE_SEES_APPLICATION, kindNames, stateNames } from './table.js';
+import type { Db, Tx } from '../platform/index.js';
+
+/** What the workflow told an account (notifyParties), shown on its home page. */
+export type Notification = { id: string; message: string; createdAt: Date; read: boolean };
+
+/** The account's latest notifications, newest first. */
+export async function notificationsOf(
+  db: Db,
+  accountId: string,
+  limit = 10,
+): Promise<Notification[]> {
+  return db<Notification[]>`
+    select id, message, created_at as "createdAt", read_at is not null as read
+    from notifications where account_id = ${accountId}
+    order by created_at desc, id limit ${limit}`;
+}
+
+/** What an application is called in messages, e.g. 二级注册建造师初始注册申请（SQ…）. */
+function applicationTitle(
+  kind: ApplicationKind,
+  profession: Profession | null,
+  applicationNumber: string,
+): string {
+  return `${profession ? professions[profession].name : ''}${kindNames[kind]}申请（${applicationNumber}）`;
+}
+
+/** The enterprise's notification of an application waiting for its confirmation. */
+export function toConfirmMessage(
+  personName: string | null,
+  kind: ApplicationKind,
+  profession: Profession | null,
+  applicationNumber: string,
+): string {
+  return `${personName ? `${personName}的` : ''}${applicationTitle(kind, profession, applicationNumber)}待您确认。`;
+}
+
+/**
+ * Tells the parties who did not act what happened (their pages show it): `actedBy` is the party
+ * whose act this was (for a system step, the party whose act set it off).
+ */
+export async function notifyParties(
+  tx: Tx,
+  app: ApplicationRow,
+  actedBy: string,
+  reason: string | null,
+  at: Date,
+): Promise<void> {
+  const what = `${applicationTitle(app.kind, app.profession, app.applicationNumber)}现为“${stateNames[app.state]}”${reason ? `，原因：${reason}` : ''}。`;
+  if (actedBy !== 'person' && app.personId) {
+    await tx`
+      insert into notifications (account_id, application_id, message, created_at)
+      select account_id, ${app.id}, ${`您的${what}`}, ${at} from persons where id = ${app.personId}`;
+  }
+  // The enterprise hears of every step it did not take on an application it sees: what waits
+  // for its confirmation, and what the person or the authority did with the rest.
+  if (actedBy !== 'enterprise' && app.enterpriseId) {
+    const [person] = app.personId
+      ? await tx<{ name: string }[]>`select name from persons where id = ${app.personId}`
+      : [];
+    const message =
+      app.state === 'awaiting_enterprise'
+        ? toConfirmMessage(person?.name ?? null, app.kind, app.profession, app.applicationNumber)
+        : `${person ? `${person.name}的` : '本单位的'}${what}`;
+    await tx`
+      insert into notifications (account_id, application_id, message, created_at)
+      select e.account_id, a.id, ${message}, ${at}
+      from applications a join enterprises e on e.id = a.enterprise_id
+      where a.id = ${app.id} and ${tx.unsafe(ENTERPRISE_SEES_APPLICATION)}`;
+  }
+}

@@ -1,0 +1,311 @@
+/**
+ * The application workflow (DESIGN.md §4) as one declared table: which actor may do what to which
+ * kind of application in which state, and where that leads. Nothing moves an application that is
+ * not in this table (engine.ts).
+ */
+
+export const APPLICATION_KINDS = [
+  'initial',
+  'additional',
+  'renewal',
+  'cancellation',
+  'personal_change',
+  'out_of_province_qualification',
+  'enterprise_rename',
+] as const;
+export type ApplicationKind = (typeof APPLICATION_KINDS)[number];
+
+export const STATES = [
+  'draft',
+  'awaiting_enterprise',
+  'returned',
+  'awaiting_signed_form',
+  'submitted',
+  'under_review',
+  'correction_requested',
+  'approved',
+  'refused',
+  'completed',
+  'withdrawn',
+  'expired',
+] as const;
+export type State = (typeof STATES)[number];
+
+/** States after which nothing more happens; every other state is "open". */
+export const FINAL_STATES: readonly State[] = ['completed', 'refused', 'withdrawn', 'expired'];
+
+/** Final states in which an application ended without taking effect. */
+export const STOPPED_STATES: readonly State[] = FINAL_STATES.filter((s) => s !== 'completed');
+
+/** States as an SQL list, e.g. `('refused', 'withdrawn')`, for queries over the declared names. */
+export function sqlStates(states: readonly State[]): string {
+  return `(${states.map((s) => `'${s}'`).join(', ')})`;
+}
+
+/** States the enterprise never sees: the person's draft, and one that expired unconfirmed. */
+const HIDDEN_FROM_ENTERPRISE: readonly State[] = ['draft', 'expired'];
+
+/**
+ * Whether the enterprise an application `a` names sees it (SQL over `a`): once the person handed
+ * it to that enterprise, and never a draft or one that expired unconfirmed. A returned initial
+ * application on which the person chose another employer names the new one before it was handed
+ * to it (migration 007): until the person confirms it again, the new employer sees nothing of it,
+ * nor of its withdrawal.
+ */
+export const ENTERPRISE_SEES_APPLICATION = `(a.state not in ${sqlStates(HIDDEN_FROM_ENTERPRISE)}
+  and a.handed_to_enterprise_id = a.enterprise_id)`;
+
+export const ACTIONS = [
+  /** The first event of every application: it was started (a draft, or a rename filed). */
+  'start',
+  'confirm',
+  'enterprise_confirm',
+  'return',
+  'submit',
+  'accept',
+  'request_correction',
+  'corrections_complete',
+  'approve',
+  'refuse',
+  'complete',
+  'withdraw',
+  'expire',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+export const ROLES = ['person', 'enterprise', 'officer', 'system'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Named checks a transition runs before it happens (the modules that own the rules register them). */
+export type GuardName =
+  'personMayFile' | 'enterpriseMayConfirm' | 'enterpriseMaySubmit' | 'enterpriseMayRename';
+
+export type Transition = {
+  kinds: readonly ApplicationKind[];
+  from: readonly State[];
+  action: Action;
+  role: Role;
+  to: State;
+  guard?: GuardName;
+  /** Returns, refusals and corrections always say why. */
+  reasonRequired?: boolean;
+};
+
+/** Filed by the person, confirmed by the enterprise with a signed form, decided by the authority. */
+const DECIDED: readonly ApplicationKind[] = ['initial', 'additional', 'renewal', 'personal_change'];
+/** Every kind the person files through an enterprise. */
+const THROUGH_ENTERPRISE: readonly ApplicationKind[] = [...DECIDED, 'cancellation'];
+/** Filed by one party and decided by the authority, with no enterprise step. */
+const DIRECT: readonly ApplicationKind[] = ['out_of_province_qualification', 'enterprise_rename'];
+
+export const TRANSITIONS: readonly Transition[] = [
+  // The person confirms: the snapshot is frozen and it goes to the enterprise (or, for an
+  // out-of-province entry, straight to the authority).
+  {
+    kinds: THROUGH_ENTERPRISE,
+    from: ['draft', 'returned'],
+    action: 'confirm',
+    role: 'person',
+    to: 'awaiting_enterprise',
+    guard: 'personMayFile',
+  },
+  {
+    kinds: ['out_of_province_qualification'],
+    from: ['draft'],
+    action: 'confirm',
+    role: 'person',
+    to: 'submitted',
+    guard: 'personMayFile',
+  },
+  {
+    kinds: ['enterprise_rename'],
+    from: ['draft'],
+    action: 'submit',
+    role: 'enterprise',
+    to: 'submitted',
+    guard: 'enterpriseMayRename',
+  },
+  // Rule 4: not confirmed within 5 days of starting or of coming back.
+  {
+    kinds: [...THROUGH_ENTERPRISE, 'out_of_province_qualification'],
+    from: ['draft'],
+    action: 'expire',
+    role: 'system',
+    to: 'expired',
+  },
+  {
+    kinds: THROUGH_ENTERPRISE,
+    from: ['returned'],
+    action: 'expire',
+    role: 'system',
+    to: 'expired',
+  },
+  // The enterprise confirms (rule 11) or sends it back with a reason.
+  {
+    kinds: DECIDED,
+    from: ['awaiting_enterprise'],
+    action: 'enterprise_confirm',
+    role: 'enterprise',
+    to: 'awaiting_signed_form',
+    guard: 'enterpriseMayConfirm',
+  },
+  {
+    kinds: ['cancellation'], // rule 7: done at once
+    from: ['awaiting_enterprise'],
+    action: 'enterprise_confirm',
+    role: 'enterprise',
+    to: 'completed',
+    guard: 'enterpriseMayConfirm',
+  },
+  {
+    kinds: THROUGH_ENTERPRISE,
+    from: ['awaiting_enterprise'],
+    action: 'return',
+    role: 'enterprise',
+    to: 'returned',
+    reasonRequired: true,
+  },
+  {
+    kinds: DECIDED,
+    from: ['awaiting_signed_form'],
+    action: 'return',
+    role: 'enterprise',
+    to: 'returned',
+    reasonRequired: true,
+  },
+  {
+    kinds: DECIDED,
+    from: ['awaiting_signed_form'],
+    action: 'submit',
+    role: 'enterprise',
+    to: 'submitted',
+    guard: 'enterpriseMaySubmit',
+  },
+  // The authority.
+  { kinds: DECIDED, from: ['submitted'], action: 'accept', role: 'officer', to: 'under_review' },
+  {
+    kinds: DECIDED,
+    from: ['under_review'],
+    action: 'request_correction',
+    role: 'officer',
+    to: 'correction_requested',
+    reasonRequired: true,
+  },
+  {
+    kinds: DECIDED,
+    from: ['correction_requested'],
+    action: 'corrections_complete',
+    role: 'system',
+    to: 'under_review',
+  },
+  { kinds: DECIDED, from: ['under_review'], action: 'approve', role: 'officer', to: 'approved' },
+  {
+    kinds: DECIDED,
+    from: ['under_review'],
+    action: 'refuse',
+    role: 'officer',
+    to: 'refused',
+    reasonRequired: true,
+  },
+  { kinds: DECIDED, from: ['approved'], action: 'complete', role: 'system', to: 'completed' },
+  // An entry or a rename takes effect when approved.
+  { kinds: DIRECT, from: ['submitted'], action: 'approve', role: 'officer', to: 'completed' },
+  {
+    kinds: DIRECT,
+    from: ['submitted'],
+    action: 'refuse',
+    role: 'officer',
+    to: 'refused',
+    reasonRequired: true,
+  },
+  // Rule 10: withdraw before acceptance and while under review, not once decided.
+  {
+    kinds: DECIDED,
+    from: [
+      'draft',
+      'awaiting_enterprise',
+      'returned',
+      'awaiting_signed_form',
+      'submitted',
+      'under_review',
+      'correction_requested',
+    ],
+    action: 'withdraw',
+    role: 'person',
+    to: 'withdrawn',
+  },
+  {
+    kinds: ['cancellation'],
+    from: ['draft', 'awaiting_enterprise', 'returned'],
+    action: 'withdraw',
+    role: 'person',
+    to: 'withdrawn',
+  },
+  {
+    kinds: ['out_of_province_qualification'],
+    from: ['draft', 'submitted'],
+    action: 'withdraw',
+    role: 'person',
+    to: 'withdrawn',
+  },
+  {
+    kinds: ['enterprise_rename'],
+    from: ['draft', 'submitted'],
+    action: 'withdraw',
+    role: 'enterprise',
+    to: 'withdrawn',
+  },
+];
+
+export function findTransition(
+  kind: ApplicationKind,
+  from: State,
+  action: Action,
+  role: Role,
+): Transition | undefined {
+  return TRANSITIONS.find(
+    (t) =>
+      t.action === action && t.role === role && t.kinds.includes(kind) && t.from.includes(from),
+  );
+}
+
+export const kindNames: Record<ApplicationKind, string> = {
+  initial: '初始注册',
+  additional: '增项注册',
+  renewal: '延续注册',
+  cancellation: '注销注册',
+  personal_change: '个人自然情况变更',
+  out_of_province_qualification: '省外资格信息录入',
+  enterprise_rename: '企业更名',
+};
+
+export const stateNames: Record<State, string> = {
+  draft: '填写中',
+  awaiting_enterprise: '待企业确认',
+  returned: '企业已退回',
+  awaiting_signed_form: '待企业上传申请表',
+  submitted: '待受理',
+  under_review: '审核中',
+  correction_requested: '待材料补正',
+  approved: '准予注册，待公告',
+  refused: '不予注册',
+  completed: '已办结',
+  withdrawn: '已撤回',
+  expired: '已失效',
+};
+
+export const actionNames: Record<Action, string> = {
+  start: '发起申请',
+  confirm: '确认提交',
+  enterprise_confirm: '企业确认',
+  return: '退回',
+  submit: '提交',
+  accept: '受理',
+  request_correction: '要求材料补正',
+  corrections_complete: '补正完成',
+  approve: '准予',
+  refuse: '不予准予',
+  complete: '办结',
+  withdraw: '撤回',
+  expire: '作废',
+};
