@@ -34,7 +34,7 @@ export function createApp(services: Services): Express {
   const staticOptions = { maxAge: config.production ? '1d' : 0, index: false };
   app.use(paths.assets, express.static(path.join(ROOT, 'public'), staticOptions));
   app.use(
-    `${paths.assets}/js/vendor`,
+    paths.vendorScripts,
     express.static(path.join(ROOT, 'node_modules/htmx.org/dist'), staticOptions),
   );
   app.use(healthRoutes(services)); // before sessions: probes must not create them

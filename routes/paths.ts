@@ -1,6 +1,25 @@
 import type { AccountKind } from '../lib/identity/index.js';
 
-/** Every URL of the site, in one place. */
+/** The parameters of a URL pattern, in order: '/a/:id/b/:step' → [string, string]. */
+type ParamsOf<P extends string> = P extends `${string}:${string}/${infer Rest}`
+  ? [string, ...ParamsOf<Rest>]
+  : P extends `${string}:${string}`
+    ? [string]
+    : [];
+
+/** A URL with parameters: call it to fill them in; Express registers its `pattern`. */
+export type Route<P extends string> = ((...params: ParamsOf<P>) => string) & { pattern: P };
+
+/** Declares a URL with parameters once: the pattern, and the function that fills it. */
+function route<P extends string>(pattern: P): Route<P> {
+  const fill = (...params: string[]) => {
+    let i = 0;
+    return pattern.replace(/:[A-Za-z]+/g, () => encodeURIComponent(params[i++] ?? ''));
+  };
+  return Object.assign(fill as (...params: ParamsOf<P>) => string, { pattern });
+}
+
+/** Every URL of the site, in one place (test/unit/paths.test.ts holds the routes to it). */
 export const paths = {
   home: '/',
   health: '/healthz',
@@ -22,52 +41,32 @@ export const paths = {
     apply: '/me/apply',
     applyProfession: '/me/apply/profession',
     applications: '/me/applications',
-    application: (id: string) => `/me/applications/${id}`,
-    step: (id: string, step: string) => `/me/applications/${id}/steps/${step}`,
-    withdraw: (id: string) => `/me/applications/${id}/withdraw`,
-    upload: (id: string, purpose: string) => `/me/applications/${id}/uploads/${purpose}`,
-    correction: (id: string, itemId: string) => `/me/applications/${id}/corrections/${itemId}`,
+    application: route('/me/applications/:id'),
+    step: route('/me/applications/:id/steps/:step'),
+    withdraw: route('/me/applications/:id/withdraw'),
+    upload: route('/me/applications/:id/uploads/:purpose'),
+    correction: route('/me/applications/:id/corrections/:itemId'),
   },
   org: {
     home: '/org',
     information: '/org/information',
     applications: '/org/applications',
     employees: '/org/employees',
-    application: (id: string) => `/org/applications/${id}`,
-    confirm: (id: string) => `/org/applications/${id}/confirm`,
-    return: (id: string) => `/org/applications/${id}/return`,
-    form: (id: string) => `/org/applications/${id}/form`,
-    signedForm: (id: string) => `/org/applications/${id}/signed-form`,
-    submit: (id: string) => `/org/applications/${id}/submit`,
-    correction: (id: string, itemId: string) => `/org/applications/${id}/corrections/${itemId}`,
+    application: route('/org/applications/:id'),
+    confirm: route('/org/applications/:id/confirm'),
+    return: route('/org/applications/:id/return'),
+    form: route('/org/applications/:id/form'),
+    signedForm: route('/org/applications/:id/signed-form'),
+    submit: route('/org/applications/:id/submit'),
+    correction: route('/org/applications/:id/corrections/:itemId'),
     rename: '/org/rename',
-    renameWithdraw: (id: string) => `/org/rename/${id}/withdraw`,
+    renameWithdraw: route('/org/rename/:id/withdraw'),
   },
   authority: { home: '/authority' },
   assets: '/public',
-  file: (id: string) => `/files/${id}`,
-} as const;
-
-/** Express route patterns of the paths that carry ids. */
-export const routes = {
-  file: '/files/:id',
-  org: {
-    application: '/org/applications/:id',
-    confirm: '/org/applications/:id/confirm',
-    return: '/org/applications/:id/return',
-    form: '/org/applications/:id/form',
-    signedForm: '/org/applications/:id/signed-form',
-    submit: '/org/applications/:id/submit',
-    correction: '/org/applications/:id/corrections/:itemId',
-    renameWithdraw: '/org/rename/:id/withdraw',
-  },
-  me: {
-    application: '/me/applications/:id',
-    step: '/me/applications/:id/steps/:step',
-    withdraw: '/me/applications/:id/withdraw',
-    upload: '/me/applications/:id/uploads/:purpose',
-    correction: '/me/applications/:id/corrections/:itemId',
-  },
+  /** htmx, served from its npm package. */
+  vendorScripts: '/public/js/vendor',
+  file: route('/files/:id'),
 } as const;
 
 /** Where each kind of account works. */

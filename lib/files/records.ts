@@ -112,3 +112,11 @@ export async function readFileFor(
   if (!bytes) throw new Error(`file ${fileId}: content ${row.sha256} missing from the store`);
   return { bytes, contentType: row.contentType, originalName: row.originalName };
 }
+
+/** The names the senders gave these files, by id (for lists of what was uploaded). */
+export async function fileNames(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const rows = await db<{ id: string; originalName: string }[]>`
+    select id, original_name as "originalName" from files where id in ${db(ids)}`;
+  return new Map(rows.map((r) => [r.id, r.originalName]));
+}

@@ -1,6 +1,8 @@
 import type { Profession } from '../reference/index.js';
 import { professions } from '../reference/index.js';
 import type { ApplicationDraft, ApplicationKind } from '../workflow/index.js';
+import { fileNames } from '../files/index.js';
+import type { Db } from '../platform/index.js';
 
 /**
  * The steps of the application wizard (注册申报), one page each, in order, by kind. Each step's
@@ -136,6 +138,19 @@ export function materialsFor(kind: ApplicationKind, draft: ApplicationDraft): Ma
     default:
       return [];
   }
+}
+
+/** The materials of this kind, each with the file uploaded for it so far and that file's name. */
+export async function materialsWithFiles(
+  db: Db,
+  kind: ApplicationKind,
+  draft: ApplicationDraft,
+): Promise<(Material & { fileId?: string; fileName?: string })[]> {
+  const names = await fileNames(db, Object.values(draft.uploads ?? {}));
+  return materialsFor(kind, draft).map((m) => {
+    const fileId = draft.uploads?.[m.purpose];
+    return { ...m, fileId, fileName: fileId ? names.get(fileId) : undefined };
+  });
 }
 
 /** The names of required materials not yet uploaded. */

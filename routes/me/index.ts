@@ -36,7 +36,12 @@ import {
   withdrawForm,
 } from '../../lib/filing/index.js';
 import type { StepContext, StepId } from '../../lib/filing/index.js';
-import { COMMITMENT_MISSING, enterpriseChoice, searchEnterprises } from '../../lib/filing/index.js';
+import {
+  COMMITMENT_MISSING,
+  enterpriseChoice,
+  materialsWithFiles,
+  searchEnterprises,
+} from '../../lib/filing/index.js';
 import { itemsOf, supplyItem } from '../../lib/corrections/index.js';
 import {
   businessDate,
@@ -51,7 +56,7 @@ import {
 } from '../../lib/platform/index.js';
 import type { FormErrors } from '../../lib/platform/index.js';
 import { requireRole } from '../middleware/auth.js';
-import { paths, routes } from '../paths.js';
+import { paths } from '../paths.js';
 import type { ApplicationDetail } from '../../lib/person/index.js';
 import {
   applicationOfPerson,
@@ -246,13 +251,13 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
       errors,
     });
   };
-  router.get(routes.me.application, (req, res) => renderApplication(req, res, {}, noErrors));
+  router.get(paths.me.application.pattern, (req, res) => renderApplication(req, res, {}, noErrors));
 
-  router.get(routes.me.withdraw, async (req, res) => {
+  router.get(paths.me.withdraw.pattern, async (req, res) => {
     const detail = await applicationOfPerson(sql, accountOf(req), String(req.params.id));
     res.render('pages/me/withdraw', { title: '撤回申请', ...viewHelpers, ...detail });
   });
-  router.post(routes.me.withdraw, async (req, res) => {
+  router.post(paths.me.withdraw.pattern, async (req, res) => {
     const parsed = withdrawForm.safeParse(req.body);
     if (!parsed.success) throw new ConflictError('页面已过期，请返回申请页面刷新后重试。');
     const { version } = parsed.data;
@@ -304,15 +309,7 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
         : undefined;
     }
     if (step === 'uploads') {
-      const uploaded = Object.values(context.draft.uploads ?? {});
-      const names = uploaded.length
-        ? await sql<{ id: string; originalName: string }[]>`
-            select id, original_name as "originalName" from files where id in ${sql(uploaded)}`
-        : [];
-      extra.materials = materialsFor(context.kind, context.draft).map((m) => {
-        const fileId = context.draft.uploads?.[m.purpose];
-        return { ...m, fileId, fileName: names.find((n) => n.id === fileId)?.originalName };
-      });
+      extra.materials = await materialsWithFiles(sql, context.kind, context.draft);
     }
     if (step === 'check') {
       extra.person = await personOfAccount(sql, accountOf(req));
@@ -347,7 +344,7 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
     });
   };
 
-  router.get(routes.me.step, async (req, res) => {
+  router.get(paths.me.step.pattern, async (req, res) => {
     const loaded = await loadStep(req);
     if (!isEditable(loaded.detail)) {
       return res.redirect(303, paths.me.application(loaded.detail.application.id));
@@ -355,7 +352,7 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
     await renderStep(req, res, loaded, {}, noErrors);
   });
 
-  router.post(routes.me.step, async (req, res) => {
+  router.post(paths.me.step.pattern, async (req, res) => {
     const loaded = await loadStep(req);
     const { detail, step, context } = loaded;
     const id = detail.application.id;
@@ -527,7 +524,7 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
 
   // The materials of an application (the uploads step).
   uploads.post(
-    routes.me.upload,
+    paths.me.upload.pattern,
     requireRole('person'),
     uploadFields([{ name: 'file' }]),
     async (req, res) => {
@@ -552,7 +549,7 @@ export function meRoutes(services: Services): { pages: Router; uploads: Router }
 
   // A correction item addressed to the person: a note and/or a file.
   uploads.post(
-    routes.me.correction,
+    paths.me.correction.pattern,
     requireRole('person'),
     uploadFields([{ name: 'file' }]),
     async (req, res) => {

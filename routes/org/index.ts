@@ -50,7 +50,7 @@ import type { Supplied } from '../../lib/corrections/index.js';
 import { itemsOf, supplyItem } from '../../lib/corrections/index.js';
 import { LICENCE_TYPES, licenceFields, professions } from '../../lib/reference/index.js';
 import { requireRole } from '../middleware/auth.js';
-import { paths, routes, withQuery } from '../paths.js';
+import { paths, withQuery } from '../paths.js';
 import { suppliedMaterial, uploadedDocument, uploadFields } from '../middleware/uploads.js';
 import type { Services } from '../../lib/services/index.js';
 import type { UploadedDocument } from '../../lib/files/index.js';
@@ -201,7 +201,9 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       done: req.query.done,
     });
   };
-  router.get(routes.org.application, (req, res) => renderApplication(req, res, {}, noErrors));
+  router.get(paths.org.application.pattern, (req, res) =>
+    renderApplication(req, res, {}, noErrors),
+  );
 
   /**
    * Runs a step the rules may refuse (a confirmation, a submission); refused, the page comes back
@@ -225,7 +227,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
   };
 
   // The application form, print-ready: signed by the legal representative, stamped, scanned.
-  router.get(routes.org.form, async (req, res) => {
+  router.get(paths.org.form.pattern, async (req, res) => {
     const enterprise = res.locals.enterprise!;
     const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
     if (application.snapshotVersion === 0) throw new NotFoundError();
@@ -250,7 +252,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
   };
 
   uploads.post(
-    routes.org.signedForm,
+    paths.org.signedForm.pattern,
     requireRole('enterprise'),
     uploadFields([{ name: 'file' }]),
     async (req, res) => {
@@ -277,7 +279,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
   // A correction item addressed to the enterprise: materials (a file and/or a note), or the
   // licence it did not hold at confirmation (rule 12), which may come after approval.
   uploads.post(
-    routes.org.correction,
+    paths.org.correction.pattern,
     requireRole('enterprise'),
     uploadFields([{ name: 'file' }]),
     async (req, res) => {
@@ -391,7 +393,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
       res.redirect(303, `${paths.org.rename}?done=filed`);
     },
   );
-  router.post(routes.org.renameWithdraw, async (req, res) => {
+  router.post(paths.org.renameWithdraw.pattern, async (req, res) => {
     const rename = await readApplication(sql, String(req.params.id));
     if (rename?.kind !== 'enterprise_rename' || rename.enterpriseId !== res.locals.enterprise!.id) {
       throw new NotFoundError();
@@ -405,7 +407,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     res.redirect(303, `${paths.org.rename}?done=withdrawn`);
   });
 
-  router.post(routes.org.submit, async (req, res) => {
+  router.post(paths.org.submit.pattern, async (req, res) => {
     const enterprise = res.locals.enterprise!;
     const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
     const refused = await refusedOnPage(req, res, {}, () =>
@@ -420,7 +422,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     res.redirect(303, `${paths.org.application(application.id)}?done=submitted`);
   });
 
-  router.post(routes.org.confirm, async (req, res) => {
+  router.post(paths.org.confirm.pattern, async (req, res) => {
     const enterprise = res.locals.enterprise!;
     const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
     const values = trimmed(req.body);
@@ -445,7 +447,7 @@ export function orgRoutes(services: Services): { pages: Router; uploads: Router 
     res.redirect(303, `${paths.org.application(application.id)}?done=confirmed`);
   });
 
-  router.post(routes.org.return, async (req, res) => {
+  router.post(paths.org.return.pattern, async (req, res) => {
     const enterprise = res.locals.enterprise!;
     const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
     const values = trimmed(req.body);
