@@ -2,6 +2,7 @@ import path from 'node:path';
 import express from 'express';
 import { csrfProtection, csrfToken } from './middleware/csrf.js';
 import { errorHandler, notFound } from './middleware/errors.js';
+import { showRefusal } from './middleware/refusals.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security.js';
 import { sessions } from './middleware/session.js';
@@ -66,6 +67,7 @@ export function createApp(services: Services): Express {
   app.use(authorityRoutes(services));
 
   app.use(notFound);
+  app.use(showRefusal);
   app.use(errorHandler(logger, config.env === 'development'));
   return app;
 }

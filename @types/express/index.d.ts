@@ -1,5 +1,6 @@
 import type { EnterpriseInformation } from '../../lib/enterprise/index.js';
 import type { SessionUser } from '../../lib/identity/index.js';
+import type { Refusal } from '../../routes/middleware/refusals.js';
 
 declare global {
   namespace Express {
@@ -19,6 +20,8 @@ declare global {
       currentPath: string;
       /** On /org pages: the signed-in enterprise. */
       enterprise?: EnterpriseInformation;
+      /** How the page shows a refusal of the action it posted (routes/middleware/refusals.ts). */
+      refusal?: Refusal;
     }
   }
 }

@@ -7,6 +7,7 @@ import {
   readDraft,
   recordStart,
   transition,
+  transitionIn,
 } from '../workflow/index.js';
 import { addDays, businessDate, ConflictError, NotFoundError } from '../platform/index.js';
 import type { Tx } from '../platform/index.js';
@@ -96,6 +97,28 @@ export async function saveDraft(
 }
 
 /**
+ * The person confirms (承诺 and 确认提交) in one transaction: the commitment is saved and the
+ * application moves on; refused by the rules (a RuleError), neither happens, so the commitment is
+ * given again with the next try.
+ */
+export async function confirmDraft(
+  deps: WorkflowDeps,
+  accountId: string,
+  applicationId: string,
+  expectedVersion: number,
+): Promise<ApplicationRow> {
+  return deps.sql.begin(async (tx) => {
+    await saveDraftIn(tx, accountId, applicationId, () => ({ commitment: true }));
+    return transitionIn(tx, deps, {
+      applicationId,
+      action: 'confirm',
+      actor: { role: 'person', accountId },
+      expectedVersion,
+    });
+  });
+}
+
+/**
  * Stores a material the person uploaded and keeps it in the draft under its purpose, in one
  * transaction on the locked draft: a refused save stores no file row, and two uploads at once
  * (two tabs) both stay.
@@ -121,7 +144,8 @@ export async function saveMaterial(
   );
 }
 
-type DraftPatch = ApplicationDraft & { enterpriseId?: string | null };
+/** What a step saves into a draft: its content, and for an initial application the employer. */
+export type DraftPatch = ApplicationDraft & { enterpriseId?: string | null };
 
 async function saveDraftIn(
   tx: Tx,

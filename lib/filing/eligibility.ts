@@ -7,7 +7,7 @@ import type { ActiveRegistration } from '../registrations/index.js';
 import { activeRegistrations } from '../registrations/index.js';
 import type { ApplicationDraft, ApplicationKind, Guard } from '../workflow/index.js';
 import { kindNames, readDraft } from '../workflow/index.js';
-import { missingMaterials } from './steps.js';
+import { missingMaterials } from './materials.js';
 import { addDays, addMonths, businessDate } from '../platform/index.js';
 
 /**
@@ -225,7 +225,7 @@ function materialsAndCommitment(kind: ApplicationKind, draft: ApplicationDraft):
   if (missingScans.length > 0) {
     problems.push({
       code: 'materials_missing',
-      message: `请上传：${missingScans.join('、')}。`,
+      message: `请上传：${missingScans.map((m) => m.name).join('、')}。`,
     });
   }
   if (!draft.commitment) {

@@ -1,44 +1,9 @@
 import { businessDate } from '../platform/index.js';
-import { digitsField } from '../identity/index.js';
 import type { Profession } from '../reference/index.js';
-import { EDUCATION_LEVELS, PROFESSIONS, professions, PROVINCES } from '../reference/index.js';
+import { EDUCATION_LEVELS, professions, PROVINCES } from '../reference/index.js';
 import { z } from 'zod';
 
-/** The forms of the person's pages, one schema each, with messages written for people. */
-
-export const KIND_CHOICES = [
-  {
-    value: 'initial',
-    label: '初始注册',
-    hint: '首次注册，或注销、不予注册后重新注册，或变更执业单位',
-  },
-  {
-    value: 'demonstration_zone',
-    label: '长三角示范区注册',
-    hint: '仅限二级注册建造师，聘用企业工商注册地须为苏州市吴江区',
-  },
-  { value: 'additional', label: '增项注册', hint: '在已有注册上增加注册专业' },
-  { value: 'renewal', label: '延续注册', hint: '注册有效期满前90日至30日之间申请' },
-  { value: 'cancellation', label: '注销注册', hint: '变更执业单位或到外省注册前须先注销' },
-  { value: 'personal_change', label: '个人自然情况变更', hint: '学历等个人信息发生变化' },
-] as const;
-export type KindChoice = (typeof KIND_CHOICES)[number]['value'];
-
-const kindChoice = z.enum(KIND_CHOICES.map((k) => k.value) as [KindChoice, ...KindChoice[]], {
-  error: '请选择申请事项',
-});
-
-export const kindForm = z.object({ kind: kindChoice });
-
-export const professionForm = z
-  .object({
-    kind: kindChoice,
-    profession: z.enum(PROFESSIONS, { error: '请选择注册类别' }),
-  })
-  .refine((v) => v.kind !== 'demonstration_zone' || v.profession === 'constructor', {
-    path: ['profession'],
-    message: '长三角示范区注册仅限二级注册建造师',
-  });
+/** The forms of the wizard's steps, one schema each, with messages written for people. */
 
 export const employerForm = z.object({
   enterpriseId: z.uuid({ error: '请从搜索结果中选择聘用企业' }),
@@ -111,15 +76,3 @@ export function outOfProvinceForm(thisYear: number) {
 export const commitmentForm = z.object({
   commitment: z.literal('yes', { error: '请阅读并勾选承诺后再确认提交' }),
 });
-
-export const profileForm = z.object({
-  phone: digitsField(/^1[3-9]\d{9}$/, '请输入11位手机号码，例如 13912345678'),
-  email: z.email({ error: '请输入正确的电子邮箱地址，例如 name@example.com' }).max(100),
-  address: z.string().trim().min(1, '请填写通讯地址').max(200, '通讯地址最多200个字'),
-});
-
-export const educationForm = z.object({
-  education: z.enum(EDUCATION_LEVELS, { error: '请选择学历' }),
-});
-
-export const withdrawForm = z.object({ version: z.coerce.number().int() });

@@ -3,4 +3,5 @@ export * from './drafts.js';
 export * from './eligibility.js';
 export * from './employer-search.js';
 export * from './forms.js';
+export * from './materials.js';
 export * from './steps.js';

@@ -1,14 +1,75 @@
+import type { FormErrors } from '../platform/index.js';
+import { businessDate, cleanText, fieldErrors, formatErrors } from '../platform/index.js';
+import { personOfAccount } from '../person/index.js';
 import type { Profession } from '../reference/index.js';
 import { professions } from '../reference/index.js';
-import type { ApplicationDraft, ApplicationKind } from '../workflow/index.js';
-import { fileNames } from '../files/index.js';
-import type { Db } from '../platform/index.js';
+import type {
+  ApplicationDraft,
+  ApplicationKind,
+  ApplicationRow,
+  WorkflowDeps,
+} from '../workflow/index.js';
+import { readDraft } from '../workflow/index.js';
+import type { DraftPatch } from './drafts.js';
+import { confirmDraft } from './drafts.js';
+import { COMMITMENT_MISSING, filingProblems } from './eligibility.js';
+import { enterpriseChoice, searchEnterprises } from './employer-search.js';
+import {
+  changeForm,
+  commitmentForm,
+  employerForm,
+  employmentForm,
+  outOfProvinceForm,
+  specialtiesForm,
+} from './forms.js';
+import { materialsWithFiles, missingMaterials } from './materials.js';
 
 /**
- * The steps of the application wizard (注册申报), one page each, in order, by kind. Each step's
- * completion is read from what the draft holds, so a person can stop anywhere and resume from
- * any device where the first unfinished step is.
+ * The application wizard (注册申报) as one table of steps, one page each, in this order: which
+ * kinds have the step, when it is complete (read from what the draft holds, so a person can stop
+ * anywhere and resume from any device at the first unfinished step), what its page needs beyond
+ * the draft, and what its form saves. Adding a step is adding a row (and its view,
+ * views/pages/me/steps/<id>.eta).
  */
+
+export type StepContext = {
+  kind: ApplicationKind;
+  profession: Profession;
+  enterpriseId: string | null;
+  draft: ApplicationDraft;
+};
+
+/** What a step acts on: the person's own application, still theirs to edit. */
+export type StepInput = {
+  application: ApplicationRow;
+  context: StepContext;
+  accountId: string;
+  at: Date;
+};
+
+/** What a step's form came to: what to save (if anything), or why it is refused. */
+export type StepOutcome =
+  { ok: true; patch?: DraftPatch; confirmed?: true } | { ok: false; errors: FormErrors };
+
+export type Step = {
+  id: StepId;
+  title: string;
+  /** Whether an application of this kind and profession has this step. */
+  appliesTo(kind: ApplicationKind, profession: Profession): boolean;
+  isComplete(c: StepContext): boolean;
+  /** What the step's page shows beyond the draft (`query`: the page's query string). */
+  pageData?(
+    deps: WorkflowDeps,
+    input: StepInput & { query: Record<string, unknown> },
+  ): Promise<Record<string, unknown>>;
+  /** Reads the posted form (its values trimmed) and decides. */
+  submit(
+    deps: WorkflowDeps,
+    input: StepInput,
+    values: Record<string, unknown>,
+  ): StepOutcome | Promise<StepOutcome>;
+};
+
 export const STEP_IDS = [
   'eligibility',
   'employer',
@@ -21,143 +82,231 @@ export const STEP_IDS = [
 ] as const;
 export type StepId = (typeof STEP_IDS)[number];
 
-export const stepTitles: Record<StepId, string> = {
-  eligibility: '资格条件自查',
-  employer: '选择聘用企业',
-  employment: '填写聘用信息',
-  specialties: '选择注册专业',
-  change: '填写变更内容',
-  'out-of-province': '填写省外资格信息',
-  uploads: '上传材料',
-  check: '核对申请表并承诺',
-};
+const hasSpecialties = (profession: Profession) => professions[profession].specialties.length > 0;
+const isKind =
+  (...kinds: ApplicationKind[]) =>
+  (kind: ApplicationKind) =>
+    kinds.includes(kind);
+const saved = (patch: DraftPatch): StepOutcome => ({ ok: true, patch });
+const invalid = (error: Parameters<typeof formatErrors>[0]): StepOutcome => ({
+  ok: false,
+  errors: formatErrors(error),
+});
+/** Rule problems as an error summary leading to where the page lists them. */
+const refusedAt = (href: string, messages: string[]): FormErrors => ({
+  summary: messages.map((text) => ({ href, text })),
+  fields: {},
+});
 
-export type StepContext = {
-  kind: ApplicationKind;
-  profession: Profession;
-  enterpriseId: string | null;
-  draft: ApplicationDraft;
-};
+/** The filing rules' request for this application. */
+export function filingOf(application: ApplicationRow) {
+  return {
+    personId: application.personId!,
+    kind: application.kind,
+    profession: application.profession!,
+    enterpriseId: application.enterpriseId,
+    demonstrationZone: application.demonstrationZone,
+    draft: readDraft(application.draft),
+  };
+}
+
+export const STEPS: readonly Step[] = [
+  {
+    id: 'eligibility',
+    title: '资格条件自查',
+    appliesTo: isKind(
+      'initial',
+      'additional',
+      'renewal',
+      'cancellation',
+      'personal_change',
+      'out_of_province_qualification',
+    ),
+    isComplete: (c) => c.draft.eligibilityChecked === true,
+    pageData: async (deps, { application, at }) => ({
+      problems: await filingProblems(
+        deps.sql,
+        filingOf(application),
+        at,
+        deps.rules,
+        'eligibility',
+      ),
+    }),
+    submit: async (deps, { application, at }) => {
+      const problems = await filingProblems(
+        deps.sql,
+        filingOf(application),
+        at,
+        deps.rules,
+        'eligibility',
+      );
+      if (problems.length > 0) {
+        return {
+          ok: false,
+          errors: refusedAt(
+            '#problems',
+            problems.map((p) => p.message),
+          ),
+        };
+      }
+      return saved({ eligibilityChecked: true });
+    },
+  },
+  {
+    id: 'employer',
+    title: '选择聘用企业',
+    appliesTo: isKind('initial'),
+    isComplete: (c) => c.enterpriseId !== null,
+    pageData: async (deps, { application, query }) => {
+      const q = typeof query.q === 'string' ? cleanText(query.q).slice(0, 100) : '';
+      return {
+        query: q,
+        results: await searchEnterprises(deps.sql, q, application.demonstrationZone),
+        chosen: application.enterpriseId
+          ? await enterpriseChoice(deps.sql, application.enterpriseId)
+          : undefined,
+      };
+    },
+    submit: async (deps, _input, values) => {
+      const parsed = employerForm.safeParse(values);
+      if (!parsed.success) return invalid(parsed.error);
+      const chosen = await enterpriseChoice(deps.sql, parsed.data.enterpriseId);
+      if (!chosen) {
+        return { ok: false, errors: fieldErrors({ enterpriseId: '请从搜索结果中选择聘用企业' }) };
+      }
+      return saved({ enterpriseId: chosen.id });
+    },
+  },
+  {
+    id: 'employment',
+    title: '填写聘用信息',
+    appliesTo: isKind('initial', 'additional', 'renewal'),
+    isComplete: ({ draft }) => {
+      const e = draft.employment ?? {};
+      return Boolean(e.position && e.contractStart && e.contractEnd);
+    },
+    submit: (_deps, _input, values) => {
+      const parsed = employmentForm.safeParse(values);
+      return parsed.success ? saved({ employment: parsed.data }) : invalid(parsed.error);
+    },
+  },
+  {
+    id: 'specialties',
+    title: '选择注册专业',
+    appliesTo: (kind, profession) =>
+      (kind === 'initial' && hasSpecialties(profession)) || kind === 'additional',
+    isComplete: (c) => (c.draft.specialties ?? []).length > 0,
+    submit: (_deps, { context }, values) => {
+      const parsed = specialtiesForm(context.profession).safeParse(values);
+      return parsed.success
+        ? saved({ specialties: parsed.data.specialties })
+        : invalid(parsed.error);
+    },
+  },
+  {
+    id: 'change',
+    title: '填写变更内容',
+    appliesTo: isKind('personal_change'),
+    isComplete: (c) => Object.keys(c.draft.change ?? {}).length > 0,
+    submit: (_deps, _input, values) => {
+      const parsed = changeForm.safeParse(values);
+      if (!parsed.success) return invalid(parsed.error);
+      const change: Record<string, string> = {};
+      if (parsed.data.education) change.education = parsed.data.education;
+      if (parsed.data.note) change.note = parsed.data.note;
+      return saved({ change });
+    },
+  },
+  {
+    id: 'out-of-province',
+    title: '填写省外资格信息',
+    appliesTo: isKind('out_of_province_qualification'),
+    isComplete: ({ draft }) => {
+      const o = draft.outOfProvince ?? {};
+      return Boolean(o.examProvince && o.certificateNumber && o.passYear !== undefined);
+    },
+    submit: (_deps, { at }, values) => {
+      const thisYear = Number(businessDate(at).slice(0, 4));
+      const parsed = outOfProvinceForm(thisYear).safeParse(values);
+      if (!parsed.success) return invalid(parsed.error);
+      const { registeredElsewhere, previousRegistration, ...entry } = parsed.data;
+      return saved({
+        outOfProvince: {
+          ...entry,
+          registeredElsewhere: registeredElsewhere === 'yes',
+          previousRegistration: registeredElsewhere === 'yes' ? previousRegistration : '',
+        },
+      });
+    },
+  },
+  {
+    id: 'uploads',
+    title: '上传材料',
+    appliesTo: isKind(
+      'initial',
+      'additional',
+      'renewal',
+      'personal_change',
+      'out_of_province_qualification',
+    ),
+    isComplete: (c) => missingMaterials(c.kind, c.draft).length === 0,
+    pageData: async (deps, { context }) => ({
+      materials: await materialsWithFiles(deps.sql, context.kind, context.draft),
+    }),
+    // Each material is uploaded by its own form (saveMaterial); this one only goes on.
+    submit: (_deps, { context }) => {
+      const missing = missingMaterials(context.kind, context.draft);
+      if (missing.length === 0) return { ok: true };
+      return {
+        ok: false,
+        errors: fieldErrors(
+          Object.fromEntries(missing.map((m) => [`upload-${m.purpose}`, `请上传${m.name}`])),
+        ),
+      };
+    },
+  },
+  {
+    id: 'check',
+    title: '核对申请表并承诺',
+    appliesTo: () => true,
+    isComplete: (c) => c.draft.commitment === true,
+    pageData: async (deps, { application, context, accountId, at }) => ({
+      person: await personOfAccount(deps.sql, accountId),
+      // The commitment is asked for by this page's own form.
+      problems: (
+        await filingProblems(deps.sql, filingOf(application), at, deps.rules, 'confirmation')
+      ).filter((p) => p.code !== COMMITMENT_MISSING),
+      stepsDone: stepsFor(context.kind, context.profession).map((id) => ({
+        id,
+        done: isStepComplete(id, context),
+      })),
+    }),
+    // Confirming is the transition; the rules' refusal comes back as a RuleError.
+    submit: async (deps, { application, accountId }, values) => {
+      const parsed = commitmentForm.safeParse(values);
+      if (!parsed.success) return invalid(parsed.error);
+      await confirmDraft(deps, accountId, application.id, application.version);
+      return { ok: true, confirmed: true };
+    },
+  },
+];
+
+export const stepTitles = Object.fromEntries(STEPS.map((s) => [s.id, s.title])) as Record<
+  StepId,
+  string
+>;
+
+export function stepOf(id: string): Step | undefined {
+  return STEPS.find((s) => s.id === id);
+}
 
 export function stepsFor(kind: ApplicationKind, profession: Profession): StepId[] {
-  const hasSpecialties = professions[profession].specialties.length > 0;
-  switch (kind) {
-    case 'initial':
-      return [
-        'eligibility',
-        'employer',
-        'employment',
-        ...(hasSpecialties ? (['specialties'] as const) : []),
-        'uploads',
-        'check',
-      ];
-    case 'additional':
-      return ['eligibility', 'employment', 'specialties', 'uploads', 'check'];
-    case 'renewal':
-      return ['eligibility', 'employment', 'uploads', 'check'];
-    case 'cancellation':
-      return ['eligibility', 'check'];
-    case 'personal_change':
-      return ['eligibility', 'change', 'uploads', 'check'];
-    case 'out_of_province_qualification':
-      return ['eligibility', 'out-of-province', 'uploads', 'check'];
-    case 'enterprise_rename':
-      return [];
-  }
+  if (kind === 'enterprise_rename') return [];
+  return STEPS.filter((s) => s.appliesTo(kind, profession)).map((s) => s.id);
 }
 
 export function isStepComplete(step: StepId, c: StepContext): boolean {
-  const { draft } = c;
-  switch (step) {
-    case 'eligibility':
-      return draft.eligibilityChecked === true;
-    case 'employer':
-      return c.enterpriseId !== null;
-    case 'employment': {
-      const e = draft.employment ?? {};
-      return Boolean(e.position && e.contractStart && e.contractEnd);
-    }
-    case 'specialties':
-      return (draft.specialties ?? []).length > 0;
-    case 'change':
-      return Object.keys(draft.change ?? {}).length > 0;
-    case 'out-of-province': {
-      const o = draft.outOfProvince ?? {};
-      return Boolean(o.examProvince && o.certificateNumber && o.passYear !== undefined);
-    }
-    case 'uploads':
-      return missingMaterials(c.kind, draft).length === 0;
-    case 'check':
-      return draft.commitment === true;
-  }
-}
-
-export type Material = { purpose: string; name: string; hint: string; required: boolean };
-
-/** The scans each kind of application needs (上传相应扫描件), by purpose. */
-export function materialsFor(kind: ApplicationKind, draft: ApplicationDraft): Material[] {
-  const contract = {
-    purpose: 'contract',
-    name: '劳动合同扫描件',
-    hint: '与所填聘用信息一致，含合同期限和双方签章的页面',
-    required: true,
-  };
-  switch (kind) {
-    case 'initial':
-    case 'additional':
-    case 'renewal':
-      return [contract];
-    case 'personal_change':
-      return [
-        {
-          purpose: 'change-proof',
-          name: '变更证明材料',
-          hint: '例如学历证书、户籍证明或公安机关出具的证明',
-          required: true,
-        },
-      ];
-    case 'out_of_province_qualification':
-      return [
-        {
-          purpose: 'qualification-certificate',
-          name: '资格证书扫描件',
-          hint: '省外取得的资格证书',
-          required: true,
-        },
-        ...(draft.outOfProvince?.registeredElsewhere
-          ? [
-              {
-                purpose: 'previous-registration',
-                name: '原注册证书或注销证明',
-                hint: '在省外做过初始注册的提供',
-                required: true,
-              },
-            ]
-          : []),
-      ];
-    default:
-      return [];
-  }
-}
-
-/** The materials of this kind, each with the file uploaded for it so far and that file's name. */
-export async function materialsWithFiles(
-  db: Db,
-  kind: ApplicationKind,
-  draft: ApplicationDraft,
-): Promise<(Material & { fileId?: string; fileName?: string })[]> {
-  const names = await fileNames(db, Object.values(draft.uploads ?? {}));
-  return materialsFor(kind, draft).map((m) => {
-    const fileId = draft.uploads?.[m.purpose];
-    return { ...m, fileId, fileName: fileId ? names.get(fileId) : undefined };
-  });
-}
-
-/** The names of required materials not yet uploaded. */
-export function missingMaterials(kind: ApplicationKind, draft: ApplicationDraft): string[] {
-  return materialsFor(kind, draft)
-    .filter((m) => m.required && !draft.uploads?.[m.purpose])
-    .map((m) => m.name);
+  return stepOf(step)!.isComplete(c);
 }
 
 /** The step to resume at: the first one not yet done (the check page when all are). */
@@ -170,4 +319,25 @@ export function nextStep(c: StepContext): StepId {
 export function stepAfter(step: StepId, c: StepContext): StepId {
   const steps = stepsFor(c.kind, c.profession);
   return steps[steps.indexOf(step) + 1] ?? 'check';
+}
+
+/** The step before this one in the kind's order, if there is one. */
+export function stepBefore(step: StepId, c: StepContext): StepId | undefined {
+  const steps = stepsFor(c.kind, c.profession);
+  return steps[steps.indexOf(step) - 1];
+}
+
+/** What the wizard reads of an application. */
+export function stepContextOf(application: ApplicationRow): StepContext {
+  return {
+    kind: application.kind,
+    profession: application.profession!,
+    enterpriseId: application.enterpriseId,
+    draft: readDraft(application.draft),
+  };
+}
+
+/** Whether the person may still edit it: a draft, or returned to them by the enterprise. */
+export function isEditable(application: Pick<ApplicationRow, 'state'>): boolean {
+  return application.state === 'draft' || application.state === 'returned';
 }

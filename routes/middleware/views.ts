@@ -1,6 +1,9 @@
 import path from 'node:path';
 import { Eta } from 'eta';
+import { stepTitles } from '../../lib/filing/index.js';
 import { businessDate } from '../../lib/platform/index.js';
+import { professions } from '../../lib/reference/index.js';
+import { actionNames, kindNames, stateNames } from '../../lib/workflow/index.js';
 import { homeOf, paths } from '../paths.js';
 import type { Express } from 'express';
 
@@ -27,6 +30,12 @@ export function setUpViews(app: Express, production: boolean): void {
     serviceName: SERVICE_NAME,
     formatTime,
     businessDate,
+    // The names every page shows things by.
+    kindNames,
+    stateNames,
+    actionNames,
+    professions,
+    stepTitles,
   });
 }
 

@@ -1,0 +1,104 @@
+import type { Request, Response } from 'express';
+import { z } from 'zod';
+import { preparePhoto } from '../../lib/files/index.js';
+import { digitsField } from '../../lib/identity/index.js';
+import {
+  mayEditParticulars,
+  personOfAccount,
+  setPhoto,
+  updateProfile,
+} from '../../lib/person/index.js';
+import type { FormErrors } from '../../lib/platform/index.js';
+import { fieldErrors, formatErrors, noErrors, trimmed } from '../../lib/platform/index.js';
+import { EDUCATION_LEVELS } from '../../lib/reference/index.js';
+import type { Pages } from '../area.js';
+import { requireRole } from '../middleware/auth.js';
+import { uploadFields, uploadedFile } from '../middleware/uploads.js';
+import { paths } from '../paths.js';
+
+const profileForm = z.object({
+  phone: digitsField(/^1[3-9]\d{9}$/, '请输入11位手机号码，例如 13912345678'),
+  email: z.email({ error: '请输入正确的电子邮箱地址，例如 name@example.com' }).max(100),
+  address: z.string().trim().min(1, '请填写通讯地址').max(200, '通讯地址最多200个字'),
+});
+
+const educationForm = z.object({
+  education: z.enum(EDUCATION_LEVELS, { error: '请选择学历' }),
+});
+
+/**
+ * The profile: contact details always; the particulars (education, the ID photo) only while the
+ * person holds no registration.
+ */
+export const profilePages: Pages = ({ pages, uploads }, { sql, clock, fileStore }) => {
+  const render = async (req: Request, res: Response, values: object, errors: FormErrors) => {
+    const person = await personOfAccount(sql, req.user!.id);
+    res.render('pages/me/profile', {
+      title: '个人信息',
+      person,
+      values: { ...person, ...values },
+      errors,
+      educationLevels: EDUCATION_LEVELS,
+      mayEditParticulars: await mayEditParticulars(sql, person.personId),
+      saved: req.query.saved,
+    });
+  };
+
+  pages.get(paths.me.profile, (req, res) => render(req, res, {}, noErrors));
+
+  pages.post(paths.me.profile, async (req, res) => {
+    const values = trimmed(req.body);
+    const contact = profileForm.safeParse(values);
+    const wantsEducation = typeof values.education === 'string';
+    const education = wantsEducation ? educationForm.safeParse(values) : undefined;
+    if (!contact.success || (education && !education.success)) {
+      const errors = {
+        ...(contact.success ? {} : formatErrors(contact.error).fields),
+        ...(education && !education.success ? formatErrors(education.error).fields : {}),
+      };
+      res.status(422);
+      return render(req, res, values, fieldErrors(errors));
+    }
+    await updateProfile(
+      sql,
+      req.user!.id,
+      { ...contact.data, ...(education?.success ? education.data : {}) },
+      clock.now(),
+    );
+    res.redirect(303, `${paths.me.profile}?saved=details`);
+  });
+
+  // The ID photo (rule 2): checked and re-encoded, declared taken within 6 months.
+  uploads.post(
+    paths.me.photo,
+    requireRole('person'),
+    uploadFields([{ name: 'photo' }]),
+    async (req, res) => {
+      const values = trimmed(req.body);
+      const errors: Record<string, string> = { ...req.uploadErrors };
+      const photo = uploadedFile(req, 'photo');
+      let prepared: Buffer | undefined;
+      if (!errors.photo && !photo) errors.photo = '请选择证件照';
+      if (!errors.photo && photo) {
+        const result = await preparePhoto(photo.buffer);
+        if (result.ok) prepared = result.bytes;
+        else errors.photo = result.message;
+      }
+      if (values.photoRecent !== 'yes') {
+        errors.photoRecent = '请确认照片是近6个月内拍摄的免冠证件照';
+      }
+      if (!prepared || !photo || Object.keys(errors).length > 0) {
+        res.status(422);
+        return render(req, res, values, fieldErrors(errors));
+      }
+      await setPhoto(
+        sql,
+        fileStore,
+        req.user!.id,
+        { bytes: prepared, originalName: photo.originalname },
+        clock.now(),
+      );
+      res.redirect(303, `${paths.me.profile}?saved=photo`);
+    },
+  );
+};

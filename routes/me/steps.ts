@@ -1,0 +1,173 @@
+import type { Request, Response } from 'express';
+import type { Step } from '../../lib/filing/index.js';
+import {
+  isEditable,
+  materialsFor,
+  saveDraft,
+  saveMaterial,
+  stepAfter,
+  stepBefore,
+  stepContextOf,
+  stepOf,
+  stepsFor,
+} from '../../lib/filing/index.js';
+import type { ApplicationDetail } from '../../lib/person/index.js';
+import { applicationOfPerson } from '../../lib/person/index.js';
+import type { FormErrors } from '../../lib/platform/index.js';
+import {
+  NotFoundError,
+  businessDate,
+  fieldErrors,
+  noErrors,
+  trimmed,
+} from '../../lib/platform/index.js';
+import { EDUCATION_LEVELS, PROVINCES, professions } from '../../lib/reference/index.js';
+import type { ApplicationDraft } from '../../lib/workflow/index.js';
+import type { Pages } from '../area.js';
+import { requireRole } from '../middleware/auth.js';
+import { onRefusal } from '../middleware/refusals.js';
+import { uploadFields, uploadedDocument } from '../middleware/uploads.js';
+import { paths } from '../paths.js';
+
+type LoadedStep = {
+  detail: ApplicationDetail;
+  step: Step;
+  context: ReturnType<typeof stepContextOf>;
+};
+
+/**
+ * The application's steps (the wizard): every step is a row of lib/filing/steps.ts, shown by its
+ * view views/pages/me/steps/<id>.eta; this file only carries them over HTTP.
+ */
+export const stepPages: Pages = ({ pages, uploads }, services) => {
+  const { sql, clock } = services;
+
+  /** The person's own application and one of its steps; any other is not found. */
+  const load = async (req: Request, stepId: string): Promise<LoadedStep> => {
+    const detail = await applicationOfPerson(sql, req.user!.id, String(req.params.id));
+    const context = stepContextOf(detail.application);
+    const step = stepOf(stepId);
+    if (!step || !stepsFor(context.kind, context.profession).includes(step.id)) {
+      throw new NotFoundError();
+    }
+    return { detail, step, context };
+  };
+
+  const render = async (
+    req: Request,
+    res: Response,
+    { detail, step, context }: LoadedStep,
+    values: Record<string, unknown>,
+    errors: FormErrors,
+  ) => {
+    const at = clock.now();
+    const { application } = detail;
+    const extra = step.pageData
+      ? await step.pageData(services, {
+          application,
+          context,
+          accountId: req.user!.id,
+          at,
+          query: req.query,
+        })
+      : {};
+    const before = stepBefore(step.id, context);
+    res.render(`pages/me/steps/${step.id}`, {
+      title: step.title,
+      ...detail,
+      step: step.id,
+      draft: context.draft,
+      values: { ...formValuesOf(context.draft), ...values },
+      errors,
+      specialtyOptions: professions[context.profession].specialties,
+      educationLevels: EDUCATION_LEVELS,
+      provinces: PROVINCES.filter((p) => p !== ('江苏' as string)),
+      fromCheck: req.query.from === 'check' || values.from === 'check',
+      back: before ? paths.me.step(application.id, before) : paths.me.application(application.id),
+      today: businessDate(at),
+      ...extra,
+    });
+  };
+
+  pages.get(paths.me.step.pattern, async (req, res) => {
+    const loaded = await load(req, String(req.params.step));
+    const { application } = loaded.detail;
+    if (!isEditable(application)) return res.redirect(303, paths.me.application(application.id));
+    await render(req, res, loaded, {}, noErrors);
+  });
+
+  pages.post(paths.me.step.pattern, async (req, res) => {
+    const loaded = await load(req, String(req.params.step));
+    const { detail, step, context } = loaded;
+    const id = detail.application.id;
+    if (!isEditable(detail.application)) return res.redirect(303, paths.me.application(id));
+    const values = trimmed(req.body);
+    // The rules refuse a confirmation: the page again, as it is now, with why at its answers.
+    onRefusal(req, res, async (problems) =>
+      render(req, res, await load(req, step.id), values, {
+        summary: problems.map((p) => ({ href: '#answers', text: p.message })),
+        fields: {},
+      }),
+    );
+    const outcome = await step.submit(
+      services,
+      { application: detail.application, context, accountId: req.user!.id, at: clock.now() },
+      values,
+    );
+    if (!outcome.ok) return render(req, res.status(422), loaded, values, outcome.errors);
+    if (outcome.patch) await saveDraft(services, req.user!.id, id, outcome.patch);
+    if (outcome.confirmed) return res.redirect(303, `${paths.me.application(id)}?confirmed=1`);
+    res.redirect(
+      303,
+      values.from === 'check'
+        ? paths.me.step(id, 'check')
+        : paths.me.step(id, stepAfter(step.id, context)),
+    );
+  });
+
+  // One material of the uploads step.
+  uploads.post(
+    paths.me.upload.pattern,
+    requireRole('person'),
+    uploadFields([{ name: 'file' }]),
+    async (req, res) => {
+      const loaded = await load(req, 'uploads');
+      const { detail, context } = loaded;
+      const purpose = String(req.params.purpose);
+      const material = materialsFor(context.kind, context.draft).find((m) => m.purpose === purpose);
+      if (!material) throw new NotFoundError();
+      const id = detail.application.id;
+      if (!isEditable(detail.application)) return res.redirect(303, paths.me.application(id));
+      const upload = await uploadedDocument(req, 'file', `请选择${material.name}文件`);
+      if (!upload.ok || !upload.document) {
+        const message = upload.ok ? '' : upload.message;
+        return render(
+          req,
+          res.status(422),
+          loaded,
+          {},
+          fieldErrors({ [`upload-${purpose}`]: message }),
+        );
+      }
+      await saveMaterial(services, req.user!.id, id, purpose, upload.document);
+      res.redirect(303, paths.me.step(id, 'uploads'));
+    },
+  );
+};
+
+/** A draft's values as the flat names the step forms use. */
+function formValuesOf(draft: ApplicationDraft): Record<string, unknown> {
+  const oop = draft.outOfProvince ?? {};
+  return {
+    ...draft.employment,
+    specialties: draft.specialties ?? [],
+    education: draft.change?.education ?? '',
+    note: draft.change?.note ?? '',
+    examProvince: oop.examProvince ?? '',
+    certificateNumber: oop.certificateNumber ?? '',
+    passYear: oop.passYear ?? '',
+    registeredElsewhere:
+      oop.registeredElsewhere === undefined ? '' : oop.registeredElsewhere ? 'yes' : 'no',
+    previousRegistration: oop.previousRegistration ?? '',
+  };
+}

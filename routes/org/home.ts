@@ -1,0 +1,20 @@
+import { openItemsOfEnterprise, renameStatusOf, toDoOf } from '../../lib/enterprise/index.js';
+import { notificationsOf } from '../../lib/workflow/index.js';
+import type { Pages } from '../area.js';
+import { paths } from '../paths.js';
+
+/** The enterprise's home: its to-do list, open correction items, rename, notifications. */
+export const homePage: Pages = ({ pages }, { sql }) => {
+  pages.get(paths.org.home, async (req, res) => {
+    const enterprise = res.locals.enterprise!;
+    res.render('pages/org/home', {
+      title: '企业中心',
+      enterprise,
+      toDo: await toDoOf(sql, enterprise.id),
+      openItems: await openItemsOfEnterprise(sql, enterprise.id),
+      rename: await renameStatusOf(sql, enterprise.id),
+      notifications: await notificationsOf(sql, req.user!.id),
+      saved: req.query.saved,
+    });
+  });
+};
