@@ -1,4 +1,4 @@
-import type { Sql, Tx } from '../platform/index.js';
+import type { Db, Tx } from '../platform/index.js';
 import type { FileStore, UploadedDocument } from '../files/index.js';
 import type { Licence } from '../reference/index.js';
 import { isLicence } from '../reference/index.js';
@@ -99,7 +99,7 @@ export async function requestCorrections(
   });
 }
 
-export async function itemsOf(sql: Sql | Tx, applicationId: string): Promise<CorrectionItem[]> {
+export async function itemsOf(sql: Db, applicationId: string): Promise<CorrectionItem[]> {
   return sql.unsafe<CorrectionItem[]>(
     `select ${ITEM_COLUMNS} from correction_items where application_id = $1 order by opened_at, id`,
     [applicationId],

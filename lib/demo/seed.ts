@@ -15,7 +15,7 @@ import type { AccountKind } from '../identity/index.js';
 
 // Demo data (DESIGN.md §6): real-looking people and enterprises of Jiangsu, one for each thing the
 // demo should show; the README's "Demo logins" table says which is which. ID numbers and credit
-// codes carry valid check characters (lib/identity-checks.ts); dates are relative to the seeding
+// codes carry valid check characters (lib/identity/identifiers.ts); dates are relative to the seeding
 // clock, so registrations and contracts are always as current as described.
 
 /** The password of every demo account (README lists the logins). Demo data is never seeded in production. */
@@ -638,7 +638,7 @@ function draftOf(a: DemoApplication, today: string): ApplicationDraft {
 
 /**
  * An application as the workflow leaves it after the person's confirmation: the row at version 1
- * with its frozen snapshot (the same shape and hash as `snapshotOf` in lib/workflow.ts), the
+ * with its frozen snapshot (the same shape and hash as `snapshotOf` in lib/workflow/snapshot.ts), the
  * `start` and `confirm` events, and the enterprise's to-do notification.
  */
 async function insertApplication(

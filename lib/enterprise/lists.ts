@@ -66,7 +66,7 @@ export type EnterpriseApplication = {
   enterpriseConfirmation: unknown;
   signedFormFileId: string | null;
   signedFormSnapshotVersion: number | null;
-  /** The enterprise may open the person's photo and materials (lib/uploads.ts). */
+  /** The enterprise may open the person's photo and materials (lib/files/records.ts). */
   filesVisible: boolean;
 };
 

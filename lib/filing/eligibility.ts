@@ -281,7 +281,7 @@ export function hasContract(kind: ApplicationKind): boolean {
   return kind === 'initial' || kind === 'additional' || kind === 'renewal';
 }
 
-/** The last day a labour contract may end on, confirmed or submitted `today` (rule 3). */
+/** The earliest day a labour contract may end on, confirmed or submitted `today` (rule 3). */
 function contractMustRunUntil(today: string, rules: WorkflowRules): string {
   return addMonths(today, rules.contractMinMonths);
 }

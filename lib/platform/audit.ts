@@ -1,4 +1,4 @@
-import type { Sql, Tx } from './db.js';
+import type { Db } from './db.js';
 import type { JSONValue } from 'postgres';
 
 export type AuditEvent = {
@@ -11,7 +11,7 @@ export type AuditEvent = {
 };
 
 /** Appends an audit row; call it with the transaction that makes the change it records. */
-export async function recordAudit(tx: Sql | Tx, event: AuditEvent): Promise<void> {
+export async function recordAudit(tx: Db, event: AuditEvent): Promise<void> {
   await tx`
     insert into audit_events (occurred_at, actor_account_id, action, subject_type, subject_id, detail)
     values (${event.at}, ${event.actorAccountId}, ${event.action}, ${event.subjectType ?? null},

@@ -1,6 +1,6 @@
 import type { Profession } from '../reference/index.js';
 import { professions } from '../reference/index.js';
-import type { Sql, Tx } from '../platform/index.js';
+import type { Db } from '../platform/index.js';
 
 /**
  * Registration numbers (注册编号), one format for all four professions (DESIGN.md §6):
@@ -28,7 +28,7 @@ export const REGISTRATION_NUMBER_PATTERN = /^苏[1-4]\d{4}\d{6,}$/u;
 
 /** Takes the next serial of `registration_serial` for a registration starting on `validFrom`. */
 export async function nextRegistrationNumber(
-  db: Sql | Tx,
+  db: Db,
   profession: Profession,
   validFrom: string,
 ): Promise<string> {

@@ -24,7 +24,7 @@ export const applicationDraftSchema = z
     eligibilityChecked: z.boolean(),
     /** Enterprise rename (rule 9): the name it had and the one the legal-person registry holds. */
     rename: z.object({ from: z.string(), to: z.string() }),
-    /** Uploaded materials by purpose (application-steps.ts lists them): file ids. */
+    /** Uploaded materials by purpose (lib/filing/materials.ts lists them): file ids. */
     uploads: z.record(z.string(), z.string()),
   })
   .partial();

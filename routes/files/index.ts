@@ -5,7 +5,7 @@ import type { Services } from '../../lib/services/index.js';
 import { readFileFor } from '../../lib/files/index.js';
 import { Router } from 'express';
 
-/** Uploaded files, served only to accounts allowed to see them (lib/uploads.ts decides). */
+/** Uploaded files, served only to accounts allowed to see them (lib/files/records.ts decides). */
 export function fileRoutes({ sql, fileStore }: Services): Router {
   const router = Router();
   router.get(paths.file.pattern, async (req, res) => {

@@ -5,7 +5,7 @@ const { csrfSynchronisedProtection, generateToken } = csrfSync({
   size: 32,
   // Forms send `_csrf` in the body; htmx sends the `x-csrf-token` header set on <body hx-headers>.
   // Multipart forms: their routes (the upload routers in routes/) are mounted before the app-wide check and run
-  // it themselves right after the upload parser (lib/middleware/uploads.ts); anywhere else a
+  // it themselves right after the upload parser (uploads.ts here); anywhere else a
   // multipart body is never parsed, so it carries no token and is refused.
   getTokenFromRequest: (req) => {
     const body = req.body as Record<string, unknown> | undefined;

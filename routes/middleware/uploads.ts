@@ -15,7 +15,7 @@ export type UploadField = { name: string; maxCount?: number };
 /**
  * Parses a multipart form (text fields into `req.body`, files into `req.files`, in memory), then
  * checks its CSRF token: the token is in the body, so the check can only run after the parser.
- * Routes that take uploads are upload routers (e.g. meUploadRoutes), mounted before the app-wide CSRF check (which
+ * Routes that take uploads are upload routers (the `uploads` router of each area, routes/area.ts), mounted before the app-wide CSRF check (which
  * refuses every other multipart request); the check is built in here, so such a route can neither
  * forget it nor put it before the parser. A route uses it like this:
  *
