@@ -22,7 +22,7 @@ import {
   outOfProvinceForm,
   specialtiesForm,
 } from './forms.js';
-import { materialsWithFiles, missingMaterials } from './materials.js';
+import { materialsFor, materialsWithFiles, missingMaterials } from './materials.js';
 
 /**
  * The application wizard (注册申报) as one table of steps, one page each, in this order: which
@@ -114,14 +114,8 @@ export const STEPS: readonly Step[] = [
   {
     id: 'eligibility',
     title: '资格条件自查',
-    appliesTo: isKind(
-      'initial',
-      'additional',
-      'renewal',
-      'cancellation',
-      'personal_change',
-      'out_of_province_qualification',
-    ),
+    // Every kind the person files (an enterprise's rename has no wizard).
+    appliesTo: (kind) => kind !== 'enterprise_rename',
     isComplete: (c) => c.draft.eligibilityChecked === true,
     pageData: async (deps, { application, at }) => ({
       problems: await filingProblems(
@@ -242,13 +236,8 @@ export const STEPS: readonly Step[] = [
   {
     id: 'uploads',
     title: '上传材料',
-    appliesTo: isKind(
-      'initial',
-      'additional',
-      'renewal',
-      'personal_change',
-      'out_of_province_qualification',
-    ),
+    // The kinds that need materials at all.
+    appliesTo: (kind) => materialsFor(kind, {}).length > 0,
     isComplete: (c) => missingMaterials(c.kind, c.draft).length === 0,
     pageData: async (deps, { context }) => ({
       materials: await materialsWithFiles(deps.sql, context.kind, context.draft),
