@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, addMonths, businessDate } from '../../lib/platform/index.js';
 import { DEMO_PASSWORD, demoEnterprises, demoPersons } from '../../lib/demo/index.js';
 import { paths } from '../../routes/paths.js';
-import { snapshotOf, stateNames } from '../../lib/workflow/index.js';
+import { stateNames } from '../../lib/workflow/index.js';
+import { confirmDraft, saveDraft, startApplication } from '../../lib/filing/index.js';
 import {
   browserSuite,
   expectAccessibleAndFitting,
@@ -15,7 +16,7 @@ import {
   openPage,
   PHONE,
 } from '../support/browser.js';
-import { createPerson, insertApplication, TINY_PDF } from '../support/fixtures.js';
+import { addRegistryQualification, createPerson, TINY_PDF } from '../support/fixtures.js';
 
 // The enterprise portal end to end, at 375 px, with JavaScript on and off: an enterprise with
 // incomplete information logs in, completes it, confirms an employee's application, prints the
@@ -63,58 +64,42 @@ async function zhuChensApplication(): Promise<Walked> {
 
 /**
  * A second application waiting for 南京新城, for the other run. 朱晨's is submitted by then, and
- * cannot be put back honestly: the workflow has no way from 'submitted' to 'awaiting_enterprise',
- * and the deferred trigger of migration 002 (applications_require_event) refuses a state change
- * without its event, so a reset would mean forging history. Instead a new person gets an initial
- * constructor application put straight into 'awaiting_enterprise' by the insertApplication
- * fixture (row and event together), and its snapshot is then replaced by the real one that
- * lib/workflow.ts freezes at confirmation (same shape and hash), with a contract the submit guard
- * accepts (three years from the 1st of four months ago, as the demo's). Changing only the snapshot
- * leaves state and version alone, which the trigger allows.
+ * the workflow has no way back from 'submitted' to 'awaiting_enterprise'. So a new person files an
+ * initial constructor application through the workflow itself (started, filled in, confirmed), with
+ * a contract the submit guard accepts (three years from the 1st of four months ago, as the demo's).
  */
 async function freshApplication(): Promise<Walked> {
   const { sql } = suite.t.db;
+  const { services } = suite.t;
   const now = suite.t.clock.now();
   const name = '钱嘉怡';
   const person = await createPerson(sql, now, { name });
+  await addRegistryQualification(sql, person, 'constructor', '市政公用工程');
   const [enterprise] = await sql<{ id: string }[]>`
     select id from enterprises where credit_code = ${xincheng.creditCode}`;
   const contractStart = `${addMonths(businessDate(now), -4).slice(0, 8)}01`;
-  const draft = {
+  const app = await startApplication(services, person.accountId, {
+    kind: 'initial',
+    profession: 'constructor',
+  });
+  await saveDraft(services, person.accountId, app.id, {
     eligibilityChecked: true,
+    enterpriseId: enterprise!.id,
     employment: {
       position: '施工员',
       contractStart,
       contractEnd: addDays(addMonths(contractStart, 36), -1),
     },
     specialties: ['市政公用工程'],
-    commitment: true,
+    uploads: { contract: person.fileId! },
+  });
+  const confirmed = await confirmDraft(services, person.accountId, app.id, app.version);
+  return {
+    id: confirmed.id,
+    name,
+    applicationNumber: confirmed.applicationNumber,
+    snapshotVersion: confirmed.snapshotVersion,
   };
-  const id = await insertApplication(sql, now, {
-    kind: 'initial',
-    state: 'awaiting_enterprise',
-    profession: 'constructor',
-    personId: person.personId,
-    enterpriseId: enterprise!.id,
-    draft,
-  });
-  return sql.begin(async (tx) => {
-    const [row] = await tx<{ applicationNumber: string; snapshotVersion: number }[]>`
-      select application_number as "applicationNumber", snapshot_version as "snapshotVersion"
-      from applications where id = ${id}`;
-    const { snapshot, hash } = await snapshotOf(tx, {
-      applicationNumber: row!.applicationNumber,
-      kind: 'initial',
-      profession: 'constructor',
-      demonstrationZone: false,
-      personId: person.personId,
-      enterpriseId: enterprise!.id,
-      draft,
-    });
-    await tx`update applications set snapshot = ${tx.json(snapshot)}, snapshot_hash = ${hash}
-             where id = ${id}`;
-    return { id, name, ...row! };
-  });
 }
 
 const text = (page: Page, selector: string) =>

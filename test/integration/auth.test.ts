@@ -1,9 +1,8 @@
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoEnterprises, demoPersons, demoStaff } from '../../lib/demo/index.js';
 import { paths } from '../../routes/paths.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp, csrfTokenFrom, logInAs } from '../support/app.js';
+import { createTestApp, csrfTokenFrom, integrationSuite, logInAs } from '../support/app.js';
 
 const person = demoPersons[0];
 const enterprise = demoEnterprises[0];
@@ -34,19 +33,15 @@ const logins = [
 ] as const;
 const areas = [paths.me.home, paths.org.home, paths.authority.home];
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(() => t.close());
+const suite = integrationSuite();
 beforeEach(async () => {
-  await t.db.sql`delete from login_throttle`;
-  t.clock.reset();
+  await suite.t.db.sql`delete from login_throttle`;
+  suite.t.clock.reset();
 });
 
 describe('logging in', () => {
   it.each(logins)('the demo $kind reaches their own area and no other', async (login) => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     const res = await logInAs(agent, login.path, login.loginId, DEMO_PASSWORD);
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(login.home);
@@ -63,21 +58,21 @@ describe('logging in', () => {
   it.each(logins)(
     'a visitor who is not signed in is sent to the $kind login page',
     async (login) => {
-      const res = await request(t.app).get(login.home);
+      const res = await request(suite.t.app).get(login.home);
       expect(res.status).toBe(303);
       expect(res.headers.location).toBe(login.path);
     },
   );
 
   it('comes back to the page that asked for the login', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     await agent.get(paths.me.home);
     const res = await logInAs(agent, paths.login.person, person.idNumber, DEMO_PASSWORD);
     expect(res.headers.location).toBe(paths.me.home);
   });
 
   it('accepts the ID number typed with a lower-case x, full-width digits and spaces', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     const typed = ` ${person.idNumber.slice(0, 6)} ${person.idNumber.slice(6)} `.replace(
       /1/g,
       '１',
@@ -87,7 +82,7 @@ describe('logging in', () => {
   });
 
   it('says in Chinese that the password is wrong, keeping what was typed but not the password', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     const res = await logInAs(agent, paths.login.person, person.idNumber, 'wrong-password');
     expect(res.status).toBe(401);
     expect(res.text).toContain('居民身份证号码或密码不正确');
@@ -98,7 +93,7 @@ describe('logging in', () => {
   });
 
   it('gives the same answer for an account that does not exist', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     const res = await logInAs(agent, paths.login.person, '11010519491231002X', DEMO_PASSWORD);
     expect(res.status).toBe(401);
     expect(res.text).toContain('居民身份证号码或密码不正确');
@@ -112,7 +107,7 @@ describe('logging in', () => {
     [paths.login.enterprise, '91350100M000100YOZ', '不含I、O、S、V、Z'],
     [paths.login.staff, '', '请输入用户名'],
   ])('checks the login id on %s before trying it: %s', async (path, loginId, message) => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     const res = await logInAs(agent, path, loginId, '');
     expect(res.status).toBe(422);
     expect(res.text).toContain(message);
@@ -123,7 +118,7 @@ describe('logging in', () => {
   });
 
   it('refuses the 6th wrong try within 15 minutes with 429, even with the right password', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     for (let i = 0; i < 5; i++) {
       const res = await logInAs(agent, paths.login.enterprise, enterprise.creditCode, `wrong-${i}`);
       expect(res.status).toBe(401);
@@ -147,12 +142,12 @@ describe('logging in', () => {
   });
 
   it('a successful login clears the failures counted so far', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     for (let i = 0; i < 4; i++) await logInAs(agent, paths.login.staff, staff.username, 'nope');
     expect((await logInAs(agent, paths.login.staff, staff.username, DEMO_PASSWORD)).status).toBe(
       303,
     );
-    const fresh = request.agent(t.app);
+    const fresh = request.agent(suite.t.app);
     for (let i = 0; i < 4; i++) {
       expect((await logInAs(fresh, paths.login.staff, staff.username, 'nope')).status).toBe(401);
     }
@@ -173,10 +168,10 @@ describe('logging in', () => {
   });
 
   it('records logins and failed logins in the audit trail', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     await logInAs(agent, paths.login.staff, staff.username, 'nope');
     await logInAs(agent, paths.login.staff, staff.username, DEMO_PASSWORD);
-    const events = await t.db.sql<{ action: string }[]>`
+    const events = await suite.t.db.sql<{ action: string }[]>`
       select e.action from audit_events e join accounts a on a.id = e.actor_account_id
       where a.login_id = ${staff.username} order by e.id`;
     expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(['login_failed', 'login']));
@@ -185,7 +180,7 @@ describe('logging in', () => {
 
 describe('sessions', () => {
   it('are stored in PostgreSQL, with a new id at login and an HttpOnly SameSite=Lax cookie', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     const page = await agent.get(paths.login.person);
     const before = /jsreg\.sid=([^;]+)/.exec(String(page.headers['set-cookie']))?.[1];
     expect(before).toBeDefined();
@@ -197,7 +192,7 @@ describe('sessions', () => {
     expect(cookie).toContain('HttpOnly');
     expect(cookie).toContain('SameSite=Lax');
     const sid = decodeURIComponent(after!).slice(2).split('.')[0]!;
-    const [row] = await t.db.sql<{ sess: { passport?: { user?: string } } }[]>`
+    const [row] = await suite.t.db.sql<{ sess: { passport?: { user?: string } } }[]>`
       select sess from sessions where sid = ${sid}`;
     expect(row?.sess.passport?.user).toBeTruthy();
   });
@@ -218,39 +213,39 @@ describe('sessions', () => {
   });
 
   it('pages are never cached, so Back after logout shows nothing personal', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     await logInAs(agent, paths.login.person, person.idNumber, DEMO_PASSWORD);
     const res = await agent.get(paths.me.home);
     expect(res.headers['cache-control']).toBe('no-store');
   });
 
   it('end at logout: the session row is deleted and the old cookie no longer works', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     const login = await logInAs(agent, paths.login.person, person.idNumber, DEMO_PASSWORD);
     const oldCookie = String(login.headers['set-cookie']).split(';')[0]!;
     const sid = decodeURIComponent(oldCookie.split('=')[1]!).slice(2).split('.')[0]!;
     const _csrf = await csrfTokenFrom(agent, paths.me.home);
     const res = await agent.post(paths.logout).type('form').send({ _csrf });
     expect(res.status).toBe(303);
-    const rows = await t.db.sql`select 1 from sessions where sid = ${sid}`;
+    const rows = await suite.t.db.sql`select 1 from sessions where sid = ${sid}`;
     expect(rows.length).toBe(0);
-    const replay = await request(t.app).get(paths.me.home).set('Cookie', oldCookie);
+    const replay = await request(suite.t.app).get(paths.me.home).set('Cookie', oldCookie);
     expect(replay.status).toBe(303);
     expect(replay.headers.location).toBe(paths.login.person);
   });
 
   it('expire after the idle time, by the clock', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     await logInAs(agent, paths.login.person, person.idNumber, DEMO_PASSWORD);
     expect((await agent.get(paths.me.home)).status).toBe(200);
-    t.clock.advance((t.services.config.sessionIdleMinutes + 1) * 60_000);
+    suite.t.clock.advance((suite.t.services.config.sessionIdleMinutes + 1) * 60_000);
     expect((await agent.get(paths.me.home)).status).toBe(303);
   });
 });
 
 describe('CSRF protection', () => {
   it('refuses a POST without a valid token with 403', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     await agent.get(paths.login.person);
     const none = await agent
       .post(paths.login.person)
@@ -266,7 +261,7 @@ describe('CSRF protection', () => {
   });
 
   it('accepts the token in the x-csrf-token header, as htmx sends it', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     await logInAs(agent, paths.login.person, person.idNumber, DEMO_PASSWORD);
     const page = await agent.get(paths.me.home);
     const token = /"x-csrf-token": "([^"]+)"/.exec(page.text)?.[1];
@@ -276,7 +271,7 @@ describe('CSRF protection', () => {
       .set('HX-Request', 'true')
       .set('x-csrf-token', token!);
     expect(res.status).toBe(303);
-    const withoutToken = request.agent(t.app);
+    const withoutToken = request.agent(suite.t.app);
     await logInAs(withoutToken, paths.login.person, person.idNumber, DEMO_PASSWORD);
     expect((await withoutToken.post(paths.logout).set('HX-Request', 'true')).status).toBe(403);
   });
@@ -284,15 +279,15 @@ describe('CSRF protection', () => {
 
 describe('logs', () => {
   it('never hold a full ID number, a password or a session id', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     await logInAs(agent, paths.login.person, person.idNumber, DEMO_PASSWORD);
     await agent.get(`${paths.search}?q=${person.idNumber}`);
-    const text = JSON.stringify(t.logs);
-    expect(t.logs.some((l) => (l.req as { method?: string })?.method === 'POST')).toBe(true);
+    const text = JSON.stringify(suite.t.logs);
+    expect(suite.t.logs.some((l) => (l.req as { method?: string })?.method === 'POST')).toBe(true);
     expect(text).not.toContain(person.idNumber);
     expect(text).not.toContain(DEMO_PASSWORD);
     expect(text).not.toContain('jsreg.sid');
-    const sids = await t.db.sql<{ sid: string }[]>`select sid from sessions`;
+    const sids = await suite.t.db.sql<{ sid: string }[]>`select sid from sessions`;
     for (const { sid } of sids) expect(text).not.toContain(sid);
   });
 });

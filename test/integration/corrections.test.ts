@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Supplied } from '../../lib/corrections/index.js';
 import { openItem, requestCorrections, supplyItem } from '../../lib/corrections/index.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp } from '../support/app.js';
+import { integrationSuite } from '../support/app.js';
 import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
 import {
   createEnterprise,
@@ -11,20 +10,18 @@ import {
   NOW,
   officerAccountId,
 } from '../support/fixtures.js';
+import { transition } from '../../lib/workflow/index.js';
 
-let t: TestApp;
+const suite = integrationSuite({ clock: NOW });
 let officer: string;
 beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(NOW);
-  officer = await officerAccountId(t.db.sql);
+  officer = await officerAccountId(suite.t.db.sql);
 });
-afterAll(() => t.close());
 
 async function application(state: 'under_review' | 'approved') {
-  const person = await createPerson(t.db.sql, NOW);
-  const enterprise = await createEnterprise(t.db.sql, NOW);
-  const id = await insertApplication(t.db.sql, NOW, {
+  const person = await createPerson(suite.t.db.sql, NOW);
+  const enterprise = await createEnterprise(suite.t.db.sql, NOW);
+  const id = await insertApplication(suite.t.db.sql, NOW, {
     kind: 'initial',
     state,
     profession: 'architect',
@@ -35,19 +32,19 @@ async function application(state: 'under_review' | 'approved') {
 }
 
 const stateOf = async (id: string) =>
-  (await t.db.sql`select state from applications where id = ${id}`)[0]!.state as string;
+  (await suite.t.db.sql`select state from applications where id = ${id}`)[0]!.state as string;
 
 const supply = (
   itemId: string,
   party: 'person' | 'enterprise',
   who: PersonFixture | EnterpriseFixture,
   supplied: Supplied,
-) => supplyItem(t.services, { itemId, party, accountId: who.accountId, supplied });
+) => supplyItem(suite.t.services, { itemId, party, accountId: who.accountId, supplied });
 
 describe('correction items', () => {
   it('hold the application until the last blocking one is supplied, then it is back in review', async () => {
     const { id, person, enterprise } = await application('under_review');
-    await requestCorrections(t.services, {
+    await requestCorrections(suite.t.services, {
       applicationId: id,
       officerAccountId: officer,
       items: [
@@ -56,12 +53,12 @@ describe('correction items', () => {
       ],
     });
     expect(await stateOf(id)).toBe('correction_requested');
-    const items = await t.db.sql<{ id: string; addressed_to: string }[]>`
+    const items = await suite.t.db.sql<{ id: string; addressed_to: string }[]>`
       select id, addressed_to from correction_items where application_id = ${id}`;
     const personItem = items.find((i) => i.addressed_to === 'person')!.id;
     const enterpriseItem = items.find((i) => i.addressed_to === 'enterprise')!.id;
 
-    const stranger = await createPerson(t.db.sql, NOW);
+    const stranger = await createPerson(suite.t.db.sql, NOW);
     await expect(supply(personItem, 'person', stranger, { note: 'x' })).rejects.toMatchObject({
       status: 404,
     });
@@ -84,7 +81,7 @@ describe('correction items', () => {
 
     await supply(enterpriseItem, 'enterprise', enterprise, { note: '附2026年社保缴纳记录' });
     expect(await stateOf(id)).toBe('under_review');
-    const events = await t.db.sql`
+    const events = await suite.t.db.sql`
       select action, actor_role from application_events where application_id = ${id} order by version`;
     expect(events.slice(-2)).toEqual([
       { action: 'request_correction', actor_role: 'officer' },
@@ -94,17 +91,17 @@ describe('correction items', () => {
 
   it('cannot be supplied once the application was withdrawn', async () => {
     const { id, person } = await application('under_review');
-    await requestCorrections(t.services, {
+    await requestCorrections(suite.t.services, {
       applicationId: id,
       officerAccountId: officer,
       items: [{ addressedTo: 'person', what: '身份证复印件', why: '不清晰' }],
     });
-    await t.db.sql.begin(async (tx) => {
-      await tx`insert into application_events (application_id, version, action, actor_role, to_state, occurred_at)
-               values (${id}, 2, 'withdraw', 'person', 'withdrawn', ${NOW})`;
-      await tx`update applications set state = 'withdrawn', version = 2 where id = ${id}`;
+    await transition(suite.t.services, {
+      applicationId: id,
+      action: 'withdraw',
+      actor: { role: 'person', accountId: person.accountId },
     });
-    const [item] = await t.db.sql<
+    const [item] = await suite.t.db.sql<
       { id: string }[]
     >`select id from correction_items where application_id = ${id}`;
     await expect(supply(item!.id, 'person', person, { note: '补' })).rejects.toThrow('已终止办理');
@@ -113,7 +110,7 @@ describe('correction items', () => {
   it('can only be requested while the application is under review', async () => {
     const { id } = await application('approved');
     await expect(
-      requestCorrections(t.services, {
+      requestCorrections(suite.t.services, {
         applicationId: id,
         officerAccountId: officer,
         items: [{ addressedTo: 'person', what: 'x', why: 'y' }],
@@ -123,7 +120,7 @@ describe('correction items', () => {
 
   it('a licence item (rule 12) never holds review, and closes even after approval', async () => {
     const { id, enterprise } = await application('approved');
-    const itemId = await t.db.sql.begin((tx) =>
+    const itemId = await suite.t.db.sql.begin((tx) =>
       openItem(
         tx,
         id,
@@ -149,10 +146,10 @@ describe('correction items', () => {
     expect(closed.supplied).toEqual({ licence });
     expect(closed.closedAt).not.toBeNull();
     expect(await stateOf(id)).toBe('approved');
-    const [kept] = await t.db.sql<{ confirmation: unknown }[]>`
+    const [kept] = await suite.t.db.sql<{ confirmation: unknown }[]>`
       select enterprise_confirmation as confirmation from applications where id = ${id}`;
     expect(kept!.confirmation).toEqual({ licence });
-    const [audit] = await t.db.sql`
+    const [audit] = await suite.t.db.sql`
       select 1 from audit_events where action = 'correction_item_supplied' and subject_id = ${itemId}`;
     expect(audit).toBeDefined();
   });

@@ -1,53 +1,48 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runJob } from '../../jobs/run-job.js';
 import { sessionCleanup } from '../../jobs/session-cleanup.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp } from '../support/app.js';
+import { integrationSuite } from '../support/app.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(() => t.close());
+const suite = integrationSuite();
 
 describe('session cleanup job', () => {
   it('deletes expired sessions only, and records its run', async () => {
-    t.clock.set('2026-11-25T10:00:00+08:00');
-    const json = t.db.sql.json({ cookie: {} });
-    await t.db.sql`
+    suite.t.clock.set('2026-11-25T10:00:00+08:00');
+    const json = suite.t.db.sql.json({ cookie: {} });
+    await suite.t.db.sql`
       insert into sessions (sid, sess, expires_at) values
         ('old', ${json}, '2026-11-25T09:00:00+08:00'),
         ('live', ${json}, '2026-11-25T11:00:00+08:00')`;
-    expect(await sessionCleanup(t.services)).toBe('ok');
-    const left = await t.db.sql<{ sid: string }[]>`select sid from sessions order by sid`;
+    expect(await sessionCleanup(suite.t.services)).toBe('ok');
+    const left = await suite.t.db.sql<{ sid: string }[]>`select sid from sessions order by sid`;
     expect(left.map((r) => r.sid)).toContain('live');
     expect(left.map((r) => r.sid)).not.toContain('old');
-    const [run] = await t.db.sql<{ outcome: string; detail: { deleted: number } }[]>`
+    const [run] = await suite.t.db.sql<{ outcome: string; detail: { deleted: number } }[]>`
       select outcome, detail from job_runs where job = 'session-cleanup' order by id desc limit 1`;
     expect(run).toEqual({ outcome: 'ok', detail: { deleted: 1 } });
   });
 
   it('is skipped while another instance holds its lock', async () => {
-    const other = await t.db.sql.reserve();
+    const other = await suite.t.db.sql.reserve();
     try {
       await other`select pg_advisory_lock(7320001)`;
-      expect(await sessionCleanup(t.services)).toBe('skipped');
+      expect(await sessionCleanup(suite.t.services)).toBe('skipped');
       await other`select pg_advisory_unlock(7320001)`;
-      expect(await sessionCleanup(t.services)).toBe('ok');
+      expect(await sessionCleanup(suite.t.services)).toBe('ok');
     } finally {
       other.release();
     }
   });
 
   it('records a failed run with its error and releases the lock', async () => {
-    const outcome = await runJob(t.services, 'session-cleanup', () =>
+    const outcome = await runJob(suite.t.services, 'session-cleanup', () =>
       Promise.reject(new Error('disk full')),
     );
     expect(outcome).toBe('failed');
-    const [run] = await t.db.sql<{ outcome: string; detail: { error: string } }[]>`
+    const [run] = await suite.t.db.sql<{ outcome: string; detail: { error: string } }[]>`
       select outcome, detail from job_runs order by id desc limit 1`;
     expect(run?.outcome).toBe('failed');
     expect(run?.detail.error).toContain('disk full');
-    expect(await sessionCleanup(t.services)).toBe('ok');
+    expect(await sessionCleanup(suite.t.services)).toBe('ok');
   });
 });

@@ -1,8 +1,7 @@
 import type { Agent } from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { paths } from '../../routes/paths.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp, csrfTokenFrom, signInNewPerson } from '../support/app.js';
+import { csrfTokenFrom, integrationSuite, signInNewPerson } from '../support/app.js';
 import type { EnterpriseFixture } from '../support/fixtures.js';
 import {
   addRegistration,
@@ -16,22 +15,19 @@ import {
 
 const employment = { position: '项目经理', contractStart: '2024-06-01', contractEnd: '2029-05-31' };
 
-let t: TestApp;
+const suite = integrationSuite({ clock: NOW });
 let enterprise: EnterpriseFixture;
 beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(NOW);
-  enterprise = await createEnterprise(t.db.sql, NOW);
+  enterprise = await createEnterprise(suite.t.db.sql, NOW);
 });
-afterAll(() => t.close());
 
 /** A constructor registered at `enterprise` (建筑工程, valid for 60 more days), signed in. */
 async function registeredConstructor() {
-  const { person, agent } = await signInNewPerson(t);
-  await addRegistryQualification(t.db.sql, person, 'constructor', '建筑工程');
-  await addRegistryQualification(t.db.sql, person, 'constructor', '机电工程');
+  const { person, agent } = await signInNewPerson(suite.t);
+  await addRegistryQualification(suite.t.db.sql, person, 'constructor', '建筑工程');
+  await addRegistryQualification(suite.t.db.sql, person, 'constructor', '机电工程');
   await addRegistration(
-    t.db.sql,
+    suite.t.db.sql,
     NOW,
     person,
     enterprise,
@@ -79,7 +75,7 @@ async function finish(agent: Agent, id: string, next: string, steps: Record<stri
     next = await post(agent, next, (steps[step] ?? {}) as Record<string, string>);
   }
   await post(agent, next, { commitment: 'yes' });
-  const [row] = await t.db.sql`select state from applications where id = ${id}`;
+  const [row] = await suite.t.db.sql`select state from applications where id = ${id}`;
   return row?.state as string;
 }
 
@@ -119,12 +115,12 @@ describe('a person files every kind of application', () => {
   });
 
   it('demonstration zone initial, at a Wujiang District enterprise', async () => {
-    const wujiang = await createEnterprise(t.db.sql, NOW, {
+    const wujiang = await createEnterprise(suite.t.db.sql, NOW, {
       districtCode: '320509',
       name: '吴江示范区测试建设有限公司',
     });
-    const { person, agent } = await signInNewPerson(t);
-    await addRegistryQualification(t.db.sql, person, 'constructor', '市政公用工程');
+    const { person, agent } = await signInNewPerson(suite.t);
+    await addRegistryQualification(suite.t.db.sql, person, 'constructor', '市政公用工程');
     const { id, first } = await start(agent, 'demonstration_zone', 'constructor');
     // The search offers only Wujiang District enterprises.
     const search = await agent.get(`${paths.me.step(id, 'employer')}?q=有限公司`);
@@ -135,13 +131,13 @@ describe('a person files every kind of application', () => {
       employment,
       specialties: { specialties: ['市政公用工程'] },
     });
-    const [row] = await t.db
+    const [row] = await suite.t.db
       .sql`select state, demonstration_zone from applications where id = ${id}`;
     expect(row).toEqual({ state: 'awaiting_enterprise', demonstration_zone: true });
   });
 
   it('out-of-province qualification entry, which goes straight to the authority', async () => {
-    const { agent } = await signInNewPerson(t);
+    const { agent } = await signInNewPerson(suite.t);
     let next = await post(agent, paths.me.outOfProvince, { profession: 'structural_engineer' });
     const id = /applications\/([0-9a-f-]{36})\//.exec(next)![1]!;
     const _csrf = await csrfTokenFrom(agent, paths.me.profile);
@@ -167,7 +163,7 @@ describe('a person files every kind of application', () => {
     next = await post(agent, next, {});
     expect(next).toBe(paths.me.step(id, 'check'));
     await post(agent, next, { commitment: 'yes' });
-    const [row] = await t.db.sql`select state from applications where id = ${id}`;
+    const [row] = await suite.t.db.sql`select state from applications where id = ${id}`;
     expect(row?.state).toBe('submitted');
   });
 });

@@ -1,20 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { paths } from '../../routes/paths.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp, csrfTokenFrom, signInNewPerson } from '../support/app.js';
+import { csrfTokenFrom, integrationSuite, signInNewPerson } from '../support/app.js';
 import { NOW } from '../support/fixtures.js';
 
 // The ID photo through the real app: bad files get a message at the field and nothing is stored.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(NOW);
-});
-afterAll(() => t.close());
+const suite = integrationSuite({ clock: NOW });
 
 const image = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: '#c8d4e0' } })
@@ -22,13 +16,13 @@ const image = (width: number, height: number) =>
     .toBuffer();
 
 async function signedIn() {
-  const { person, agent } = await signInNewPerson(t, { completeProfile: false });
+  const { person, agent } = await signInNewPerson(suite.t, { completeProfile: false });
   const token = await csrfTokenFrom(agent, paths.me.profile);
   return { person, agent, token };
 }
 
 const fileCount = async () =>
-  (await t.db.sql`select count(*)::int as n from files`)[0]!.n as number;
+  (await suite.t.db.sql`select count(*)::int as n from files`)[0]!.n as number;
 
 describe('the ID photo', () => {
   it.each([
@@ -60,7 +54,8 @@ describe('the ID photo', () => {
       expect(res.text).toContain(message);
       expect(res.text).toContain('href="#photo"');
       expect(await fileCount()).toBe(before);
-      const [row] = await t.db.sql`select photo_file_id from persons where id = ${person.personId}`;
+      const [row] = await suite.t.db
+        .sql`select photo_file_id from persons where id = ${person.personId}`;
       expect(row?.photo_file_id).toBeNull();
     },
   );
@@ -80,7 +75,7 @@ describe('the ID photo', () => {
       .field('photoRecent', 'yes')
       .attach('photo', await image(600, 800), '照片.jpg');
     expect(res.status).toBe(303);
-    const [row] = await t.db.sql<{ photo_file_id: string }[]>`
+    const [row] = await suite.t.db.sql<{ photo_file_id: string }[]>`
       select photo_file_id from persons where id = ${person.personId}`;
     const file = await agent.get(paths.file(row!.photo_file_id)).buffer(true);
     expect(file.status).toBe(200);
@@ -92,7 +87,7 @@ describe('the ID photo', () => {
 
     const stranger = await signedIn();
     expect((await stranger.agent.get(paths.file(row!.photo_file_id))).status).toBe(404);
-    expect((await request(t.app).get(paths.file(row!.photo_file_id))).status).toBe(404);
+    expect((await request(suite.t.app).get(paths.file(row!.photo_file_id))).status).toBe(404);
   });
 
   it('refuses multipart posts without the token, on upload routes and everywhere else', async () => {

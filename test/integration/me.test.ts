@@ -1,11 +1,10 @@
 import request from 'supertest';
 import type { Agent } from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/filing/index.js';
 import { requestCorrections } from '../../lib/corrections/index.js';
 import { paths } from '../../routes/paths.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp, csrfTokenFrom, logInAs, signInNewPerson } from '../support/app.js';
+import { csrfTokenFrom, integrationSuite, logInAs, signInNewPerson } from '../support/app.js';
 import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
 import {
   addRegistration,
@@ -18,17 +17,15 @@ import {
   TINY_PDF,
 } from '../support/fixtures.js';
 
-let t: TestApp;
+const suite = integrationSuite({ clock: NOW });
 let enterprise: EnterpriseFixture;
 beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(NOW);
-  enterprise = await createEnterprise(t.db.sql, NOW, { name: '江苏测试造价咨询有限公司' });
+  enterprise = await createEnterprise(suite.t.db.sql, NOW, { name: '江苏测试造价咨询有限公司' });
 });
-afterAll(() => t.close());
-beforeEach(() => t.clock.set(NOW));
+beforeEach(() => suite.t.clock.set(NOW));
 
-const signedIn = (options: Parameters<typeof createPerson>[2] = {}) => signInNewPerson(t, options);
+const signedIn = (options: Parameters<typeof createPerson>[2] = {}) =>
+  signInNewPerson(suite.t, options);
 
 async function post(agent: Agent, url: string, form: Record<string, string | string[]>) {
   const _csrf = await csrfTokenFrom(agent, paths.me.profile);
@@ -87,7 +84,7 @@ describe('the profile', () => {
       education: '本科',
     });
     expect(good.status).toBe(303);
-    const [row] = await t.db
+    const [row] = await suite.t.db
       .sql`select phone, education from persons where id = ${person.personId}`;
     expect(row).toEqual({ phone: '13812345678', education: '本科' });
   });
@@ -97,7 +94,7 @@ describe('particulars after registration', () => {
   it('are refused before anything of the form is saved', async () => {
     const { agent, person } = await signedIn();
     await addRegistration(
-      t.db.sql,
+      suite.t.db.sql,
       NOW,
       person,
       enterprise,
@@ -113,7 +110,7 @@ describe('particulars after registration', () => {
     });
     expect(res.status).toBe(409);
     expect(res.text).toContain('个人自然情况变更');
-    const [row] = await t.db
+    const [row] = await suite.t.db
       .sql`select phone, education from persons where id = ${person.personId}`;
     expect(row).toEqual({ phone: '13912345678', education: '本科' });
   });
@@ -122,7 +119,7 @@ describe('particulars after registration', () => {
 describe('applying', () => {
   it('walks an initial application from the kind to confirmation, and it waits for the enterprise', async () => {
     const { agent, person } = await signedIn();
-    await addRegistryQualification(t.db.sql, person, 'cost_engineer', '土木建筑工程');
+    await addRegistryQualification(suite.t.db.sql, person, 'cost_engineer', '土木建筑工程');
     const id = await startInitial(agent);
 
     expect((await agent.get(paths.me.step(id, 'eligibility'))).text).toContain('您符合申请条件');
@@ -190,15 +187,16 @@ describe('applying', () => {
     const page = await agent.get(`${paths.me.application(id)}?confirmed=1`);
     expect(page.text).toContain('待企业确认');
     expect(page.text).toContain('请通知江苏测试造价咨询有限公司登录平台确认您的申请');
-    const [row] = await t.db.sql`select state, snapshot_version from applications where id = ${id}`;
+    const [row] = await suite.t.db
+      .sql`select state, snapshot_version from applications where id = ${id}`;
     expect(row).toEqual({ state: 'awaiting_enterprise', snapshot_version: 1 });
   });
 
   it('makes one transition of 10 identical confirmation POSTs sent at once', async () => {
     const { agent, person } = await signedIn();
-    await addRegistryQualification(t.db.sql, person, 'cost_engineer', '土木建筑工程');
+    await addRegistryQualification(suite.t.db.sql, person, 'cost_engineer', '土木建筑工程');
     const id = await startInitial(agent);
-    await saveDraft(t.services, person.accountId, id, {
+    await saveDraft(suite.t.services, person.accountId, id, {
       enterpriseId: enterprise.enterpriseId,
       eligibilityChecked: true,
       employment: { position: '造价员', contractStart: '2025-03-01', contractEnd: '2028-02-29' },
@@ -218,7 +216,7 @@ describe('applying', () => {
     for (const r of responses.filter((x) => !confirmed.includes(x))) {
       expect([303, 409]).toContain(r.status); // back to the application page, or "already done"
     }
-    const events = await t.db.sql`
+    const events = await suite.t.db.sql`
       select 1 from application_events where application_id = ${id} and action = 'confirm'`;
     expect(events).toHaveLength(1);
   });
@@ -235,7 +233,7 @@ describe('applying', () => {
 
   it('resumes where the person stopped, from a new session', async () => {
     const { agent, person } = await signedIn();
-    await addRegistryQualification(t.db.sql, person, 'cost_engineer', '安装工程');
+    await addRegistryQualification(suite.t.db.sql, person, 'cost_engineer', '安装工程');
     const id = await startInitial(agent);
     await post(agent, paths.me.step(id, 'eligibility'), {});
     await post(agent, paths.me.step(id, 'employer'), { enterpriseId: enterprise.enterpriseId });
@@ -245,7 +243,7 @@ describe('applying', () => {
       contractEnd: '2028-02-29',
     });
 
-    const other = request.agent(t.app); // another device
+    const other = request.agent(suite.t.app); // another device
     await logInAs(other, paths.login.person, person.idNumber, PASSWORD);
     const dashboard = await other.get(paths.me.home);
     expect(dashboard.text).toContain(paths.me.application(id));
@@ -280,17 +278,17 @@ describe('applying', () => {
 
   it('an expired application is gone from the person’s pages, its record kept', async () => {
     const { person } = await signedIn();
-    const app = await startApplication(t.services, person.accountId, {
+    const app = await startApplication(suite.t.services, person.accountId, {
       kind: 'initial',
       profession: 'constructor',
     });
-    t.clock.set(new Date(NOW.getTime() + 6 * 24 * 3600_000));
-    await expireUnconfirmed(t.services);
-    const agent = request.agent(t.app); // the old session has timed out meanwhile
+    suite.t.clock.set(new Date(NOW.getTime() + 6 * 24 * 3600_000));
+    await expireUnconfirmed(suite.t.services);
+    const agent = request.agent(suite.t.app); // the old session has timed out meanwhile
     await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
     expect((await agent.get(paths.me.applications)).text).not.toContain(app.applicationNumber);
     expect((await agent.get(paths.me.application(app.id))).status).toBe(404);
-    const events = await t.db
+    const events = await suite.t.db
       .sql`select 1 from application_events where application_id = ${app.id}`;
     expect(events.length).toBe(2);
   });
@@ -300,8 +298,8 @@ describe('access', () => {
   let owner: PersonFixture;
   let ownApplicationId: string;
   beforeAll(async () => {
-    owner = await createPerson(t.db.sql, NOW);
-    ownApplicationId = await insertApplication(t.db.sql, NOW, {
+    owner = await createPerson(suite.t.db.sql, NOW);
+    ownApplicationId = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'initial',
       state: 'draft',
       profession: 'cost_engineer',
@@ -337,7 +335,7 @@ describe('access', () => {
       .attach('file', TINY_PDF, 'contract.pdf');
     expect(upload.status).toBe(404);
     expect((await agent.get(paths.me.application('not-a-uuid'))).status).toBe(404);
-    const [row] = await t.db.sql`select state, version from applications where id = ${id}`;
+    const [row] = await suite.t.db.sql`select state, version from applications where id = ${id}`;
     expect(row).toEqual({ state: 'draft', version: 0 });
   });
 
@@ -352,16 +350,18 @@ describe('access', () => {
 describe('correction items addressed to the person', () => {
   it('are shown with what and why, and supplied with a note and a file', async () => {
     const { agent, person } = await signedIn();
-    const enterpriseOf = await createEnterprise(t.db.sql, NOW);
-    const id = await insertApplication(t.db.sql, NOW, {
+    const enterpriseOf = await createEnterprise(suite.t.db.sql, NOW);
+    const id = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'initial',
       state: 'under_review',
       profession: 'architect',
       personId: person.personId,
       enterpriseId: enterpriseOf.enterpriseId,
     });
-    const [staff] = await t.db.sql<{ id: string }[]>`select id from accounts where kind = 'staff'`;
-    await requestCorrections(t.services, {
+    const [staff] = await suite.t.db.sql<
+      { id: string }[]
+    >`select id from accounts where kind = 'staff'`;
+    await requestCorrections(suite.t.services, {
       applicationId: id,
       officerAccountId: staff!.id,
       items: [{ addressedTo: 'person', what: '学历证书扫描件', why: '学历信息需核实' }],
@@ -369,7 +369,7 @@ describe('correction items addressed to the person', () => {
     const page = await agent.get(paths.me.application(id));
     expect(page.text).toContain('需要您补正的材料');
     expect(page.text).toContain('学历信息需核实');
-    const [item] = await t.db.sql<{ id: string }[]>`
+    const [item] = await suite.t.db.sql<{ id: string }[]>`
       select id from correction_items where application_id = ${id}`;
     const _csrf = await csrfTokenFrom(agent, paths.me.profile);
     const empty = await agent.post(paths.me.correction(id, item!.id)).field('_csrf', _csrf);
@@ -392,7 +392,7 @@ describe('correction items addressed to the person', () => {
     const after = await agent.get(paths.me.application(id));
     expect(after.text).toContain('补正记录');
     expect(after.text).toContain('已上传本科毕业证书');
-    const [row] = await t.db.sql`select state from applications where id = ${id}`;
+    const [row] = await suite.t.db.sql`select state from applications where id = ${id}`;
     expect(row?.state).toBe('under_review');
   });
 });

@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readDraft } from '../../lib/workflow/index.js';
 import { openItem } from '../../lib/corrections/index.js';
 import { fileRename } from '../../lib/enterprise/index.js';
 import { paths } from '../../routes/paths.js';
 import { storeFile } from '../../lib/files/index.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp, signInNewEnterprise } from '../support/app.js';
+import { integrationSuite, signInNewEnterprise } from '../support/app.js';
 import {
   addRegistration,
   createPerson,
@@ -18,12 +17,7 @@ import {
 // /org route that carries an id; the list of routes is checked against lib/paths.ts, so a new
 // route cannot be left out.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(NOW);
-});
-afterAll(() => t.close());
+const suite = integrationSuite({ clock: NOW });
 
 type Who = Awaited<ReturnType<typeof signInNewEnterprise>>;
 type Ids = { application: string; item: string; rename: string; file: string };
@@ -78,12 +72,12 @@ describe('enterprise B and enterprise A’s things', () => {
   });
 
   it('B gets 404 on every one of them, and on A’s files, and nothing of A’s changes', async () => {
-    const a = await signInNewEnterprise(t);
-    const b = await signInNewEnterprise(t);
-    const person = await createPerson(t.db.sql, NOW, { name: '甲单位员工' });
+    const a = await signInNewEnterprise(suite.t);
+    const b = await signInNewEnterprise(suite.t);
+    const person = await createPerson(suite.t.db.sql, NOW, { name: '甲单位员工' });
     // A registered employee of A's, whom B's employees list must not show.
     await addRegistration(
-      t.db.sql,
+      suite.t.db.sql,
       NOW,
       person,
       a.enterprise,
@@ -91,14 +85,14 @@ describe('enterprise B and enterprise A’s things', () => {
       ['安装工程'],
       '2027-01-20',
     );
-    const file = await storeFile(t.db.sql, t.services.fileStore, {
+    const file = await storeFile(suite.t.db.sql, suite.t.services.fileStore, {
       bytes: TINY_PDF,
       contentType: 'application/pdf',
       originalName: 'contract.pdf',
       ownerAccountId: person.accountId,
       at: NOW,
     });
-    const application = await insertApplication(t.db.sql, NOW, {
+    const application = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'initial',
       state: 'awaiting_enterprise',
       profession: 'cost_engineer',
@@ -106,7 +100,7 @@ describe('enterprise B and enterprise A’s things', () => {
       enterpriseId: a.enterprise.enterpriseId,
       draft: { uploads: { contract: file } },
     });
-    const item = await t.db.sql.begin((tx) =>
+    const item = await suite.t.db.sql.begin((tx) =>
       openItem(
         tx,
         application,
@@ -120,14 +114,14 @@ describe('enterprise B and enterprise A’s things', () => {
         NOW,
       ),
     );
-    await t.db.sql`insert into legal_person_registry (credit_code, name, updated_at)
+    await suite.t.db.sql`insert into legal_person_registry (credit_code, name, updated_at)
                    values (${a.enterprise.creditCode}, 'A的新名称有限公司', ${NOW})`;
     const proofScan = {
       bytes: Buffer.concat([TINY_PDF, Buffer.from('%a\n')]),
       contentType: 'application/pdf' as const,
       originalName: 'licence.pdf',
     };
-    const filed = await fileRename(t.services, {
+    const filed = await fileRename(suite.t.services, {
       accountId: a.enterprise.accountId,
       documents: { 'business-licence': proofScan, 'name-change-notice': proofScan },
     });
@@ -135,7 +129,7 @@ describe('enterprise B and enterprise A’s things', () => {
     const proof = readDraft(filed.snapshot).uploads!['business-licence']!;
     const ids = { application, item, rename, file };
     const snapshot = async () =>
-      t.db.sql`
+      suite.t.db.sql`
         select (select json_agg(a order by id) from applications a
                 where enterprise_id = ${a.enterprise.enterpriseId}) as applications,
                (select json_agg(c) from correction_items c where id = ${item}) as items`;

@@ -1,27 +1,22 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { confirmAsEnterprise } from '../../lib/enterprise/index.js';
+import { describe, expect, it } from 'vitest';
+import { attachSignedForm, confirmAsEnterprise } from '../../lib/enterprise/index.js';
 import { paths } from '../../routes/paths.js';
 import { storeFile } from '../../lib/files/index.js';
-import { transition } from '../../lib/workflow/index.js';
-import type { TestApp } from '../support/app.js';
+import { readApplication, transition } from '../../lib/workflow/index.js';
 import type { EnterpriseFixture } from '../support/fixtures.js';
-import { createTestApp, signInNewEnterprise } from '../support/app.js';
+import { integrationSuite, signInNewEnterprise } from '../support/app.js';
 import {
   addRegistration,
   createPerson,
   insertApplication,
   NOW,
   TINY_PDF,
+  officerAccountId,
 } from '../support/fixtures.js';
 
 // Rule 12 at confirmation and after it, and what the enterprise's forms do with bad input.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(NOW);
-});
-afterAll(() => t.close());
+const suite = integrationSuite({ clock: NOW });
 
 const employment = { position: '建筑师', contractStart: '2026-01-01', contractEnd: '2029-12-31' };
 
@@ -30,12 +25,20 @@ async function architectApplication(
   kind: 'initial' | 'renewal' | 'cancellation',
   state: 'awaiting_enterprise' | 'awaiting_signed_form' = 'awaiting_enterprise',
 ) {
-  const person = await createPerson(t.db.sql, NOW);
+  const person = await createPerson(suite.t.db.sql, NOW);
   const registrationId =
     kind === 'initial'
       ? null
-      : await addRegistration(t.db.sql, NOW, person, enterprise, 'architect', [], '2027-01-24');
-  const id = await insertApplication(t.db.sql, NOW, {
+      : await addRegistration(
+          suite.t.db.sql,
+          NOW,
+          person,
+          enterprise,
+          'architect',
+          [],
+          '2027-01-24',
+        );
+  const id = await insertApplication(suite.t.db.sql, NOW, {
     kind,
     state,
     profession: 'architect',
@@ -47,27 +50,33 @@ async function architectApplication(
   return { id, person, registrationId };
 }
 
-/** Straight to approved, as the authority would leave it (version 2), then the platform completes it. */
-async function approveAndComplete(id: string) {
-  await t.db.sql.begin(async (tx) => {
-    await tx`insert into application_events (application_id, version, action, actor_role, to_state, occurred_at)
-             values (${id}, 2, 'fixture', 'system', 'approved', ${NOW})`;
-    await tx`update applications set state = 'approved', version = 2 where id = ${id}`;
-  });
-  await transition(t.services, {
+/** The rest of the workflow, each step by its actor: signed form, submission, decision, completion. */
+async function approveAndComplete(id: string, enterprise: EnterpriseFixture) {
+  const { services } = suite.t;
+  const officer = { role: 'officer' as const, accountId: await officerAccountId(suite.t.db.sql) };
+  const application = await readApplication(suite.t.db.sql, id);
+  await attachSignedForm(services, {
+    accountId: enterprise.accountId,
     applicationId: id,
-    action: 'complete',
-    actor: { role: 'system' },
+    document: { bytes: TINY_PDF, contentType: 'application/pdf', originalName: 'form.pdf' },
+    snapshotVersion: application!.snapshotVersion,
   });
+  const steps = [
+    { action: 'submit', actor: { role: 'enterprise', accountId: enterprise.accountId } },
+    { action: 'accept', actor: officer },
+    { action: 'approve', actor: officer },
+    { action: 'complete', actor: { role: 'system' } },
+  ] as const;
+  for (const step of steps) await transition(services, { applicationId: id, ...step });
 }
 
 const openItemsOf = async (id: string) =>
-  t.db.sql<{ asks: string; closed_at: Date | null; supplied: unknown }[]>`
+  suite.t.db.sql<{ asks: string; closed_at: Date | null; supplied: unknown }[]>`
     select asks, closed_at, supplied from correction_items where application_id = ${id}`;
 
 describe('rule 12 at confirmation', () => {
   it('an architect’s cancellation asks nothing about the licence and opens no item', async () => {
-    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(suite.t);
     const { id, registrationId } = await architectApplication(enterprise, 'cancellation');
     const page = await agent.get(paths.org.application(id));
     expect(page.text).not.toContain('企业资质');
@@ -77,24 +86,25 @@ describe('rule 12 at confirmation', () => {
       .send({ _csrf, version: '0', commitment: 'yes', licence: 'none' });
     expect(res.status).toBe(303);
     expect(await openItemsOf(id)).toEqual([]);
-    const [row] = await t.db.sql`select status from registrations where id = ${registrationId}`;
+    const [row] = await suite.t.db
+      .sql`select status from registrations where id = ${registrationId}`;
     expect(row?.status).toBe('cancelled');
     // lib refuses a statement the kind does not ask for, whoever calls it.
     const other = await architectApplication(enterprise, 'cancellation');
     await expect(
-      confirmAsEnterprise(t.services, {
+      confirmAsEnterprise(suite.t.services, {
         accountId: enterprise.accountId,
         applicationId: other.id,
         expectedVersion: 0,
         confirmation: { licence: 'none' },
       }),
     ).rejects.toMatchObject({ status: 422 });
-    const [still] = await t.db.sql`select state from applications where id = ${other.id}`;
+    const [still] = await suite.t.db.sql`select state from applications where id = ${other.id}`;
     expect(still?.state).toBe('awaiting_enterprise');
   });
 
   it('a licence form sent without its fields gets the Chinese messages, not zod’s', async () => {
-    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(suite.t);
     const { id } = await architectApplication(enterprise, 'initial');
     const res = await agent
       .post(paths.org.confirm(id))
@@ -107,9 +117,9 @@ describe('rule 12 at confirmation', () => {
   });
 
   it('a return voids the “none for now” item: confirming again asks anew', async () => {
-    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(suite.t);
     const { id } = await architectApplication(enterprise, 'initial');
-    await confirmAsEnterprise(t.services, {
+    await confirmAsEnterprise(suite.t.services, {
       accountId: enterprise.accountId,
       applicationId: id,
       expectedVersion: 0,
@@ -125,7 +135,8 @@ describe('rule 12 at confirmation', () => {
       { asks: 'licence', supplied: { voided: expect.stringContaining('退回') as unknown } },
     ]);
     expect((await openItemsOf(id))[0]!.closed_at).not.toBeNull();
-    const [row] = await t.db.sql`select enterprise_confirmation from applications where id = ${id}`;
+    const [row] = await suite.t.db
+      .sql`select enterprise_confirmation from applications where id = ${id}`;
     expect(row?.enterprise_confirmation).toBeNull();
     const home = await agent.get(paths.org.home);
     expect(home.text).toMatch(/data-testid="open-items">0</);
@@ -133,17 +144,17 @@ describe('rule 12 at confirmation', () => {
   });
 
   it('a licence stated at confirmation is kept on the registration when the renewal completes', async () => {
-    const { enterprise } = await signInNewEnterprise(t);
+    const { enterprise } = await signInNewEnterprise(suite.t);
     const { id, registrationId } = await architectApplication(enterprise, 'renewal');
     const licence = { type: '工程设计建筑行业资质', number: 'A132000009' };
-    await confirmAsEnterprise(t.services, {
+    await confirmAsEnterprise(suite.t.services, {
       accountId: enterprise.accountId,
       applicationId: id,
       expectedVersion: 0,
       confirmation: { licence },
     });
-    await approveAndComplete(id);
-    const [row] = await t.db.sql`
+    await approveAndComplete(id, enterprise);
+    const [row] = await suite.t.db.sql`
       select enterprise_licence from registrations where id = ${registrationId}`;
     expect(row?.enterprise_licence).toEqual(licence);
   });
@@ -151,20 +162,20 @@ describe('rule 12 at confirmation', () => {
 
 describe('rule 12 on renewal', () => {
   it('“none for now” at a renewal clears the licence the registration had', async () => {
-    const { enterprise } = await signInNewEnterprise(t);
+    const { enterprise } = await signInNewEnterprise(suite.t);
     const { id, registrationId } = await architectApplication(enterprise, 'renewal');
-    await t.db.sql`update registrations set enterprise_licence = ${t.db.sql.json({
+    await suite.t.db.sql`update registrations set enterprise_licence = ${suite.t.db.sql.json({
       type: '工程设计建筑行业资质',
       number: 'OLD-1',
     })} where id = ${registrationId}`;
-    await confirmAsEnterprise(t.services, {
+    await confirmAsEnterprise(suite.t.services, {
       accountId: enterprise.accountId,
       applicationId: id,
       expectedVersion: 0,
       confirmation: { licence: 'none' },
     });
-    await approveAndComplete(id);
-    const [row] = await t.db.sql`
+    await approveAndComplete(id, enterprise);
+    const [row] = await suite.t.db.sql`
       select enterprise_licence from registrations where id = ${registrationId}`;
     expect(row?.enterprise_licence).toBeNull();
   });
@@ -172,20 +183,20 @@ describe('rule 12 on renewal', () => {
 
 describe('bad input on the enterprise’s forms', () => {
   it('a control character in a reason is dropped, not a 500', async () => {
-    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(suite.t);
     const { id } = await architectApplication(enterprise, 'initial');
     const res = await agent
       .post(paths.org.return(id))
       .type('form')
       .send({ _csrf, version: '0', reason: '合同\u0000日期不符' });
     expect(res.status).toBe(303);
-    const [event] = await t.db.sql`
+    const [event] = await suite.t.db.sql`
       select reason from application_events where application_id = ${id} order by version desc limit 1`;
     expect(event?.reason).toBe('合同日期不符');
   });
 
   it('too long a reason or note is refused with what was typed kept; never cut silently', async () => {
-    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(suite.t);
     const { id } = await architectApplication(enterprise, 'initial');
     const long = '原因'.repeat(260);
     const res = await agent
@@ -195,25 +206,25 @@ describe('bad input on the enterprise’s forms', () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain('退回原因最多500个字');
     expect(res.text).toContain(long);
-    const [row] = await t.db.sql`select state from applications where id = ${id}`;
+    const [row] = await suite.t.db.sql`select state from applications where id = ${id}`;
     expect(row?.state).toBe('awaiting_enterprise');
   });
 
   it('a signed form sent when none is awaited is a conflict, before anything is stored', async () => {
-    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(suite.t);
     const { id } = await architectApplication(enterprise, 'initial');
-    const [before] = await t.db.sql`select count(*)::int as n from files`;
+    const [before] = await suite.t.db.sql`select count(*)::int as n from files`;
     const res = await agent
       .post(paths.org.signedForm(id))
       .field('_csrf', _csrf)
       .attach('file', TINY_PDF, 'scan.pdf');
     expect(res.status).toBe(409);
-    const [after] = await t.db.sql`select count(*)::int as n from files`;
+    const [after] = await suite.t.db.sql`select count(*)::int as n from files`;
     expect(after?.n).toBe(before?.n);
   });
 
   it('ids that only look like uuids are not found', async () => {
-    const { agent } = await signInNewEnterprise(t);
+    const { agent } = await signInNewEnterprise(suite.t);
     for (const id of [
       '-'.repeat(36),
       'a'.repeat(36),
@@ -228,9 +239,9 @@ describe('bad input on the enterprise’s forms', () => {
 
 describe('the person’s files after the application', () => {
   it('are closed to the enterprise once a cancellation completes, and the page says so', async () => {
-    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
-    const person = await createPerson(t.db.sql, NOW);
-    const photo = await storeFile(t.db.sql, t.services.fileStore, {
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(suite.t);
+    const person = await createPerson(suite.t.db.sql, NOW);
+    const photo = await storeFile(suite.t.db.sql, suite.t.services.fileStore, {
       bytes: Buffer.concat([TINY_PDF, Buffer.from(`%${person.idNumber}\n`)]),
       contentType: 'application/pdf',
       originalName: 'photo.pdf',
@@ -238,7 +249,7 @@ describe('the person’s files after the application', () => {
       at: NOW,
     });
     const registrationId = await addRegistration(
-      t.db.sql,
+      suite.t.db.sql,
       NOW,
       person,
       enterprise,
@@ -246,7 +257,7 @@ describe('the person’s files after the application', () => {
       ['建筑工程'],
       '2028-01-01',
     );
-    const id = await insertApplication(t.db.sql, NOW, {
+    const id = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'cancellation',
       state: 'awaiting_enterprise',
       profession: 'constructor',

@@ -1,11 +1,10 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openItem, requestCorrections } from '../../lib/corrections/index.js';
 import { paths } from '../../routes/paths.js';
 import { storeFile } from '../../lib/files/index.js';
 import { transition } from '../../lib/workflow/index.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp, signInNewEnterprise } from '../support/app.js';
+import { integrationSuite, signInNewEnterprise } from '../support/app.js';
 import {
   addRegistration,
   createPerson,
@@ -18,20 +17,17 @@ import {
 // Correction items addressed to the enterprise (rule 12 and 材料补正), and what of the person's it
 // may read: the files of an application that names it, while it does.
 
-let t: TestApp;
+const suite = integrationSuite({ clock: NOW });
 let officer: string;
 beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(NOW);
-  officer = await officerAccountId(t.db.sql);
+  officer = await officerAccountId(suite.t.db.sql);
 });
-afterAll(() => t.close());
 
 /** A person whose photo and labour contract are real stored files. */
 async function personWithFiles() {
-  const person = await createPerson(t.db.sql, NOW);
+  const person = await createPerson(suite.t.db.sql, NOW);
   const store = (name: string) =>
-    storeFile(t.db.sql, t.services.fileStore, {
+    storeFile(suite.t.db.sql, suite.t.services.fileStore, {
       bytes: Buffer.concat([TINY_PDF, Buffer.from(`% ${name} ${person.idNumber}\n`)]),
       contentType: 'application/pdf',
       originalName: `${name}.pdf`,
@@ -50,15 +46,15 @@ const snapshotWith = (photo: string, contract: string) => ({
 });
 
 const itemsOfApplication = (id: string) =>
-  t.db.sql<{ id: string; closed_at: Date | null; supplied: unknown }[]>`
+  suite.t.db.sql<{ id: string; closed_at: Date | null; supplied: unknown }[]>`
     select id, closed_at, supplied from correction_items where application_id = ${id}
     order by opened_at, id`;
 
 describe('correction items addressed to the enterprise', () => {
   it('are listed in its to-do list, refused without anything supplied, and close with what was supplied', async () => {
-    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(suite.t);
     const { person, photo, contract } = await personWithFiles();
-    const id = await insertApplication(t.db.sql, NOW, {
+    const id = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'initial',
       state: 'under_review',
       profession: 'constructor',
@@ -66,7 +62,7 @@ describe('correction items addressed to the enterprise', () => {
       enterpriseId: enterprise.enterpriseId,
       draft: snapshotWith(photo, contract),
     });
-    await requestCorrections(t.services, {
+    await requestCorrections(suite.t.services, {
       applicationId: id,
       officerAccountId: officer,
       items: [{ addressedTo: 'enterprise', what: '社保缴纳证明', why: '需核实聘用关系' }],
@@ -116,7 +112,7 @@ describe('correction items addressed to the enterprise', () => {
     const [closed] = await itemsOfApplication(id);
     expect(closed!.closed_at).not.toBeNull();
     expect(closed!.supplied).toMatchObject({ note: '2026年1月至10月社保缴纳证明' });
-    const [row] = await t.db.sql`select state from applications where id = ${id}`;
+    const [row] = await suite.t.db.sql`select state from applications where id = ${id}`;
     expect(row?.state).toBe('under_review'); // the last blocking item closed: back in review
     const after = await agent.get(paths.org.application(id));
     expect(after.text).toContain('data-testid="corrections-record"');
@@ -130,10 +126,10 @@ describe('correction items addressed to the enterprise', () => {
   });
 
   it('a licence supplied after approval closes its item and is kept on the registration', async () => {
-    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
-    const person = await createPerson(t.db.sql, NOW);
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(suite.t);
+    const person = await createPerson(suite.t.db.sql, NOW);
     const registrationId = await addRegistration(
-      t.db.sql,
+      suite.t.db.sql,
       NOW,
       person,
       enterprise,
@@ -142,7 +138,7 @@ describe('correction items addressed to the enterprise', () => {
       '2029-11-24',
     );
     // A renewal: the application of a registration that exists while the item is open.
-    const id = await insertApplication(t.db.sql, NOW, {
+    const id = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'renewal',
       state: 'completed',
       profession: 'architect',
@@ -150,7 +146,7 @@ describe('correction items addressed to the enterprise', () => {
       enterpriseId: enterprise.enterpriseId,
       registrationId,
     });
-    const itemId = await t.db.sql.begin((tx) =>
+    const itemId = await suite.t.db.sql.begin((tx) =>
       openItem(
         tx,
         id,
@@ -188,26 +184,26 @@ describe('correction items addressed to the enterprise', () => {
     expect(item!.closed_at).not.toBeNull();
     const licence = { type: '工程设计建筑行业资质', number: 'A132000001' };
     expect(item!.supplied).toEqual({ licence });
-    const [registration] = await t.db.sql`
+    const [registration] = await suite.t.db.sql`
       select enterprise_licence from registrations where id = ${registrationId}`;
     expect(registration?.enterprise_licence).toEqual(licence);
-    const [row] = await t.db.sql`select state from applications where id = ${id}`;
+    const [row] = await suite.t.db.sql`select state from applications where id = ${id}`;
     expect(row?.state).toBe('completed');
     expect((await agent.get(paths.org.application(id))).text).toContain('证号 A132000001');
   });
 
   it('of another enterprise, or addressed to the person, are not found', async () => {
-    const a = await signInNewEnterprise(t);
-    const b = await signInNewEnterprise(t);
-    const person = await createPerson(t.db.sql, NOW);
-    const id = await insertApplication(t.db.sql, NOW, {
+    const a = await signInNewEnterprise(suite.t);
+    const b = await signInNewEnterprise(suite.t);
+    const person = await createPerson(suite.t.db.sql, NOW);
+    const id = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'initial',
       state: 'under_review',
       profession: 'constructor',
       personId: person.personId,
       enterpriseId: a.enterprise.enterpriseId,
     });
-    await requestCorrections(t.services, {
+    await requestCorrections(suite.t.services, {
       applicationId: id,
       officerAccountId: officer,
       items: [
@@ -215,7 +211,7 @@ describe('correction items addressed to the enterprise', () => {
         { addressedTo: 'person', what: '学历证书', why: '核实' },
       ],
     });
-    const [forEnterprise, forPerson] = await t.db.sql<{ id: string }[]>`
+    const [forEnterprise, forPerson] = await suite.t.db.sql<{ id: string }[]>`
       select id from correction_items where application_id = ${id} order by addressed_to`;
     const supply = (who: typeof a, itemId: string) =>
       who.agent
@@ -230,10 +226,10 @@ describe('correction items addressed to the enterprise', () => {
 
 describe("the person's files", () => {
   it('the named enterprise reads them while the application names it; nobody else, and not after a withdrawal', async () => {
-    const a = await signInNewEnterprise(t);
-    const b = await signInNewEnterprise(t);
+    const a = await signInNewEnterprise(suite.t);
+    const b = await signInNewEnterprise(suite.t);
     const { person, photo, contract } = await personWithFiles();
-    const id = await insertApplication(t.db.sql, NOW, {
+    const id = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'initial',
       state: 'awaiting_enterprise',
       profession: 'constructor',
@@ -252,7 +248,7 @@ describe("the person's files", () => {
       expect((await b.agent.get(paths.file(fileId))).status).toBe(404);
     }
     // A file of the person's that the application does not refer to stays the person's.
-    const other = await storeFile(t.db.sql, t.services.fileStore, {
+    const other = await storeFile(suite.t.db.sql, suite.t.services.fileStore, {
       bytes: Buffer.concat([TINY_PDF, Buffer.from('% private\n')]),
       contentType: 'application/pdf',
       originalName: 'private.pdf',
@@ -261,7 +257,7 @@ describe("the person's files", () => {
     });
     expect((await a.agent.get(paths.file(other))).status).toBe(404);
 
-    await transition(t.services, {
+    await transition(suite.t.services, {
       applicationId: id,
       action: 'withdraw',
       actor: { role: 'person', accountId: person.accountId },
@@ -270,7 +266,7 @@ describe("the person's files", () => {
   });
 
   it('the enterprise has no way to change them: the person’s pages are not its to use', async () => {
-    const a = await signInNewEnterprise(t);
+    const a = await signInNewEnterprise(suite.t);
     expect((await a.agent.get(paths.me.profile)).status).toBe(403);
     const post = await a.agent
       .post(paths.me.profile)
@@ -278,7 +274,7 @@ describe("the person's files", () => {
       .send({ _csrf: a._csrf, phone: '13900000000' });
     expect(post.status).toBe(403);
     expect(
-      (await request(t.app).get(paths.file('00000000-0000-0000-0000-000000000000'))).status,
+      (await request(suite.t.app).get(paths.file('00000000-0000-0000-0000-000000000000'))).status,
     ).toBe(404);
   });
 });

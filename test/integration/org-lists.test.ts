@@ -1,34 +1,30 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openItem } from '../../lib/corrections/index.js';
 import { PAGE_SIZE } from '../../lib/enterprise/index.js';
 import { paths } from '../../routes/paths.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp, signInNewEnterprise } from '../support/app.js';
+import { integrationSuite, signInNewEnterprise } from '../support/app.js';
 import { addRegistration, createPerson, insertApplication, NOW } from '../support/fixtures.js';
 
 // A large employer's lists: the applications by the step they wait at, the employees found by
 // name or registration number or by validity ending soon, a page at a time.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(NOW);
-});
-afterAll(() => t.close());
+const suite = integrationSuite({ clock: NOW });
 
 const testIds = (html: string, id: string) =>
   html.match(new RegExp(`data-testid="${id}"`, 'g'))?.length ?? 0;
 
 describe('the employees list', () => {
   it('pages, searches by name or registration number, and narrows to validity ending soon', async () => {
-    const { enterprise, agent } = await signInNewEnterprise(t);
+    const { enterprise, agent } = await signInNewEnterprise(suite.t);
     const count = PAGE_SIZE + 5;
     for (let i = 0; i < count; i++) {
-      const person = await createPerson(t.db.sql, NOW, { name: i === 7 ? '欧阳修远' : `员工${i}` });
+      const person = await createPerson(suite.t.db.sql, NOW, {
+        name: i === 7 ? '欧阳修远' : `员工${i}`,
+      });
       // Three end within 90 days of NOW (2026-11-25); the rest years later.
       const validUntil = i < 3 ? `2027-01-0${i + 1}` : '2029-06-30';
       await addRegistration(
-        t.db.sql,
+        suite.t.db.sql,
         NOW,
         person,
         enterprise,
@@ -51,7 +47,7 @@ describe('the employees list', () => {
     expect(byName.text).toMatch(/符合条件的共 <strong>1</);
     expect(byName.text).toContain('value="欧阳"');
 
-    const [one] = await t.db.sql<{ number: string }[]>`
+    const [one] = await suite.t.db.sql<{ number: string }[]>`
       select r.registration_number as number from registrations r join persons p on p.id = r.person_id
       where p.name = '员工12' and r.enterprise_id = ${enterprise.enterpriseId}`;
     const byNumber = await agent.get(`${paths.org.employees}?q=${encodeURIComponent(one!.number)}`);
@@ -81,7 +77,7 @@ describe('the employees list', () => {
 
 describe('the applications list', () => {
   it('narrows to those waiting for the enterprise’s confirmation or its signed form', async () => {
-    const { enterprise, agent } = await signInNewEnterprise(t);
+    const { enterprise, agent } = await signInNewEnterprise(suite.t);
     const states = [
       'awaiting_enterprise',
       'awaiting_enterprise',
@@ -89,8 +85,8 @@ describe('the applications list', () => {
       'submitted',
     ] as const;
     for (const state of states) {
-      const person = await createPerson(t.db.sql, NOW);
-      await insertApplication(t.db.sql, NOW, {
+      const person = await createPerson(suite.t.db.sql, NOW);
+      await insertApplication(suite.t.db.sql, NOW, {
         kind: 'initial',
         state,
         profession: 'constructor',
@@ -107,10 +103,10 @@ describe('the applications list', () => {
     expect(toConfirm.text).toMatch(/state=awaiting_enterprise" aria-current="true"/);
     const toSign = await agent.get(`${paths.org.applications}?state=awaiting_signed_form`);
     expect(toSign.text.match(/<li class="item">/g)).toHaveLength(1);
-    const [waiting] = await t.db.sql<{ id: string }[]>`
+    const [waiting] = await suite.t.db.sql<{ id: string }[]>`
       select id from applications where enterprise_id = ${enterprise.enterpriseId}
         and state = 'submitted'`;
-    await t.db.sql.begin((tx) =>
+    await suite.t.db.sql.begin((tx) =>
       openItem(
         tx,
         waiting!.id,

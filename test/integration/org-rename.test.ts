@@ -1,30 +1,26 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo/index.js';
 import { employeesOf, fileRename, RENAME_REFUSED } from '../../lib/enterprise/index.js';
 import { paths } from '../../routes/paths.js';
 import { transition } from '../../lib/workflow/index.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp, csrfTokenFrom, logInAs, signInNewEnterprise } from '../support/app.js';
+import { csrfTokenFrom, integrationSuite, logInAs, signInNewEnterprise } from '../support/app.js';
 import { NOW, officerAccountId, TINY_PDF } from '../support/fixtures.js';
 import { activeRegistrations } from '../../lib/registrations/index.js';
 
 // Rule 9: an enterprise renames itself to what the legal-person registry holds, never a typed name.
 
-let t: TestApp;
+const suite = integrationSuite({ clock: NOW });
 let officer: string;
 beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(NOW);
-  officer = await officerAccountId(t.db.sql);
+  officer = await officerAccountId(suite.t.db.sql);
 });
-afterAll(() => t.close());
 
 const xijian = demoEnterprises.find((e) => e.creditCode === '91320211136012847C')!;
 const NEW_NAME = '无锡锡建建设集团有限公司';
 
 async function signedIn(creditCode: string) {
-  const agent = request.agent(t.app);
+  const agent = request.agent(suite.t.app);
   await logInAs(agent, paths.login.enterprise, creditCode, DEMO_PASSWORD);
   return { agent, _csrf: await csrfTokenFrom(agent, paths.org.information) };
 }
@@ -39,7 +35,7 @@ const fileOnPage = (agent: ReturnType<typeof request.agent>, _csrf: string) =>
     .attach('name-change-notice', TINY_PDF, '通知书.pdf');
 
 const counts = async () => {
-  const [row] = await t.db.sql<{ files: number; renames: number }[]>`
+  const [row] = await suite.t.db.sql<{ files: number; renames: number }[]>`
     select (select count(*)::int from files) as files,
            (select count(*)::int from applications where kind = 'enterprise_rename') as renames`;
   return row!;
@@ -47,8 +43,8 @@ const counts = async () => {
 
 describe('enterprise rename', () => {
   it('is refused while the registry holds the current name, with nothing stored', async () => {
-    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
-    await t.db.sql`insert into legal_person_registry (credit_code, name, updated_at)
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(suite.t);
+    await suite.t.db.sql`insert into legal_person_registry (credit_code, name, updated_at)
       select credit_code, name, ${NOW} from enterprises where id = ${enterprise.enterpriseId}`;
     expect((await agent.get(paths.org.home)).text).not.toContain('data-testid="rename-due"');
     const page = await agent.get(paths.org.rename);
@@ -63,15 +59,15 @@ describe('enterprise rename', () => {
     expect(await counts()).toEqual(before);
     // And in lib, whoever calls it.
     await expect(
-      fileRename(t.services, { accountId: enterprise.accountId, documents: {} }),
+      fileRename(suite.t.services, { accountId: enterprise.accountId, documents: {} }),
     ).rejects.toMatchObject({ status: 422, problems: [{ message: RENAME_REFUSED }] });
   });
 
   it('is refused, with nothing stored, when the registry holds no entry or a name too long to hold', async () => {
-    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(suite.t);
     const missing = await agent.get(paths.org.rename);
     expect(missing.text).toContain('法人库中暂未查询到本单位的统一社会信用代码');
-    await t.db.sql`insert into legal_person_registry (credit_code, name, updated_at)
+    await suite.t.db.sql`insert into legal_person_registry (credit_code, name, updated_at)
       values (${enterprise.creditCode}, ${'苏'.repeat(97) + '有限公司'}, ${NOW})`;
     const before = await counts();
     const res = await fileOnPage(agent, _csrf);
@@ -107,7 +103,7 @@ describe('enterprise rename', () => {
       .attach('business-licence', TINY_PDF, '营业执照.pdf')
       .attach('name-change-notice', Buffer.concat([TINY_PDF, Buffer.from('%n\n')]), '通知书.pdf');
     expect(filed.headers.location).toBe(`${paths.org.rename}?done=filed`);
-    const [app] = await t.db.sql<
+    const [app] = await suite.t.db.sql<
       { id: string; state: string; version: number; snapshot: Record<string, unknown> }[]
     >`
       select a.id, a.state, a.version, a.snapshot from applications a
@@ -130,13 +126,13 @@ describe('enterprise rename', () => {
     expect(twice.text).toContain('data-testid="rename-application"'); // the page, with the summary
 
     // Another enterprise cannot touch it; nor can this one withdraw an employee's application here.
-    const other = await signInNewEnterprise(t);
+    const other = await signInNewEnterprise(suite.t);
     const foreign = await other.agent
       .post(paths.org.renameWithdraw(app!.id))
       .type('form')
       .send({ _csrf: other._csrf, version: app!.version });
     expect(foreign.status).toBe(404);
-    const [employeeApp] = await t.db.sql<{ id: string }[]>`
+    const [employeeApp] = await suite.t.db.sql<{ id: string }[]>`
       select a.id from applications a join enterprises e on e.id = a.enterprise_id
       where e.credit_code = ${xijian.creditCode} and a.kind = 'initial'`;
     const wrongKind = await agent
@@ -150,43 +146,43 @@ describe('enterprise rename', () => {
       .type('form')
       .send({ _csrf, version: app!.version });
     expect(withdrawn.headers.location).toBe(`${paths.org.rename}?done=withdrawn`);
-    const [row] = await t.db.sql`select state from applications where id = ${app!.id}`;
+    const [row] = await suite.t.db.sql`select state from applications where id = ${app!.id}`;
     expect(row?.state).toBe('withdrawn');
     expect((await agent.get(paths.org.rename)).text).toContain('data-testid="rename-form"');
   });
 
   it('approved, gives the enterprise the new name, and every registration there shows it', async () => {
-    const [enterprise] = await t.db.sql<{ id: string; account_id: string }[]>`
+    const [enterprise] = await suite.t.db.sql<{ id: string; account_id: string }[]>`
       select id, account_id from enterprises where credit_code = ${xijian.creditCode}`;
     const scan = {
       bytes: TINY_PDF,
       contentType: 'application/pdf' as const,
       originalName: 'x.pdf',
     };
-    const filed = await fileRename(t.services, {
+    const filed = await fileRename(suite.t.services, {
       accountId: enterprise!.account_id,
       documents: { 'business-licence': scan, 'name-change-notice': scan },
     });
-    const [xuMing] = await t.db.sql<{ id: string }[]>`
+    const [xuMing] = await suite.t.db.sql<{ id: string }[]>`
       select id from persons where name = '徐明'`;
-    const before = await activeRegistrations(t.db.sql, xuMing!.id);
+    const before = await activeRegistrations(suite.t.db.sql, xuMing!.id);
     expect(before.map((r) => r.enterpriseName)).toEqual([xijian.name]);
 
-    await transition(t.services, {
+    await transition(suite.t.services, {
       applicationId: filed.id,
       action: 'approve',
       actor: { role: 'officer', accountId: officer },
     });
-    const after = await activeRegistrations(t.db.sql, xuMing!.id);
+    const after = await activeRegistrations(suite.t.db.sql, xuMing!.id);
     expect(after.map((r) => r.enterpriseName)).toEqual([NEW_NAME]);
     expect(after.map((r) => r.registrationNumber)).toEqual(before.map((r) => r.registrationNumber));
     expect(
-      (await employeesOf(t.db.sql, enterprise!.id, NOW)).rows.map((e) => e.personName),
+      (await employeesOf(suite.t.db.sql, enterprise!.id, NOW)).rows.map((e) => e.personName),
     ).toEqual(['徐明']);
-    const [account] = await t.db.sql`
+    const [account] = await suite.t.db.sql`
       select display_name from accounts where id = ${enterprise!.account_id}`;
     expect(account?.display_name).toBe(NEW_NAME);
-    const [audit] = await t.db.sql`
+    const [audit] = await suite.t.db.sql`
       select detail from audit_events where action = 'enterprise_renamed'
         and subject_id = ${enterprise!.id}`;
     expect(audit?.detail).toMatchObject({ from: xijian.name, to: NEW_NAME });
@@ -197,7 +193,7 @@ describe('enterprise rename', () => {
     expect(page.text).toContain('已办结');
     // 徐明's application, confirmed under the old name, now names the enterprise as it is (its
     // seal), and still shows the name he confirmed.
-    const [waiting] = await t.db.sql<{ id: string }[]>`
+    const [waiting] = await suite.t.db.sql<{ id: string }[]>`
       select id from applications where person_id = ${xuMing!.id} and state = 'awaiting_enterprise'`;
     const application = await agent.get(paths.org.application(waiting!.id));
     expect(application.text).toContain(`${NEW_NAME}（确认时名称：${xijian.name}）`);

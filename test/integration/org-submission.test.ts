@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { saveDraft } from '../../lib/filing/index.js';
 import { requestCorrections, supplyItem } from '../../lib/corrections/index.js';
 import { paths } from '../../routes/paths.js';
 import type { Profession } from '../../lib/reference/index.js';
 import { transition } from '../../lib/workflow/index.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp, signInNewEnterprise } from '../support/app.js';
+import { integrationSuite, signInNewEnterprise } from '../support/app.js';
 import {
   addRegistration,
   createPerson,
@@ -19,21 +18,18 @@ import {
 // a personal change (no contract), rule 3 at submission, rule 13 at both steps, and what the
 // enterprise's statement and the audit trail keep.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(NOW);
-});
-afterAll(() => t.close());
+const suite = integrationSuite({ clock: NOW });
 
 type Signed = Awaited<ReturnType<typeof signInNewEnterprise>>;
 
 const stateOf = async (id: string) =>
-  (await t.db.sql<{ state: string }[]>`select state from applications where id = ${id}`)[0]!.state;
+  (await suite.t.db.sql<{ state: string }[]>`select state from applications where id = ${id}`)[0]!
+    .state;
 
 const versionOf = async (id: string) =>
-  (await t.db.sql<{ version: number }[]>`select version from applications where id = ${id}`)[0]!
-    .version;
+  (
+    await suite.t.db.sql<{ version: number }[]>`select version from applications where id = ${id}`
+  )[0]!.version;
 
 const confirmOnPage = async ({ agent, _csrf }: Signed, id: string, fields: object = {}) =>
   agent
@@ -57,9 +53,9 @@ async function registered(
   specialties: string[],
   validUntil: string,
 ) {
-  const person = await createPerson(t.db.sql, NOW);
+  const person = await createPerson(suite.t.db.sql, NOW);
   const registrationId = await addRegistration(
-    t.db.sql,
+    suite.t.db.sql,
     NOW,
     person,
     signed.enterprise,
@@ -78,7 +74,7 @@ async function renewalAwaitingScan(signed: Signed, contractEnd: string) {
     ['建筑工程'],
     '2027-01-20',
   );
-  const id = await insertApplication(t.db.sql, NOW, {
+  const id = await insertApplication(suite.t.db.sql, NOW, {
     kind: 'renewal',
     state: 'awaiting_signed_form',
     profession: 'constructor',
@@ -100,8 +96,8 @@ async function initialWaitingFor(
   options: { name?: string; draft?: object } = {},
 ) {
   const name = options.name ?? '测试人员';
-  const person = await createPerson(t.db.sql, NOW, { name });
-  const id = await insertApplication(t.db.sql, NOW, {
+  const person = await createPerson(suite.t.db.sql, NOW, { name });
+  const id = await insertApplication(suite.t.db.sql, NOW, {
     kind: 'initial',
     state: 'awaiting_enterprise',
     profession,
@@ -134,14 +130,14 @@ const moveTo = async ({ agent, _csrf }: Signed, districtCode: string) => {
 
 describe('a personal change', () => {
   it('is confirmed, printed, uploaded and submitted: it states no contract to check', async () => {
-    const signed = await signInNewEnterprise(t);
+    const signed = await signInNewEnterprise(suite.t);
     const { person, registrationId } = await registered(
       signed,
       'constructor',
       ['建筑工程'],
       '2028-06-30',
     );
-    const id = await insertApplication(t.db.sql, NOW, {
+    const id = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'personal_change',
       state: 'awaiting_enterprise',
       profession: 'constructor',
@@ -162,7 +158,7 @@ describe('a personal change', () => {
 
 describe('rule 3 at submission', () => {
   it('a contract that no longer runs three months is refused, with what to do, by the return form', async () => {
-    const signed = await signInNewEnterprise(t);
+    const signed = await signInNewEnterprise(suite.t);
     const { id } = await renewalAwaitingScan(signed, '2027-02-22');
     expect((await uploadScan(signed, id)).status).toBe(303);
     // Confirmed by the person days ago; submitted today (NOW, 2026-11-25) it needs 2027-02-25.
@@ -180,11 +176,11 @@ describe('rule 3 at submission', () => {
 
 describe('rule 13 for the enterprise', () => {
   it('a demonstration-zone application is marked, and confirmed and submitted only from Wujiang District', async () => {
-    const signed = await signInNewEnterprise(t, { districtCode: '320509' });
+    const signed = await signInNewEnterprise(suite.t, { districtCode: '320509' });
     const { id } = await initialWaitingFor(signed.enterprise.enterpriseId, 'constructor', {
       draft: { specialties: ['建筑工程'] },
     });
-    await t.db.sql`update applications set demonstration_zone = true where id = ${id}`;
+    await suite.t.db.sql`update applications set demonstration_zone = true where id = ${id}`;
 
     const list = await signed.agent.get(paths.org.applications);
     expect(list.text).toContain('初始注册（长三角示范区）');
@@ -218,7 +214,7 @@ describe('rule 13 for the enterprise', () => {
 
 describe('what the enterprise states', () => {
   it('is printed on the form, and kept in the audit trail after a return clears it', async () => {
-    const signed = await signInNewEnterprise(t);
+    const signed = await signInNewEnterprise(suite.t);
     const { person, id } = await initialWaitingFor(signed.enterprise.enterpriseId, 'architect', {
       name: '周文',
     });
@@ -241,9 +237,10 @@ describe('what the enterprise states', () => {
       .type('form')
       .send({ _csrf: signed._csrf, version: String(await versionOf(id)), reason: '岗位填写有误' });
     expect(returned.status).toBe(303);
-    const [app] = await t.db.sql`select enterprise_confirmation from applications where id = ${id}`;
+    const [app] = await suite.t.db
+      .sql`select enterprise_confirmation from applications where id = ${id}`;
     expect(app?.enterprise_confirmation).toBeNull();
-    const audit = await t.db.sql<{ detail: { confirmation: unknown } }[]>`
+    const audit = await suite.t.db.sql<{ detail: { confirmation: unknown } }[]>`
       select detail from audit_events
       where action = 'enterprise_confirmation_stated' and subject_id = ${id}`;
     expect(audit.map((a) => a.detail.confirmation)).toEqual([
@@ -252,9 +249,9 @@ describe('what the enterprise states', () => {
   });
 
   it('the information it changes is audited with what it was', async () => {
-    const signed = await signInNewEnterprise(t);
+    const signed = await signInNewEnterprise(suite.t);
     await moveTo(signed, '320509');
-    const [event] = await t.db.sql<{ detail: { changed: Record<string, unknown> } }[]>`
+    const [event] = await suite.t.db.sql<{ detail: { changed: Record<string, unknown> } }[]>`
       select detail from audit_events
       where action = 'enterprise_information_saved' and subject_id = ${signed.enterprise.enterpriseId}`;
     expect(event?.detail.changed).toMatchObject({
@@ -265,7 +262,7 @@ describe('what the enterprise states', () => {
   });
 
   it('full-width digits typed on a Chinese keyboard are taken as digits', async () => {
-    const signed = await signInNewEnterprise(t);
+    const signed = await signInNewEnterprise(suite.t);
     const res = await signed.agent.post(paths.org.information).type('form').send({
       _csrf: signed._csrf,
       legalRepresentative: '王建国',
@@ -275,7 +272,7 @@ describe('what the enterprise states', () => {
       contactPhone: '０２５－８４０００１２３',
     });
     expect(res.status).toBe(303);
-    const [row] = await t.db.sql`
+    const [row] = await suite.t.db.sql`
       select district_code, contact_phone from enterprises
       where id = ${signed.enterprise.enterpriseId}`;
     expect(row).toEqual({ district_code: '320102', contact_phone: '025-84000123' });
@@ -284,9 +281,9 @@ describe('what the enterprise states', () => {
 
 describe('a licence still owed', () => {
   it('is voided when the registration it was for is cancelled', async () => {
-    const signed = await signInNewEnterprise(t);
+    const signed = await signInNewEnterprise(suite.t);
     const { person, registrationId } = await registered(signed, 'architect', [], '2027-01-24');
-    const renewal = await insertApplication(t.db.sql, NOW, {
+    const renewal = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'renewal',
       state: 'completed',
       profession: 'architect',
@@ -294,10 +291,10 @@ describe('a licence still owed', () => {
       enterpriseId: signed.enterprise.enterpriseId,
       registrationId,
     });
-    await t.db.sql`
+    await suite.t.db.sql`
       insert into correction_items (application_id, addressed_to, asks, what, why, blocks_review, opened_at)
       values (${renewal}, 'enterprise', 'licence', '企业资质类型及资质证号', '暂无资质', false, ${NOW})`;
-    const cancellation = await insertApplication(t.db.sql, NOW, {
+    const cancellation = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'cancellation',
       state: 'awaiting_enterprise',
       profession: 'architect',
@@ -307,13 +304,15 @@ describe('a licence still owed', () => {
     });
     const home = async () => (await signed.agent.get(paths.org.home)).text;
     expect(await home()).toMatch(/data-testid="open-items">1</);
-    await transition(t.services, {
+    await transition(suite.t.services, {
       applicationId: cancellation,
       action: 'enterprise_confirm',
       actor: { role: 'enterprise', accountId: signed.enterprise.accountId },
     });
     expect(await home()).toMatch(/data-testid="open-items">0</);
-    const [item] = await t.db.sql<{ closed_at: Date | null; supplied: { voided?: string } }[]>`
+    const [item] = await suite.t.db.sql<
+      { closed_at: Date | null; supplied: { voided?: string } }[]
+    >`
       select closed_at, supplied from correction_items where application_id = ${renewal}`;
     expect(item?.closed_at).not.toBeNull();
     expect(item?.supplied.voided).toContain('注销');
@@ -322,13 +321,13 @@ describe('a licence still owed', () => {
 
 describe('the enterprise’s notifications', () => {
   it('tell it what the person and the authority did, never what it did itself', async () => {
-    const signed = await signInNewEnterprise(t);
-    const officer = await officerAccountId(t.db.sql);
+    const signed = await signInNewEnterprise(suite.t);
+    const officer = await officerAccountId(suite.t.db.sql);
     const { id: renewal } = await renewalAwaitingScan(signed, '2029-12-31');
     expect((await uploadScan(signed, renewal)).status).toBe(303);
     expect((await submitOnPage(signed, renewal)).status).toBe(303);
     const byOfficer = (action: 'accept' | 'refuse', reason?: string) =>
-      transition(t.services, {
+      transition(suite.t.services, {
         applicationId: renewal,
         action,
         actor: { role: 'officer', accountId: officer },
@@ -342,13 +341,13 @@ describe('the enterprise’s notifications', () => {
       'cost_engineer',
       { name: '吴倩' },
     );
-    await transition(t.services, {
+    await transition(suite.t.services, {
       applicationId: initial,
       action: 'withdraw',
       actor: { role: 'person', accountId: other.accountId },
     });
 
-    const messages = await t.db.sql<{ message: string }[]>`
+    const messages = await suite.t.db.sql<{ message: string }[]>`
       select message from notifications where account_id = ${signed.enterprise.accountId}
       order by created_at, message`;
     expect(messages.map((m) => m.message)).toEqual(
@@ -371,8 +370,8 @@ describe('the enterprise’s notifications', () => {
 
 describe('a returned initial application taken to another employer', () => {
   it('is nothing of the new employer’s until the person confirms it to them', async () => {
-    const a = await signInNewEnterprise(t);
-    const b = await signInNewEnterprise(t);
+    const a = await signInNewEnterprise(suite.t);
+    const b = await signInNewEnterprise(suite.t);
     const { person, id } = await initialWaitingFor(a.enterprise.enterpriseId, 'cost_engineer', {
       name: '郑远',
     });
@@ -382,20 +381,22 @@ describe('a returned initial application taken to another employer', () => {
       .send({ _csrf: a._csrf, version: '0', reason: '本单位未与其签订劳动合同' });
     expect(returned.status).toBe(303);
     // The person chooses B on the returned application, and then withdraws it.
-    await saveDraft(t.services, person.accountId, id, { enterpriseId: b.enterprise.enterpriseId });
+    await saveDraft(suite.t.services, person.accountId, id, {
+      enterpriseId: b.enterprise.enterpriseId,
+    });
     const looks = async () => ({
       page: (await b.agent.get(paths.org.application(id))).status,
       list: (await b.agent.get(paths.org.applications)).text.includes('郑远'),
       photo: (await b.agent.get(paths.file(person.fileId!))).status,
     });
     expect(await looks()).toEqual({ page: 404, list: false, photo: 404 });
-    await transition(t.services, {
+    await transition(suite.t.services, {
       applicationId: id,
       action: 'withdraw',
       actor: { role: 'person', accountId: person.accountId },
     });
     expect(await looks()).toEqual({ page: 404, list: false, photo: 404 });
-    const told = await t.db.sql`
+    const told = await suite.t.db.sql`
       select account_id from notifications
       where application_id = ${id} and account_id in (${a.enterprise.accountId}, ${b.enterprise.accountId})`;
     // A heard of it while it was A's (the person's confirmation is a fixture here): nothing since.
@@ -405,30 +406,30 @@ describe('a returned initial application taken to another employer', () => {
 
 describe('an item the enterprise supplies', () => {
   it('sends the application back to review without telling the enterprise what it just did', async () => {
-    const signed = await signInNewEnterprise(t);
-    const person = await createPerson(t.db.sql, NOW);
-    const id = await insertApplication(t.db.sql, NOW, {
+    const signed = await signInNewEnterprise(suite.t);
+    const person = await createPerson(suite.t.db.sql, NOW);
+    const id = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'initial',
       state: 'under_review',
       profession: 'constructor',
       personId: person.personId,
       enterpriseId: signed.enterprise.enterpriseId,
     });
-    await requestCorrections(t.services, {
+    await requestCorrections(suite.t.services, {
       applicationId: id,
-      officerAccountId: await officerAccountId(t.db.sql),
+      officerAccountId: await officerAccountId(suite.t.db.sql),
       items: [{ addressedTo: 'enterprise', what: '社保缴纳证明', why: '需核实聘用关系' }],
     });
-    const [item] = await t.db.sql<{ id: string }[]>`
+    const [item] = await suite.t.db.sql<{ id: string }[]>`
       select id from correction_items where application_id = ${id}`;
-    await supplyItem(t.services, {
+    await supplyItem(suite.t.services, {
       itemId: item!.id,
       party: 'enterprise',
       accountId: signed.enterprise.accountId,
       supplied: { note: '已补充2026年1月至10月社保缴纳证明' },
     });
     expect(await stateOf(id)).toBe('under_review');
-    const messages = await t.db.sql<{ account_id: string; message: string }[]>`
+    const messages = await suite.t.db.sql<{ account_id: string; message: string }[]>`
       select account_id, message from notifications where application_id = ${id}
       order by created_at, message`;
     const toEnterprise = messages.filter((m) => m.account_id === signed.enterprise.accountId);

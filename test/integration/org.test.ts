@@ -1,12 +1,11 @@
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo/index.js';
 import { confirmAsEnterprise } from '../../lib/enterprise/index.js';
 import { ConflictError } from '../../lib/platform/index.js';
 import { paths } from '../../routes/paths.js';
 import { transition } from '../../lib/workflow/index.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp, csrfTokenFrom, logInAs, signInNewEnterprise } from '../support/app.js';
+import { csrfTokenFrom, integrationSuite, logInAs, signInNewEnterprise } from '../support/app.js';
 import {
   addRegistration,
   createEnterprise,
@@ -18,18 +17,13 @@ import {
 
 // Rule 1 on the enterprise's side: information first, nothing confirmable before it.
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(NOW);
-});
-afterAll(() => t.close());
+const suite = integrationSuite({ clock: NOW });
 
 const incomplete = demoEnterprises.find((e) => e.name === '南京新城建设工程有限公司')!;
 
 describe('enterprise information', () => {
   it('leads an enterprise with incomplete information to the form from every /org page', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     const login = await logInAs(
       agent,
       paths.login.enterprise,
@@ -71,14 +65,14 @@ describe('enterprise information', () => {
     const after = await agent.get(paths.org.home);
     expect(after.status).toBe(200);
     expect(after.text).toContain('待办事项');
-    const [row] = await t.db.sql`
+    const [row] = await suite.t.db.sql`
       select information_completed_at is not null as done from enterprises
       where credit_code = ${incomplete.creditCode}`;
     expect(row?.done).toBe(true);
   });
 
   it('shows the demo enterprise its to-do counts', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     const ningyuan = demoEnterprises.find((e) => e.name === '南京宁远工程造价咨询有限公司')!;
     await logInAs(agent, paths.login.enterprise, ningyuan.creditCode, DEMO_PASSWORD);
     const home = await agent.get(paths.org.home);
@@ -88,9 +82,9 @@ describe('enterprise information', () => {
 
 describe('rule 1', () => {
   it('nothing is confirmable before the information is complete, and everything after', async () => {
-    const person = await createPerson(t.db.sql, NOW);
-    const enterprise = await createEnterprise(t.db.sql, NOW, { complete: false });
-    const id = await insertApplication(t.db.sql, NOW, {
+    const person = await createPerson(suite.t.db.sql, NOW);
+    const enterprise = await createEnterprise(suite.t.db.sql, NOW, { complete: false });
+    const id = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'cancellation',
       state: 'awaiting_enterprise',
       profession: 'constructor',
@@ -98,13 +92,13 @@ describe('rule 1', () => {
       enterpriseId: enterprise.enterpriseId,
     });
     const confirm = () =>
-      transition(t.services, {
+      transition(suite.t.services, {
         applicationId: id,
         action: 'enterprise_confirm',
         actor: { role: 'enterprise', accountId: enterprise.accountId },
       });
     await expect(confirm()).rejects.toThrow('请先完善企业信息，再确认员工的申请。');
-    await t.db.sql`update enterprises set information_completed_at = ${NOW}
+    await suite.t.db.sql`update enterprises set information_completed_at = ${NOW}
                    where id = ${enterprise.enterpriseId}`;
     expect((await confirm()).state).toBe('completed');
   });
@@ -112,9 +106,9 @@ describe('rule 1', () => {
 
 describe('rule 1 through the pages', () => {
   it('a confirmation posted before the information is complete leads to the form and changes nothing', async () => {
-    const { enterprise, agent } = await signInNewEnterprise(t, { complete: false });
-    const person = await createPerson(t.db.sql, NOW);
-    const id = await insertApplication(t.db.sql, NOW, {
+    const { enterprise, agent } = await signInNewEnterprise(suite.t, { complete: false });
+    const person = await createPerson(suite.t.db.sql, NOW);
+    const id = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'initial',
       state: 'awaiting_enterprise',
       profession: 'cost_engineer',
@@ -128,7 +122,7 @@ describe('rule 1 through the pages', () => {
       .send({ _csrf, version: '0', commitment: 'yes', costConsulting: 'no' });
     expect(res.status).toBe(303);
     expect(res.headers.location).toBe(paths.org.information);
-    const [row] = await t.db.sql`select state, version from applications where id = ${id}`;
+    const [row] = await suite.t.db.sql`select state, version from applications where id = ${id}`;
     expect(row).toEqual({ state: 'awaiting_enterprise', version: 0 });
   });
 });
@@ -136,12 +130,12 @@ describe('rule 1 through the pages', () => {
 describe('confirming and returning', () => {
   const byName = (name: string) => demoEnterprises.find((e) => e.name === name)!;
   const signedIn = async (name: string) => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     await logInAs(agent, paths.login.enterprise, byName(name).creditCode, DEMO_PASSWORD);
     return { agent, _csrf: await csrfTokenFrom(agent, paths.org.information) };
   };
   const waitingAt = async (name: string) => {
-    const [row] = await t.db.sql<{ id: string; version: number }[]>`
+    const [row] = await suite.t.db.sql<{ id: string; version: number }[]>`
       select a.id, a.version from applications a join enterprises e on e.id = a.enterprise_id
       where e.name = ${name} and a.state = 'awaiting_enterprise'`;
     return row!;
@@ -169,7 +163,7 @@ describe('confirming and returning', () => {
       .type('form')
       .send({ _csrf, version: app.version, costConsulting: 'yes', commitment: 'yes' });
     expect(res.status).toBe(303);
-    const [row] = await t.db.sql`
+    const [row] = await suite.t.db.sql`
       select state, enterprise_confirmation from applications where id = ${app.id}`;
     expect(row).toEqual({
       state: 'awaiting_signed_form',
@@ -194,15 +188,15 @@ describe('confirming and returning', () => {
       .type('form')
       .send({ _csrf, version: app.version, reason: '劳动合同起始日期与合同不符' });
     expect(res.status).toBe(303);
-    const [row] = await t.db.sql`select state from applications where id = ${app.id}`;
+    const [row] = await suite.t.db.sql`select state from applications where id = ${app.id}`;
     expect(row?.state).toBe('returned');
-    const [event] = await t.db.sql`
+    const [event] = await suite.t.db.sql`
       select reason from application_events where application_id = ${app.id} order by version desc limit 1`;
     expect(event?.reason).toBe('劳动合同起始日期与合同不符');
   });
 
   it('another enterprise gets 404 on every /org route of an application that does not name it', async () => {
-    const [other] = await t.db.sql<{ id: string }[]>`
+    const [other] = await suite.t.db.sql<{ id: string }[]>`
       select a.id from applications a join enterprises e on e.id = a.enterprise_id
       where e.name = '南京宁远工程造价咨询有限公司'`;
     const id = other!.id;
@@ -215,10 +209,10 @@ describe('confirming and returning', () => {
   });
 
   it('a cancellation confirmed on the page completes at once: no signed form, the registration ends', async () => {
-    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
-    const person = await createPerson(t.db.sql, NOW);
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(suite.t);
+    const person = await createPerson(suite.t.db.sql, NOW);
     const registrationId = await addRegistration(
-      t.db.sql,
+      suite.t.db.sql,
       NOW,
       person,
       enterprise,
@@ -226,7 +220,7 @@ describe('confirming and returning', () => {
       ['建筑工程'],
       '2028-06-30',
     );
-    const id = await insertApplication(t.db.sql, NOW, {
+    const id = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'cancellation',
       state: 'awaiting_enterprise',
       profession: 'constructor',
@@ -243,7 +237,7 @@ describe('confirming and returning', () => {
     const page = await agent.get(res.headers.location as string);
     expect(page.text).toContain('注销注册已完成');
     expect(page.text).not.toContain('申请表签字盖章');
-    const [row] = await t.db.sql`
+    const [row] = await suite.t.db.sql`
       select a.state, r.status from applications a join registrations r on r.id = a.registration_id
       where a.id = ${id}`;
     expect(row).toEqual({ state: 'completed', status: 'cancelled' });
@@ -251,9 +245,9 @@ describe('confirming and returning', () => {
   });
 
   it('two confirmations racing make one, and "no licence for now" opens an item that does not hold review', async () => {
-    const person = await createPerson(t.db.sql, NOW);
-    const enterprise = await createEnterprise(t.db.sql, NOW);
-    const id = await insertApplication(t.db.sql, NOW, {
+    const person = await createPerson(suite.t.db.sql, NOW);
+    const enterprise = await createEnterprise(suite.t.db.sql, NOW);
+    const id = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'initial',
       state: 'awaiting_enterprise',
       profession: 'architect',
@@ -261,7 +255,7 @@ describe('confirming and returning', () => {
       enterpriseId: enterprise.enterpriseId,
     });
     const attempt = () =>
-      confirmAsEnterprise(t.services, {
+      confirmAsEnterprise(suite.t.services, {
         accountId: enterprise.accountId,
         applicationId: id,
         expectedVersion: 0,
@@ -273,23 +267,23 @@ describe('confirming and returning', () => {
     const [lost] = results.filter((r) => r.status === 'rejected');
     expect(lost?.reason).toBeInstanceOf(ConflictError);
     expect((lost?.reason as ConflictError).status).toBe(409);
-    const items = await t.db.sql`
+    const items = await suite.t.db.sql`
       select addressed_to, blocks_review, closed_at from correction_items where application_id = ${id}`;
     expect(items).toEqual([{ addressed_to: 'enterprise', blocks_review: false, closed_at: null }]);
-    const [row] = await t.db.sql`select state from applications where id = ${id}`;
+    const [row] = await suite.t.db.sql`select state from applications where id = ${id}`;
     expect(row?.state).toBe('awaiting_signed_form');
   });
 });
 
 describe('the signed form', () => {
   it('is printed from the snapshot, uploaded for that version, and the application submitted', async () => {
-    const agent = request.agent(t.app);
+    const agent = request.agent(suite.t.app);
     const huajian = demoEnterprises.find((e) => e.name === '江苏华建建设工程有限公司')!;
     await logInAs(agent, paths.login.enterprise, huajian.creditCode, DEMO_PASSWORD);
-    const [enterprise] = await t.db.sql<{ id: string; account_id: string }[]>`
+    const [enterprise] = await suite.t.db.sql<{ id: string; account_id: string }[]>`
       select id, account_id from enterprises where credit_code = ${huajian.creditCode}`;
-    const person = await createPerson(t.db.sql, NOW);
-    const id = await insertApplication(t.db.sql, NOW, {
+    const person = await createPerson(suite.t.db.sql, NOW);
+    const id = await insertApplication(suite.t.db.sql, NOW, {
       kind: 'renewal',
       state: 'awaiting_signed_form',
       profession: 'constructor',
@@ -330,11 +324,11 @@ describe('the signed form', () => {
       .type('form')
       .send({ _csrf, version: '0' });
     expect(submitted.headers.location).toBe(`${paths.org.application(id)}?done=submitted`);
-    const [row] = await t.db.sql`
+    const [row] = await suite.t.db.sql`
       select state, signed_form_snapshot_version from applications where id = ${id}`;
     expect(row).toEqual({ state: 'submitted', signed_form_snapshot_version: 1 });
 
-    const other = request.agent(t.app);
+    const other = request.agent(suite.t.app);
     const ningyuan = demoEnterprises.find((e) => e.name === '南京宁远工程造价咨询有限公司')!;
     await logInAs(other, paths.login.enterprise, ningyuan.creditCode, DEMO_PASSWORD);
     expect((await other.get(paths.org.form(id))).status).toBe(404);
@@ -348,8 +342,8 @@ describe('the signed form', () => {
 
 describe('employees', () => {
   it('lists everyone registered here, marking validity that ends within 90 days', async () => {
-    t.clock.reset(); // the demo data's dates are relative to the day it was seeded: today
-    const agent = request.agent(t.app);
+    suite.t.clock.reset(); // the demo data's dates are relative to the day it was seeded: today
+    const agent = request.agent(suite.t.app);
     const huajian = demoEnterprises.find((e) => e.name === '江苏华建建设工程有限公司')!;
     await logInAs(agent, paths.login.enterprise, huajian.creditCode, DEMO_PASSWORD);
     const page = await agent.get(paths.org.employees);

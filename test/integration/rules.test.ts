@@ -1,11 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { applicationExpiry } from '../../jobs/application-expiry.js';
 import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/filing/index.js';
 import { attachSignedForm } from '../../lib/enterprise/index.js';
 import { ConflictError, RuleError } from '../../lib/platform/index.js';
 import { transition } from '../../lib/workflow/index.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp } from '../support/app.js';
+import { integrationSuite } from '../support/app.js';
 import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
 import {
   addRegistration,
@@ -27,16 +26,14 @@ const employment = {
 // The guard asks that each required material is there; which file it is does not matter here.
 const uploads = { contract: 'f', 'change-proof': 'f', 'qualification-certificate': 'f' };
 
-let t: TestApp;
+const suite = integrationSuite();
 let enterprise: EnterpriseFixture;
 beforeAll(async () => {
-  t = await createTestApp();
-  enterprise = await createEnterprise(t.db.sql, NOW);
+  enterprise = await createEnterprise(suite.t.db.sql, NOW);
 });
-afterAll(() => t.close());
-beforeEach(() => t.clock.set(NOW));
+beforeEach(() => suite.t.clock.set(NOW));
 
-const deps = () => t.services;
+const deps = () => suite.t.services;
 const personActor = (p: PersonFixture) => ({ role: 'person' as const, accountId: p.accountId });
 const enterpriseActor = (e: EnterpriseFixture) => ({
   role: 'enterprise' as const,
@@ -49,8 +46,8 @@ async function initialDraft(
   draft: Record<string, unknown> = {},
   at: EnterpriseFixture = enterprise,
 ) {
-  const p = person ?? (await createPerson(t.db.sql, NOW));
-  if (!person) await addRegistryQualification(t.db.sql, p, 'cost_engineer', '土木建筑工程');
+  const p = person ?? (await createPerson(suite.t.db.sql, NOW));
+  if (!person) await addRegistryQualification(suite.t.db.sql, p, 'cost_engineer', '土木建筑工程');
   const app = await startApplication(deps(), p.accountId, {
     kind: 'initial',
     profession: 'cost_engineer',
@@ -80,16 +77,16 @@ const confirm = (p: PersonFixture, id: string) =>
 
 describe('rule 2: real-name level L4 and a complete profile', () => {
   it('refuses a person below L4, saying how to reach it', async () => {
-    const p = await createPerson(t.db.sql, NOW, { realNameLevel: 3 });
-    await addRegistryQualification(t.db.sql, p, 'cost_engineer', '土木建筑工程');
+    const p = await createPerson(suite.t.db.sql, NOW, { realNameLevel: 3 });
+    await addRegistryQualification(suite.t.db.sql, p, 'cost_engineer', '土木建筑工程');
     const { app } = await initialDraft(p);
     const problems = await refusal(confirm(p, app.id));
     expect(problems).toEqual([expect.stringContaining('实名认证等级为L3，办理注册需达到L4级')]);
   });
 
   it('names every missing profile field', async () => {
-    const p = await createPerson(t.db.sql, NOW, { completeProfile: false });
-    await addRegistryQualification(t.db.sql, p, 'cost_engineer', '土木建筑工程');
+    const p = await createPerson(suite.t.db.sql, NOW, { completeProfile: false });
+    await addRegistryQualification(suite.t.db.sql, p, 'cost_engineer', '土木建筑工程');
     const { app } = await initialDraft(p);
     expect(await refusal(confirm(p, app.id))).toEqual([
       '请先完善个人信息：手机号码、电子邮箱、通讯地址、学历、近期免冠证件照。',
@@ -98,7 +95,7 @@ describe('rule 2: real-name level L4 and a complete profile', () => {
 
   it('asks for a photo taken within the last 6 months', async () => {
     const { person, app } = await initialDraft();
-    t.clock.set(new Date(NOW.getTime() + 200 * DAY));
+    suite.t.clock.set(new Date(NOW.getTime() + 200 * DAY));
     await saveDraft(deps(), person.accountId, app.id, {
       employment: { ...employment, contractEnd: '2030-01-01' },
     });
@@ -137,7 +134,7 @@ describe('rule 3: the labour contract runs three months or more from confirmatio
       document: { bytes: TINY_PDF, contentType: 'application/pdf', originalName: '申请表.pdf' },
       snapshotVersion: 1,
     });
-    t.clock.set(new Date('2027-01-10T09:00:00+08:00')); // now needs 2027-04-10, has 03-31
+    suite.t.clock.set(new Date('2027-01-10T09:00:00+08:00')); // now needs 2027-04-10, has 03-31
     const problems = await refusal(
       transition(deps(), {
         applicationId: app.id,
@@ -167,18 +164,18 @@ describe('the required materials', () => {
 describe('rule 4: not confirmed within 5 days, the application expires', () => {
   it('expires a draft 5 days after it was started, keeps it with its event, and is idempotent', async () => {
     const { person, app } = await initialDraft();
-    t.clock.set('2026-11-30T23:59:00+08:00'); // started 11-25: the 5th day after is the last
+    suite.t.clock.set('2026-11-30T23:59:00+08:00'); // started 11-25: the 5th day after is the last
     expect(await expireUnconfirmed(deps())).toBe(0);
-    t.clock.set('2026-12-01T00:00:00+08:00');
-    expect(await applicationExpiry(t.services)).toBe('ok');
-    const [row] = await t.db.sql`select state from applications where id = ${app.id}`;
+    suite.t.clock.set('2026-12-01T00:00:00+08:00');
+    expect(await applicationExpiry(suite.t.services)).toBe('ok');
+    const [row] = await suite.t.db.sql`select state from applications where id = ${app.id}`;
     expect(row?.state).toBe('expired');
-    const [event] = await t.db.sql`
+    const [event] = await suite.t.db.sql`
       select actor_role, from_state from application_events
       where application_id = ${app.id} and to_state = 'expired'`;
     expect(event).toEqual({ actor_role: 'system', from_state: 'draft' });
     expect(await expireUnconfirmed(deps())).toBe(0);
-    const [run] = await t.db.sql`
+    const [run] = await suite.t.db.sql`
       select outcome from job_runs where job = 'application-expiry' order by id desc limit 1`;
     expect(run?.outcome).toBe('ok');
     // The person can start again.
@@ -192,27 +189,27 @@ describe('rule 4: not confirmed within 5 days, the application expires', () => {
   it('counts the 5 days of a returned application from its return', async () => {
     const { person, app } = await initialDraft();
     await confirm(person, app.id);
-    t.clock.set(new Date(NOW.getTime() + 4 * DAY));
+    suite.t.clock.set(new Date(NOW.getTime() + 4 * DAY));
     await transition(deps(), {
       applicationId: app.id,
       action: 'return',
       actor: enterpriseActor(enterprise),
       reason: '合同日期有误',
     });
-    t.clock.set(new Date(NOW.getTime() + 8 * DAY));
+    suite.t.clock.set(new Date(NOW.getTime() + 8 * DAY));
     await expireUnconfirmed(deps());
-    const [row] = await t.db.sql`select state from applications where id = ${app.id}`;
+    const [row] = await suite.t.db.sql`select state from applications where id = ${app.id}`;
     expect(row?.state).toBe('returned');
-    t.clock.set(new Date(NOW.getTime() + 10 * DAY));
+    suite.t.clock.set(new Date(NOW.getTime() + 10 * DAY));
     await expireUnconfirmed(deps());
-    const [after] = await t.db.sql`select state from applications where id = ${app.id}`;
+    const [after] = await suite.t.db.sql`select state from applications where id = ${app.id}`;
     expect(after?.state).toBe('expired');
   });
 });
 
 describe('rule 14: out-of-province architects and structural engineers', () => {
   it('cannot apply before their entry is approved, and can after', async () => {
-    const p = await createPerson(t.db.sql, NOW);
+    const p = await createPerson(suite.t.db.sql, NOW);
     const app = await startApplication(deps(), p.accountId, {
       kind: 'initial',
       profession: 'architect',
@@ -238,7 +235,9 @@ describe('rule 14: out-of-province architects and structural engineers', () => {
       commitment: true,
     });
     await confirm(p, entry.id);
-    const [staff] = await t.db.sql<{ id: string }[]>`select id from accounts where kind = 'staff'`;
+    const [staff] = await suite.t.db.sql<
+      { id: string }[]
+    >`select id from accounts where kind = 'staff'`;
     await transition(deps(), {
       applicationId: entry.id,
       action: 'approve',
@@ -258,7 +257,7 @@ describe('rule 14: out-of-province architects and structural engineers', () => {
   });
 
   it('is only for architects and structural engineers', async () => {
-    const p = await createPerson(t.db.sql, NOW);
+    const p = await createPerson(suite.t.db.sql, NOW);
     const entry = await startApplication(deps(), p.accountId, {
       kind: 'out_of_province_qualification',
       profession: 'constructor',
@@ -272,12 +271,12 @@ describe('rule 14: out-of-province architects and structural engineers', () => {
 
 describe('rule 15 and the registration rules', () => {
   async function registeredConstructor(validUntil = '2028-06-30') {
-    const p = await createPerson(t.db.sql, NOW);
-    await addRegistryQualification(t.db.sql, p, 'constructor', '建筑工程');
-    await addRegistryQualification(t.db.sql, p, 'constructor', '机电工程');
-    await addRegistryQualification(t.db.sql, p, 'cost_engineer', '安装工程');
+    const p = await createPerson(suite.t.db.sql, NOW);
+    await addRegistryQualification(suite.t.db.sql, p, 'constructor', '建筑工程');
+    await addRegistryQualification(suite.t.db.sql, p, 'constructor', '机电工程');
+    await addRegistryQualification(suite.t.db.sql, p, 'cost_engineer', '安装工程');
     const registrationId = await addRegistration(
-      t.db.sql,
+      suite.t.db.sql,
       NOW,
       p,
       enterprise,
@@ -307,7 +306,7 @@ describe('rule 15 and the registration rules', () => {
 
   it('all active registrations with one enterprise: another profession elsewhere is refused', async () => {
     const { p } = await registeredConstructor();
-    const other = await createEnterprise(t.db.sql, NOW, { name: '另一家造价咨询有限公司' });
+    const other = await createEnterprise(suite.t.db.sql, NOW, { name: '另一家造价咨询有限公司' });
     const app = await startApplication(deps(), p.accountId, {
       kind: 'initial',
       profession: 'cost_engineer',
@@ -326,7 +325,7 @@ describe('rule 15 and the registration rules', () => {
   });
 
   it('additional needs an active registration and a qualification in the new specialty', async () => {
-    const none = await createPerson(t.db.sql, NOW);
+    const none = await createPerson(suite.t.db.sql, NOW);
     const lone = await startApplication(deps(), none.accountId, {
       kind: 'additional',
       profession: 'constructor',
@@ -396,9 +395,10 @@ describe('rule 15 and the registration rules', () => {
       actor: enterpriseActor(enterprise),
     });
     expect(done.state).toBe('completed');
-    const [reg] = await t.db.sql`select status from registrations where id = ${registrationId}`;
+    const [reg] = await suite.t.db
+      .sql`select status from registrations where id = ${registrationId}`;
     expect(reg?.status).toBe('cancelled');
-    const other = await createEnterprise(t.db.sql, NOW);
+    const other = await createEnterprise(suite.t.db.sql, NOW);
     const initial = await startApplication(deps(), p.accountId, {
       kind: 'initial',
       profession: 'constructor',
@@ -414,8 +414,8 @@ describe('rule 15 and the registration rules', () => {
   });
 
   it('the demonstration zone: constructors at a Wujiang District enterprise only', async () => {
-    const p = await createPerson(t.db.sql, NOW);
-    await addRegistryQualification(t.db.sql, p, 'constructor', '建筑工程');
+    const p = await createPerson(suite.t.db.sql, NOW);
+    await addRegistryQualification(suite.t.db.sql, p, 'constructor', '建筑工程');
     const app = await startApplication(deps(), p.accountId, {
       kind: 'initial',
       profession: 'constructor',
@@ -431,7 +431,7 @@ describe('rule 15 and the registration rules', () => {
     expect(await refusal(confirm(p, app.id))).toEqual([
       '长三角示范区注册的聘用企业须为工商注册地在苏州市吴江区的企业。',
     ]);
-    const wujiang = await createEnterprise(t.db.sql, NOW, { districtCode: '320509' });
+    const wujiang = await createEnterprise(suite.t.db.sql, NOW, { districtCode: '320509' });
     await saveDraft(deps(), p.accountId, app.id, { enterpriseId: wujiang.enterpriseId });
     expect((await confirm(p, app.id)).state).toBe('awaiting_enterprise');
   });
@@ -454,7 +454,7 @@ describe('the open-application rule', () => {
   });
 
   it('allows one open personal change per person', async () => {
-    const p = await createPerson(t.db.sql, NOW);
+    const p = await createPerson(suite.t.db.sql, NOW);
     await startApplication(deps(), p.accountId, {
       kind: 'personal_change',
       profession: 'constructor',
@@ -474,7 +474,7 @@ describe('the workflow engine', () => {
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.filter((r) => r.status === 'rejected');
     expect(rejected.every((r) => r.reason instanceof ConflictError)).toBe(true);
-    const events = await t.db.sql`
+    const events = await suite.t.db.sql`
       select 1 from application_events where application_id = ${app.id} and action = 'confirm'`;
     expect(events).toHaveLength(1);
   });
@@ -501,7 +501,7 @@ describe('the workflow engine', () => {
     const second = await confirm(person, app.id);
     expect(second.snapshotVersion).toBe(2);
     expect(second.snapshotHash).not.toBe(first.snapshotHash);
-    const [note] = await t.db.sql<{ message: string }[]>`
+    const [note] = await suite.t.db.sql<{ message: string }[]>`
       select message from notifications where account_id = ${person.accountId}`;
     expect(note?.message).toContain('原因：岗位填写有误');
   });
@@ -529,7 +529,7 @@ describe('the workflow engine', () => {
 
   it('treats another person’s or enterprise’s application as not found', async () => {
     const { app } = await initialDraft();
-    const stranger = await createPerson(t.db.sql, NOW);
+    const stranger = await createPerson(suite.t.db.sql, NOW);
     await expect(confirm(stranger, app.id)).rejects.toMatchObject({ status: 404 });
     await expect(
       saveDraft(deps(), stranger.accountId, app.id, { commitment: false }),
@@ -539,10 +539,10 @@ describe('the workflow engine', () => {
   it('the database refuses a state change without its event', async () => {
     const { app } = await initialDraft();
     await expect(
-      t.db.sql`update applications set state = 'submitted', version = 1 where id = ${app.id}`,
+      suite.t.db.sql`update applications set state = 'submitted', version = 1 where id = ${app.id}`,
     ).rejects.toThrow(/without its event/);
     await expect(
-      t.db.sql`update applications set state = 'submitted' where id = ${app.id}`,
+      suite.t.db.sql`update applications set state = 'submitted' where id = ${app.id}`,
     ).rejects.toThrow(/without its event/);
   });
 });

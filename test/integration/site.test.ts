@@ -1,6 +1,6 @@
 import express from 'express';
 import request from 'supertest';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createApp } from '../../routes/app.js';
 import {
   ConflictError,
@@ -13,18 +13,13 @@ import { errorHandler } from '../../routes/middleware/errors.js';
 import { setUpViews } from '../../routes/middleware/views.js';
 import { paths } from '../../routes/paths.js';
 import { createServices } from '../../lib/services/index.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp } from '../support/app.js';
+import { integrationSuite } from '../support/app.js';
 
-let t: TestApp;
-beforeAll(async () => {
-  t = await createTestApp();
-});
-afterAll(() => t.close());
+const suite = integrationSuite();
 
 describe('pages', () => {
   it('the home page explains the service in Chinese and links to log in, search and verify', async () => {
-    const res = await request(t.app).get(paths.home);
+    const res = await request(suite.t.app).get(paths.home);
     expect(res.status).toBe(200);
     expect(res.text).toContain('<html lang="zh-CN">');
     expect(res.text).toContain('href="#main"');
@@ -43,21 +38,21 @@ describe('pages', () => {
   });
 
   it('an unknown address gives the 404 page in Chinese', async () => {
-    const res = await request(t.app).get('/no-such-page');
+    const res = await request(suite.t.app).get('/no-such-page');
     expect(res.status).toBe(404);
     expect(res.text).toContain('页面不存在');
   });
 
   it('serves htmx 2.0.11 from our own public path', async () => {
-    const res = await request(t.app).get(`${paths.assets}/js/vendor/htmx.min.js`);
+    const res = await request(suite.t.app).get(`${paths.assets}/js/vendor/htmx.min.js`);
     expect(res.status).toBe(200);
     expect(res.text).toContain('2.0.11');
-    const home = await request(t.app).get(paths.home);
+    const home = await request(suite.t.app).get(paths.home);
     expect(home.text).toContain(`src="${paths.assets}/js/vendor/htmx.min.js"`);
   });
 
   it('sends security headers with a CSP that allows no inline script', async () => {
-    const res = await request(t.app).get(paths.home);
+    const res = await request(suite.t.app).get(paths.home);
     const csp = String(res.headers['content-security-policy']);
     expect(csp).toContain("script-src 'self'");
     expect(csp).not.toContain('unsafe-inline');
@@ -71,7 +66,7 @@ describe('pages', () => {
 
 describe('health', () => {
   it('answers 200 {"status":"ok"} when the database answers', async () => {
-    const res = await request(t.app).get(paths.health);
+    const res = await request(suite.t.app).get(paths.health);
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ status: 'ok' });
   });

@@ -5,29 +5,26 @@ import type { ErrorRequestHandler } from 'express';
 import session from 'express-session';
 import sharp from 'sharp';
 import request from 'supertest';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { saveMaterial } from '../../lib/filing/index.js';
 import { NotFoundError } from '../../lib/platform/index.js';
 import { csrfProtection, csrfToken } from '../../routes/middleware/csrf.js';
 import { sendStoredFile, uploadedFile, uploadFields } from '../../routes/middleware/uploads.js';
 import { preparePhoto, readFileFor, storeFile } from '../../lib/files/index.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp } from '../support/app.js';
+import { integrationSuite } from '../support/app.js';
 import type { PersonFixture } from '../support/fixtures.js';
 import { createPerson, insertApplication } from '../support/fixtures.js';
 
-let t: TestApp;
+const suite = integrationSuite();
 let owner: PersonFixture;
 let other: PersonFixture;
-const filesDir = () => path.join(t.services.config.dataDir, 'files');
+const filesDir = () => path.join(suite.t.services.config.dataDir, 'files');
 
 beforeAll(async () => {
-  t = await createTestApp();
-  const at = t.clock.now();
-  owner = await createPerson(t.db.sql, at, { completeProfile: false });
-  other = await createPerson(t.db.sql, at, { completeProfile: false });
+  const at = suite.t.clock.now();
+  owner = await createPerson(suite.t.db.sql, at, { completeProfile: false });
+  other = await createPerson(suite.t.db.sql, at, { completeProfile: false });
 });
-afterAll(() => t.close());
 
 /** Every file in the store, as paths relative to it. */
 async function storedOnDisk(): Promise<string[]> {
@@ -42,7 +39,7 @@ async function storedOnDisk(): Promise<string[]> {
 
 /** Files stored by the tests here: the demo data's photos and scans are left out. */
 async function fileRows(): Promise<number> {
-  const [row] = await t.db.sql<{ n: number }[]>`
+  const [row] = await suite.t.db.sql<{ n: number }[]>`
     select count(*)::int as n from files f
     where not exists (select 1 from persons p where p.photo_file_id = f.id)`;
   return row!.n;
@@ -56,27 +53,27 @@ const photoJpeg = () =>
 describe('storeFile and readFileFor', () => {
   it('gives the file back to its owner, with its type and cleaned name', async () => {
     const bytes = Buffer.from('%PDF-1.4\n% a tiny document\n%%EOF\n');
-    const id = await storeFile(t.db.sql, t.services.fileStore, {
+    const id = await storeFile(suite.t.db.sql, suite.t.services.fileStore, {
       bytes,
       contentType: 'application/pdf',
       originalName: 'C:\\fakepath\\劳动合同.pdf',
       ownerAccountId: owner.accountId,
-      at: t.clock.now(),
+      at: suite.t.clock.now(),
     });
-    const file = await readFileFor(t.db.sql, t.services.fileStore, id, owner.accountId);
+    const file = await readFileFor(suite.t.db.sql, suite.t.services.fileStore, id, owner.accountId);
     expect(file).toEqual({ bytes, contentType: 'application/pdf', originalName: '劳动合同.pdf' });
   });
 
   it('answers "not found" to another account, and for ids that do not exist', async () => {
-    const id = await storeFile(t.db.sql, t.services.fileStore, {
+    const id = await storeFile(suite.t.db.sql, suite.t.services.fileStore, {
       bytes: await photoJpeg(),
       contentType: 'image/jpeg',
       originalName: 'photo.jpg',
       ownerAccountId: owner.accountId,
-      at: t.clock.now(),
+      at: suite.t.clock.now(),
     });
     const read = (fileId: string, accountId: string) =>
-      readFileFor(t.db.sql, t.services.fileStore, fileId, accountId);
+      readFileFor(suite.t.db.sql, suite.t.services.fileStore, fileId, accountId);
     await expect(read(id, other.accountId)).rejects.toBeInstanceOf(NotFoundError);
     await expect(read(crypto.randomUUID(), owner.accountId)).rejects.toBeInstanceOf(NotFoundError);
     await expect(read('../../etc/passwd', owner.accountId)).rejects.toBeInstanceOf(NotFoundError);
@@ -86,28 +83,29 @@ describe('storeFile and readFileFor', () => {
     const bytes = Buffer.from(`%PDF-1.4\n% stored twice ${crypto.randomUUID()}\n%%EOF\n`);
     const before = await storedOnDisk();
     const store = (ownerAccountId: string) =>
-      storeFile(t.db.sql, t.services.fileStore, {
+      storeFile(suite.t.db.sql, suite.t.services.fileStore, {
         bytes,
         contentType: 'application/pdf',
         originalName: 'a.pdf',
         ownerAccountId,
-        at: t.clock.now(),
+        at: suite.t.clock.now(),
       });
     const first = await store(owner.accountId);
     const second = await store(other.accountId);
     expect(first).not.toBe(second);
 
     const added = (await storedOnDisk()).filter((f) => !before.includes(f));
-    const [row] = await t.db.sql<
+    const [row] = await suite.t.db.sql<
       { sha256: string }[]
     >`select sha256 from files where id = ${first}`;
     expect(added).toEqual([path.join(row!.sha256.slice(0, 2), row!.sha256)]);
     // Each owner still sees only their own row of it.
     expect(
-      (await readFileFor(t.db.sql, t.services.fileStore, second, other.accountId)).bytes,
+      (await readFileFor(suite.t.db.sql, suite.t.services.fileStore, second, other.accountId))
+        .bytes,
     ).toEqual(bytes);
     await expect(
-      readFileFor(t.db.sql, t.services.fileStore, second, owner.accountId),
+      readFileFor(suite.t.db.sql, suite.t.services.fileStore, second, owner.accountId),
     ).rejects.toBeInstanceOf(NotFoundError);
   });
 });
@@ -149,12 +147,12 @@ function uploadApp() {
         res.status(422).json({ errors, body });
         return;
       }
-      const id = await storeFile(t.db.sql, t.services.fileStore, {
+      const id = await storeFile(suite.t.db.sql, suite.t.services.fileStore, {
         bytes: prepared,
         contentType: 'image/jpeg',
         originalName: photo.originalname,
         ownerAccountId: accountOf(req)!,
-        at: t.clock.now(),
+        at: suite.t.clock.now(),
       });
       res.status(201).json({ id, body });
     },
@@ -166,7 +164,12 @@ function uploadApp() {
   });
 
   app.get('/files/:id', async (req, res) => {
-    const file = await readFileFor(t.db.sql, t.services.fileStore, req.params.id, accountOf(req)!);
+    const file = await readFileFor(
+      suite.t.db.sql,
+      suite.t.services.fileStore,
+      req.params.id,
+      accountOf(req)!,
+    );
     sendStoredFile(res, file);
   });
 
@@ -185,7 +188,7 @@ async function signedIn(accountId: string) {
 
 describe('the upload middleware with the app-wide CSRF check', () => {
   beforeEach(async () => {
-    await t.db.sql`
+    await suite.t.db.sql`
       delete from files f where not exists (select 1 from persons p where p.photo_file_id = f.id)`;
   });
 
@@ -223,7 +226,7 @@ describe('the upload middleware with the app-wide CSRF check', () => {
       .attach('photo', await photoJpeg(), '我的证件照.jpg');
     expect(res.status).toBe(201);
     const { id } = res.body as { id: string };
-    const file = await readFileFor(t.db.sql, t.services.fileStore, id, owner.accountId);
+    const file = await readFileFor(suite.t.db.sql, suite.t.services.fileStore, id, owner.accountId);
     expect(file.originalName).toBe('我的证件照.jpg');
     expect(await sharp(file.bytes).metadata()).toMatchObject({ width: 295, height: 413 });
   });
@@ -381,11 +384,11 @@ describe('a material saved into a draft', () => {
     originalName: `${name}.pdf`,
   });
   const fileRows = async () =>
-    Number((await t.db.sql`select count(*)::int as n from files`)[0]!.n as number);
+    Number((await suite.t.db.sql`select count(*)::int as n from files`)[0]!.n as number);
 
   it('is stored with the draft in one transaction: two at once both stay, a refused one stores nothing', async () => {
-    const person = await createPerson(t.db.sql, t.clock.now());
-    const id = await insertApplication(t.db.sql, t.clock.now(), {
+    const person = await createPerson(suite.t.db.sql, suite.t.clock.now());
+    const id = await insertApplication(suite.t.db.sql, suite.t.clock.now(), {
       kind: 'out_of_province_qualification',
       state: 'draft',
       profession: 'architect',
@@ -393,20 +396,26 @@ describe('a material saved into a draft', () => {
       enterpriseId: null,
     });
     await Promise.all([
-      saveMaterial(t.services, person.accountId, id, 'certificate', scan('certificate')),
-      saveMaterial(t.services, person.accountId, id, 'previous-registration', scan('previous')),
+      saveMaterial(suite.t.services, person.accountId, id, 'certificate', scan('certificate')),
+      saveMaterial(
+        suite.t.services,
+        person.accountId,
+        id,
+        'previous-registration',
+        scan('previous'),
+      ),
     ]);
-    const [row] = await t.db.sql<{ draft: { uploads: Record<string, string> } }[]>`
+    const [row] = await suite.t.db.sql<{ draft: { uploads: Record<string, string> } }[]>`
       select draft from applications where id = ${id}`;
     expect(Object.keys(row!.draft.uploads).sort()).toEqual([
       'certificate',
       'previous-registration',
     ]);
 
-    const other = await createPerson(t.db.sql, t.clock.now());
+    const other = await createPerson(suite.t.db.sql, suite.t.clock.now());
     const before = await fileRows();
     await expect(
-      saveMaterial(t.services, other.accountId, id, 'certificate', scan('not theirs')),
+      saveMaterial(suite.t.services, other.accountId, id, 'certificate', scan('not theirs')),
     ).rejects.toBeInstanceOf(NotFoundError);
     expect(await fileRows()).toBe(before);
   });

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DomainError } from '../../lib/platform/index.js';
 import type { Action, Actor, ApplicationKind, Role, State } from '../../lib/workflow/index.js';
 import {
@@ -9,8 +9,7 @@ import {
   STATES,
   transition,
 } from '../../lib/workflow/index.js';
-import type { TestApp } from '../support/app.js';
-import { createTestApp } from '../support/app.js';
+import { integrationSuite } from '../support/app.js';
 import {
   addRegistration,
   addRegistryQualification,
@@ -30,14 +29,11 @@ const employment = {
   contractEnd: '2028-12-31',
 };
 
-let t: TestApp;
+const suite = integrationSuite({ clock: NOW });
 let officer: string;
 beforeAll(async () => {
-  t = await createTestApp();
-  t.clock.set(NOW);
-  officer = await officerAccountId(t.db.sql);
+  officer = await officerAccountId(suite.t.db.sql);
 });
-afterAll(() => t.close());
 
 /** Every material any kind needs, all pointing at a file the person owns. */
 const scans = (person: { fileId: string | null }) =>
@@ -49,7 +45,7 @@ type Case = { applicationId: string; actors: Record<Role, Actor> };
 
 /** A fresh application of the kind in the state, whose person and enterprise meet every guard. */
 async function eligibleApplication(kind: ApplicationKind, state: State): Promise<Case> {
-  const { sql } = t.db;
+  const { sql } = suite.t.db;
   const person = await createPerson(sql, NOW);
   const enterprise = await createEnterprise(sql, NOW);
   let applicationId: string;
@@ -146,16 +142,16 @@ async function eligibleApplication(kind: ApplicationKind, state: State): Promise
 }
 
 async function stateOf(id: string) {
-  const [row] = await t.db.sql<{ state: State; version: number }[]>`
+  const [row] = await suite.t.db.sql<{ state: State; version: number }[]>`
     select state, version from applications where id = ${id}`;
   return row!;
 }
 
 const deps = () => ({
-  sql: t.db.sql,
-  clock: t.clock,
-  rules: t.services.rules,
-  hooks: t.services.hooks,
+  sql: suite.t.db.sql,
+  clock: suite.t.clock,
+  rules: suite.t.services.rules,
+  hooks: suite.t.services.hooks,
 });
 
 for (const kind of APPLICATION_KINDS) {
@@ -179,7 +175,7 @@ for (const kind of APPLICATION_KINDS) {
           });
           expect(moved.state).toBe(to);
           expect(await stateOf(c.applicationId)).toEqual({ state: to, version: 1 });
-          const [event] = await t.db.sql`
+          const [event] = await suite.t.db.sql`
             select from_state, to_state, action, actor_role, reason from application_events
             where application_id = ${c.applicationId} and version = 1`;
           expect(event).toEqual({

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import request from 'supertest';
 import type { Agent } from 'supertest';
+import { afterAll, beforeAll } from 'vitest';
 import { paths } from '../../routes/paths.js';
 import { createEnterprise, createPerson, PASSWORD, standInFiles } from './fixtures.js';
 import { createApp } from '../../routes/app.js';
@@ -60,6 +61,34 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
   };
   return { app: createApp(services), services, clock, db, logs, close };
+}
+
+export type IntegrationSuiteOptions = {
+  /** Passed to createTestApp. */
+  env?: Record<string, string>;
+  /** Where the app's clock stands once it is made; the real time when left out. */
+  clock?: Date | string;
+};
+
+export type IntegrationSuite = {
+  /** The file's app; only from its beforeAll on. */
+  readonly t: TestApp;
+};
+
+/** One app on a fresh database for a whole test file: made in beforeAll, closed in afterAll. */
+export function integrationSuite(options: IntegrationSuiteOptions = {}): IntegrationSuite {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await createTestApp(options.env);
+    if (options.clock !== undefined) app.clock.set(options.clock);
+  });
+  afterAll(() => app?.close());
+  return {
+    get t() {
+      if (!app) throw new Error('no test app yet: it is made in beforeAll');
+      return app;
+    },
+  };
 }
 
 /** The CSRF token of the agent's session, read from a page with a form. */
