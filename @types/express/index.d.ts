@@ -7,6 +7,8 @@ declare global {
     // eslint-disable-next-line @typescript-eslint/no-empty-object-type
     interface User extends SessionUser {}
     interface Request {
+      /** This request's number in this process, in its log line (routes/middleware/request-log.ts). */
+      id?: number;
       /**
        * Per-field messages from the upload middleware (a file over 10MB, too many files), for the
        * route to show beside the field while keeping the other values typed.

@@ -18,6 +18,7 @@ const schema = z
     SESSION_SECRET: z.string().min(32).optional(),
     SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).default(30),
     TRUST_PROXY: booleanString.default(false),
+    VIEWS_RELOAD: booleanString.default(false),
     LOG_LEVEL: z
       .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
       .default('info'),
@@ -52,6 +53,8 @@ export type Config = {
   sessionSecret: string;
   sessionIdleMinutes: number;
   trustProxy: boolean;
+  /** Templates read again on every render (while editing them); otherwise compiled once. */
+  viewsReload: boolean;
   logLevel: string;
   loginThrottle: { perAccount: number; perAddress: number; windowMinutes: number };
   demoData: boolean;
@@ -92,6 +95,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret: e.SESSION_SECRET ?? DEV_SESSION_SECRET,
     sessionIdleMinutes: e.SESSION_IDLE_MINUTES,
     trustProxy: e.TRUST_PROXY,
+    viewsReload: e.VIEWS_RELOAD,
     logLevel: e.LOG_LEVEL,
     loginThrottle: {
       perAccount: e.LOGIN_MAX_FAILURES_PER_ACCOUNT,

@@ -1,4 +1,4 @@
-import { DomainError, NotFoundError } from '../../lib/platform/index.js';
+import { DomainError, maskSecrets, NotFoundError } from '../../lib/platform/index.js';
 import type { Logger } from '../../lib/platform/index.js';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 
@@ -34,7 +34,9 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
       status = err.status;
       message = HTTP_MESSAGES[status]!;
     }
-    if (status >= 500) logger.error({ err, url: req.originalUrl }, 'request failed');
+    if (status >= 500) {
+      logger.error({ err, reqId: req.id, url: maskSecrets(req.originalUrl) }, 'request failed');
+    }
     const stack = showStack && status >= 500 && err instanceof Error ? err.stack : undefined;
     res.status(status).render(status === 404 ? 'pages/not-found' : 'pages/error', {
       title: status === 404 ? '页面不存在' : '出错了',

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Eta } from 'eta';
 import { stepTitles } from '../../lib/filing/index.js';
@@ -11,9 +13,12 @@ export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
 
 export const SERVICE_NAME = '江苏省二级注册人员执业注册服务平台';
 
-/** Eta as Express's view engine; `<%= %>` escapes, and pages use `layout('../layout')`. */
-export function setUpViews(app: Express, production: boolean): void {
-  const eta = new Eta({ views: VIEWS_DIR, cache: production, autoEscape: true });
+/**
+ * Eta as Express's view engine; `<%= %>` escapes, and pages use `layout('../layout')`. Templates
+ * are compiled once and cached, unless `reload` (VIEWS_RELOAD, while editing them).
+ */
+export function setUpViews(app: Express, { reload }: { reload: boolean }): void {
+  const eta = new Eta({ views: VIEWS_DIR, cache: !reload, autoEscape: true });
   app.engine('eta', (filePath, options, callback) => {
     try {
       const name = path.relative(VIEWS_DIR, filePath).replace(/\.eta$/, '');
@@ -26,6 +31,7 @@ export function setUpViews(app: Express, production: boolean): void {
   app.set('views', VIEWS_DIR);
   Object.assign(app.locals, {
     paths,
+    asset: assetUrls(reload),
     homeOf,
     serviceName: SERVICE_NAME,
     formatTime,
@@ -52,4 +58,31 @@ const shanghaiTime = new Intl.DateTimeFormat('zh-CN', {
 /** A moment as people in Jiangsu read it: 2026/11/25 10:00. */
 export function formatTime(at: Date): string {
   return shanghaiTime.format(at);
+}
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+
+/** Where the files behind each static URL prefix are (routes/app.ts serves them). */
+export const ASSET_DIRS: [prefix: string, dir: string][] = [
+  [paths.vendorScripts, path.join(ROOT, 'node_modules/htmx.org/dist')],
+  [paths.assets, path.join(ROOT, 'public')],
+];
+
+/**
+ * A static asset's URL with its content's fingerprint (`?v=` + the start of its sha256), so it can
+ * be cached for a year and a new version is a new URL. Computed once per file unless `reload`.
+ */
+function assetUrls(reload: boolean): (url: string) => string {
+  const known = new Map<string, string>();
+  return (url) => {
+    let versioned = reload ? undefined : known.get(url);
+    if (!versioned) {
+      const [prefix, dir] = ASSET_DIRS.find(([p]) => url.startsWith(`${p}/`)) ?? [];
+      if (!prefix || !dir) throw new Error(`not a static asset: ${url}`);
+      const bytes = readFileSync(path.join(dir, url.slice(prefix.length)));
+      versioned = `${url}?v=${createHash('sha256').update(bytes).digest('hex').slice(0, 12)}`;
+      known.set(url, versioned);
+    }
+    return versioned;
+  };
 }

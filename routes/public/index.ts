@@ -1,10 +1,12 @@
-import { paths } from '../paths.js';
-import type { Services } from '../../lib/services/index.js';
+import type { RequestHandler } from 'express';
 import { Router } from 'express';
+import type { Services } from '../../lib/services/index.js';
+import { paths } from '../paths.js';
 
-export function publicRoutes(_services: Services): Router {
+/** The public pages; `ifSession` reads a session only for a visitor who brings one. */
+export function publicRoutes(_services: Services, ifSession: RequestHandler): Router {
   const router = Router();
-  router.get(paths.home, (_req, res) => {
+  router.get(paths.home, ifSession, (_req, res) => {
     res.render('pages/home', { title: '首页' });
   });
   // The public look-up, verification and announcement services are built by later work; until
@@ -15,7 +17,7 @@ export function publicRoutes(_services: Services): Router {
     [paths.announcements]: '注册公告',
   };
   for (const [path, title] of Object.entries(comingSoon)) {
-    router.get(path, (_req, res) => {
+    router.get(path, ifSession, (_req, res) => {
       res.render('pages/coming-soon', { title });
     });
   }

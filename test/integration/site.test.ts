@@ -48,7 +48,7 @@ describe('pages', () => {
     expect(res.status).toBe(200);
     expect(res.text).toContain('2.0.11');
     const home = await request(suite.t.app).get(paths.home);
-    expect(home.text).toContain(`src="${paths.assets}/js/vendor/htmx.min.js"`);
+    expect(home.text).toContain(`src="${paths.assets}/js/vendor/htmx.min.js?v=`);
   });
 
   it('sends security headers with a CSP that allows no inline script', async () => {
@@ -88,7 +88,7 @@ describe('health', () => {
 describe('the error page', () => {
   const appThatFails = (showStack: boolean) => {
     const app = express();
-    setUpViews(app, false);
+    setUpViews(app, { reload: false });
     app.use((_req, res, next) => {
       res.locals.user = undefined;
       next();
