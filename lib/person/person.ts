@@ -16,20 +16,24 @@ export type PersonFacts = {
   photoDeclaredAt: Date | null;
 };
 
-export async function loadPerson(db: Db, personId: string): Promise<PersonFacts | undefined> {
+/** The person with this id, or the one signed in with this account. */
+async function findPerson(db: Db, where: { personId: string } | { accountId: string }) {
   const [row] = await db<PersonFacts[]>`
     select p.id as "personId", p.account_id as "accountId", a.real_name_level as "realNameLevel",
            p.id_number as "idNumber", p.name, p.phone, p.email, p.address, p.education,
            p.photo_file_id as "photoFileId", p.photo_declared_at as "photoDeclaredAt"
     from persons p join accounts a on a.id = p.account_id
-    where p.id = ${personId}`;
+    where ${'personId' in where ? db`p.id = ${where.personId}` : db`p.account_id = ${where.accountId}`}`;
   return row;
+}
+
+export function loadPerson(db: Db, personId: string): Promise<PersonFacts | undefined> {
+  return findPerson(db, { personId });
 }
 
 /** The signed-in person; an account that is no person's is not found. */
 export async function personOfAccount(db: Db, accountId: string): Promise<PersonFacts> {
-  const [row] = await db<{ id: string }[]>`select id from persons where account_id = ${accountId}`;
-  const person = row && (await loadPerson(db, row.id));
+  const person = await findPerson(db, { accountId });
   if (!person) throw new NotFoundError();
   return person;
 }

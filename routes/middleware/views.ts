@@ -28,6 +28,8 @@ export function setUpViews(app: Express, { reload }: { reload: boolean }): void 
     }
   });
   app.set('view engine', 'eta');
+  // Express looks each view's file up again on every render unless told to keep it.
+  app.set('view cache', !reload);
   app.set('views', VIEWS_DIR);
   Object.assign(app.locals, {
     paths,

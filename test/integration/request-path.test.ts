@@ -68,4 +68,33 @@ describe('the request path', () => {
     expect(missing!.req.id).toBe(search!.req.id + 1);
     expect(missing).toMatchObject({ level: 40, res: { statusCode: 404 } });
   });
+
+  it('moves a session’s idle expiry at most once a minute, and keeps an active session alive', async () => {
+    const agent = request.agent(suite.t.app);
+    const login = await logInAs(agent, paths.login.person, '320102198503141235', DEMO_PASSWORD);
+    const sid = decodeURIComponent(
+      String(login.headers['set-cookie']).split(';')[0]!.split('=')[1]!,
+    )
+      .slice(2)
+      .split('.')[0]!;
+    const expiry = async () => {
+      const [row] = await suite.t.db.sql<{ at: Date }[]>`
+        select expires_at as at from sessions where sid = ${sid}`;
+      return row!.at.getTime();
+    };
+    const idle = suite.t.services.config.sessionIdleMinutes * 60_000;
+    // The first page after login makes the session's CSRF token: a change, written at once.
+    expect((await agent.get(paths.me.home)).status).toBe(200);
+    const first = await expiry();
+    suite.t.clock.advance(30_000);
+    expect((await agent.get(paths.me.home)).status).toBe(200);
+    expect(await expiry()).toBe(first); // within the minute: not written again
+    suite.t.clock.advance(idle - 60_000); // a minute before it would end
+    expect((await agent.get(paths.me.home)).status).toBe(200);
+    expect(await expiry()).toBe(suite.t.clock.now().getTime() + idle);
+    suite.t.clock.advance(idle - 60_000);
+    expect((await agent.get(paths.me.home)).status).toBe(200); // still alive: it was moved
+    suite.t.clock.advance(idle + 60_000);
+    expect((await agent.get(paths.me.home)).status).toBe(303); // idle too long: signed out
+  });
 });
