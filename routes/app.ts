@@ -6,7 +6,7 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { showRefusal } from './middleware/refusals.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security.js';
-import { ASSET_DIRS, setUpViews } from './middleware/views.js';
+import { ASSET_DIRS, assetUrls, setUpViews } from './middleware/views.js';
 import { createAuthenticator } from './middleware/passport.js';
 import type { Services } from '../lib/services/index.js';
 import { authRoutes } from './auth/index.js';
@@ -29,14 +29,23 @@ export function createApp(services: Services): Express {
 
   app.use(requestLog(logger));
   app.use(securityHeaders(config.production));
-  // Assets need no session. Fingerprinted URLs (the views' `asset()`) are kept a year.
+  // Assets need no session. The fingerprinted URL of the file as it is here (the views'
+  // `asset()`) is kept a year; any other (another version's, during a deploy) a day at most.
+  const assetUrl = assetUrls(config.viewsReload);
   const staticOptions = {
     index: false,
     maxAge: config.production ? '1d' : 0,
-    setHeaders: (res: ServerResponse) => {
-      const query = (res as ServerResponse & { req: { query?: Record<string, unknown> } }).req
-        .query;
-      if (query?.v) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    setHeaders: (res: ServerResponse, file: string) => {
+      const url = (res as ServerResponse & { req: { originalUrl: string } }).req.originalUrl;
+      const [prefix, dir] = ASSET_DIRS.find(([, d]) => file.startsWith(`${d}/`)) ?? [];
+      if (
+        url.includes('?v=') &&
+        prefix &&
+        dir &&
+        url === assetUrl(prefix + file.slice(dir.length))
+      ) {
+        res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+      }
     },
   };
   for (const [prefix, dir] of ASSET_DIRS) app.use(prefix, express.static(dir, staticOptions));

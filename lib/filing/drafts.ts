@@ -9,7 +9,7 @@ import {
   transition,
   transitionIn,
 } from '../workflow/index.js';
-import { addDays, businessDate, ConflictError, NotFoundError } from '../platform/index.js';
+import { addDays, businessDate, ConflictError, NotFoundError, RuleError } from '../platform/index.js';
 import type { Tx } from '../platform/index.js';
 import type { FileStore, UploadedDocument } from '../files/index.js';
 import type { Profession } from '../reference/index.js';
@@ -98,8 +98,8 @@ export async function saveDraft(
 
 /**
  * The person confirms (承诺 and 确认提交) in one transaction: the commitment is saved and the
- * application moves on; refused by the rules (a RuleError), neither happens, so the commitment is
- * given again with the next try.
+ * application moves on; refused by the rules (a RuleError), neither happens, and the commitment is
+ * left unchecked, to be given again with the next try.
  */
 export async function confirmDraft(
   deps: WorkflowDeps,
@@ -107,15 +107,24 @@ export async function confirmDraft(
   applicationId: string,
   expectedVersion: number,
 ): Promise<ApplicationRow> {
-  return deps.sql.begin(async (tx) => {
-    await saveDraftIn(tx, accountId, applicationId, () => ({ commitment: true }));
-    return transitionIn(tx, deps, {
-      applicationId,
-      action: 'confirm',
-      actor: { role: 'person', accountId },
-      expectedVersion,
+  try {
+    return await deps.sql.begin(async (tx) => {
+      await saveDraftIn(tx, accountId, applicationId, () => ({ commitment: true }));
+      return await transitionIn(tx, deps, {
+        applicationId,
+        action: 'confirm',
+        actor: { role: 'person', accountId },
+        expectedVersion,
+      });
     });
-  });
+  } catch (error) {
+    // Refused by the rules: the commitment is given again with the next try (an application
+    // returned by the enterprise still holds the one of its earlier confirmation).
+    if (error instanceof RuleError) {
+      await saveDraft(deps, accountId, applicationId, { commitment: false });
+    }
+    throw error;
+  }
 }
 
 /**

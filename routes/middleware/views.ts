@@ -18,6 +18,7 @@ export const SERVICE_NAME = '江苏省二级注册人员执业注册服务平台
  * are compiled once and cached, unless `reload` (VIEWS_RELOAD, while editing them).
  */
 export function setUpViews(app: Express, { reload }: { reload: boolean }): void {
+  const assetUrl = assetUrls(reload);
   const eta = new Eta({ views: VIEWS_DIR, cache: !reload, autoEscape: true });
   app.engine('eta', (filePath, options, callback) => {
     try {
@@ -33,7 +34,7 @@ export function setUpViews(app: Express, { reload }: { reload: boolean }): void 
   app.set('views', VIEWS_DIR);
   Object.assign(app.locals, {
     paths,
-    asset: assetUrls(reload),
+    asset: assetUrl,
     homeOf,
     serviceName: SERVICE_NAME,
     formatTime,
@@ -74,7 +75,7 @@ export const ASSET_DIRS: [prefix: string, dir: string][] = [
  * A static asset's URL with its content's fingerprint (`?v=` + the start of its sha256), so it can
  * be cached for a year and a new version is a new URL. Computed once per file unless `reload`.
  */
-function assetUrls(reload: boolean): (url: string) => string {
+export function assetUrls(reload: boolean): (url: string) => string {
   const known = new Map<string, string>();
   return (url) => {
     let versioned = reload ? undefined : known.get(url);

@@ -3,7 +3,12 @@ import { saveDraft, startApplication } from '../../lib/filing/index.js';
 import { readApplication, readDraft } from '../../lib/workflow/index.js';
 import { paths } from '../../routes/paths.js';
 import { csrfTokenFrom, integrationSuite, signInNewPerson } from '../support/app.js';
-import { NOW, addRegistryQualification, createEnterprise } from '../support/fixtures.js';
+import {
+  NOW,
+  addRegistryQualification,
+  createEnterprise,
+  insertApplication,
+} from '../support/fixtures.js';
 
 // A refused action comes back on its own page (routes/middleware/refusals.ts), with the route's
 // parameters, and the refused transaction leaves nothing of itself behind.
@@ -40,6 +45,28 @@ describe('a confirmation the rules refuse on the check page', () => {
     expect(res.text).toContain('href="#answers"');
     const after = await readApplication(t.db.sql, app.id);
     expect(after).toMatchObject({ state: 'draft', version: 0 });
-    expect(readDraft(after!.draft).commitment).toBeUndefined();
+    expect(readDraft(after!.draft).commitment).toBe(false);
+  });
+
+  it('on an application the enterprise returned, leaves the earlier commitment unchecked', async () => {
+    const { t } = suite;
+    const { person, agent } = await signInNewPerson(t);
+    const enterprise = await createEnterprise(t.db.sql, NOW);
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'returned',
+      profession: 'cost_engineer',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+      draft: { eligibilityChecked: true, commitment: true },
+    });
+    // No cost-engineer qualification: the rules refuse the confirmation.
+    const check = paths.me.step(id, 'check');
+    const _csrf = await csrfTokenFrom(agent, check);
+    const res = await agent.post(check).type('form').send({ _csrf, commitment: 'yes' });
+    expect(res.status).toBe(422);
+    const after = await readApplication(t.db.sql, id);
+    expect(after!.state).toBe('returned');
+    expect(readDraft(after!.draft).commitment).toBe(false);
   });
 });

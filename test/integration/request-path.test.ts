@@ -48,6 +48,10 @@ describe('the request path', () => {
     const asset = await request(suite.t.app).get(await stylesheetUrl());
     expect(asset.headers['cache-control']).toBe('public, max-age=31536000, immutable');
     expect(asset.headers['x-content-type-options']).toBe('nosniff');
+    // Another version's fingerprint (a deploy under way) is not kept for a year.
+    const other = await request(suite.t.app).get('/public/css/site.css?v=000000000000');
+    expect(other.status).toBe(200);
+    expect(other.headers['cache-control']).not.toContain('immutable');
     const htmx = /<script src="(\/public\/js\/vendor\/htmx\.min\.js\?v=[0-9a-f]{12})"/.exec(
       (await request(suite.t.app).get(paths.home)).text,
     )?.[1];
