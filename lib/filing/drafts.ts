@@ -9,7 +9,13 @@ import {
   transition,
   transitionIn,
 } from '../workflow/index.js';
-import { addDays, businessDate, ConflictError, NotFoundError, RuleError } from '../platform/index.js';
+import {
+  addDays,
+  businessDate,
+  ConflictError,
+  NotFoundError,
+  RuleError,
+} from '../platform/index.js';
 import type { Tx } from '../platform/index.js';
 import type { FileStore, UploadedDocument } from '../files/index.js';
 import type { Profession } from '../reference/index.js';
