@@ -13,6 +13,7 @@ import {
   addDays,
   businessDate,
   ConflictError,
+  GoneError,
   NotFoundError,
   RuleError,
 } from '../platform/index.js';
@@ -28,6 +29,7 @@ import type {
   WorkflowDeps,
 } from '../workflow/index.js';
 import { activeRegistrations } from '../registrations/index.js';
+import { EXPIRED_APPLICATION } from '../person/index.js';
 
 export type PersonKind = Exclude<ApplicationKind, 'enterprise_rename'>;
 
@@ -171,6 +173,7 @@ async function saveDraftIn(
   const personId = await personIdOf(tx, accountId);
   const app = await lockApplication(tx, applicationId);
   if (!app || app.personId !== personId) throw new NotFoundError();
+  if (app.state === 'expired') throw new GoneError(EXPIRED_APPLICATION);
   if (app.state !== 'draft' && app.state !== 'returned') {
     throw new ConflictError('这项申请已确认提交，不能再修改。');
   }

@@ -7,6 +7,7 @@ import type { ActiveRegistration } from '../registrations/index.js';
 import { activeRegistrations } from '../registrations/index.js';
 import type { ApplicationDraft, ApplicationKind, Guard } from '../workflow/index.js';
 import { kindNames, readDraft } from '../workflow/index.js';
+import { confirmDeadline } from './drafts.js';
 import { missingMaterials } from './materials.js';
 import { addDays, addMonths, businessDate } from '../platform/index.js';
 
@@ -338,9 +339,22 @@ export function contractAtSubmissionProblems(
   ];
 }
 
-/** The guard of the person's confirmation: every filing rule, with everything it must hold. */
-export const personMayFile: Guard = (tx, app, at, rules) =>
-  filingProblems(
+/**
+ * The guard of the person's confirmation: rule 4 first (past its last day an application is
+ * void, whether or not the expiry job has run yet), then every filing rule, with everything the
+ * application must hold.
+ */
+export const personMayFile: Guard = (tx, app, at, rules) => {
+  const deadline = confirmDeadline(app, { rules });
+  if (businessDate(at) > deadline) {
+    return Promise.resolve([
+      {
+        code: 'confirm_deadline_passed',
+        message: `这项申请须在${rules.confirmWithinDays}日内确认（最后一天为${deadline}），已逾期失效，不能再确认。如需办理，请重新发起申请。`,
+      },
+    ]);
+  }
+  return filingProblems(
     tx,
     {
       personId: app.personId!,
@@ -354,3 +368,4 @@ export const personMayFile: Guard = (tx, app, at, rules) =>
     rules,
     'confirmation',
   );
+};

@@ -1,4 +1,5 @@
 import { containsPattern } from '../platform/index.js';
+import { normaliseIdentifier } from '../identity/index.js';
 import { DEMONSTRATION_ZONE_DISTRICT } from '../reference/index.js';
 import type { Db } from '../platform/index.js';
 
@@ -12,7 +13,8 @@ export type EnterpriseChoice = {
 };
 
 /**
- * Enterprises a person may choose as employer, found by exact credit code or part of the name (one
+ * Enterprises a person may choose as employer, found by exact credit code (typed as a Chinese
+ * keyboard may type it: full-width, with spaces; normalised as at login) or part of the name (one
  * that has not completed its information yet must do so before it confirms, rule 1); the
  * demonstration zone only offers Wujiang District.
  */
@@ -26,7 +28,7 @@ export async function searchEnterprises(
   return db<EnterpriseChoice[]>`
     select id, name, credit_code as "creditCode", district_code as "districtCode"
     from enterprises
-    where (credit_code = ${q.toUpperCase()} or name like ${containsPattern(q)})
+    where (credit_code = ${normaliseIdentifier(q)} or name like ${containsPattern(q)})
       and (${!demonstrationZone} or district_code = ${DEMONSTRATION_ZONE_DISTRICT})
     order by name limit 20`;
 }

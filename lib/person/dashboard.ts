@@ -1,4 +1,4 @@
-import { NotFoundError } from '../platform/index.js';
+import { GoneError, NotFoundError } from '../platform/index.js';
 import type { ActiveRegistration } from '../registrations/index.js';
 import { activeRegistrations } from '../registrations/index.js';
 import type { ApplicationEvent, ApplicationRow, Notification, State } from '../workflow/index.js';
@@ -71,15 +71,26 @@ export type ApplicationDetail = {
   events: ApplicationEvent[];
 };
 
-/** One of the person's own applications with its timeline; anyone else's is not found. */
+/** Why a person's link to an application that expired (rule 4) leads nowhere. */
+export const EXPIRED_APPLICATION =
+  '这项申请未在规定期限内确认，已失效，并已从您的办件中移除。如需办理，请重新发起申请。';
+
+/**
+ * One of the person's own applications with its timeline; anyone else's is not found. One that
+ * expired (rule 4) is not found either, or, where the person was still working on it
+ * (`whenExpired: 'say so'`, the wizard's pages), a 410 that says it expired.
+ */
 export async function applicationOfPerson(
   db: Db,
   accountId: string,
   applicationId: string,
+  options: { whenExpired?: 'not found' | 'say so' } = {},
 ): Promise<ApplicationDetail> {
   const person = await personOfAccount(db, accountId);
   const application = await readApplication(db, applicationId);
-  if (!application || application.personId !== person.personId || application.state === 'expired') {
+  if (!application || application.personId !== person.personId) throw new NotFoundError();
+  if (application.state === 'expired') {
+    if (options.whenExpired === 'say so') throw new GoneError(EXPIRED_APPLICATION);
     throw new NotFoundError();
   }
   const [enterprise] = application.enterpriseId

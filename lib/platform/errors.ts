@@ -28,6 +28,13 @@ export class ConflictError extends DomainError {
   }
 }
 
+/** The thing was there but is no more, and the user is told why (e.g. an application that expired). */
+export class GoneError extends DomainError {
+  constructor(message: string) {
+    super(410, message);
+  }
+}
+
 export class ValidationError extends DomainError {
   constructor(message: string) {
     super(422, message);

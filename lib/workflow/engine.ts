@@ -38,6 +38,18 @@ export type WorkflowHooks = { guards: Record<GuardName, Guard>; effects: readonl
 
 export type WorkflowDeps = { sql: Sql; clock: Clock; rules: WorkflowRules; hooks: WorkflowHooks };
 
+/** What an actor is told whose page is older than the application. */
+const STALE = '这项申请已有新的办理进展，请刷新页面查看后再操作。';
+
+/**
+ * The version a form was rendered with (its hidden `version` field) as a whole number; missing,
+ * empty or anything else is a stale page, refused like an older version (409).
+ */
+export function postedVersion(value: unknown): number {
+  if (typeof value === 'string' && /^\d{1,9}$/.test(value.trim())) return Number(value);
+  throw new ConflictError('页面已过期，请返回申请页面刷新后重试。');
+}
+
 /** Who acts: a signed-in account in a role, or the platform itself. */
 export type Actor = { role: Exclude<Role, 'system'>; accountId: string } | { role: 'system' };
 
@@ -113,7 +125,7 @@ export async function transitionIn(
   const party = await partyOf(tx, request.actor);
   if (!app || !mayActOn(app, request.actor, party)) throw new NotFoundError();
   if (request.expectedVersion !== undefined && request.expectedVersion !== app.version) {
-    throw new ConflictError('这项申请已有新的办理进展，请刷新页面查看后再操作。');
+    throw new ConflictError(STALE);
   }
   const rule = findTransition(app.kind, app.state, request.action, request.actor.role);
   if (!rule) {

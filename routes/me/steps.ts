@@ -44,7 +44,9 @@ export const stepPages: Pages = ({ pages, uploads }, services) => {
 
   /** The person's own application and one of its steps; any other is not found. */
   const load = async (req: Request, stepId: string): Promise<LoadedStep> => {
-    const detail = await applicationOfPerson(sql, req.user!.id, String(req.params.id));
+    const detail = await applicationOfPerson(sql, req.user!.id, String(req.params.id), {
+      whenExpired: 'say so',
+    });
     const context = stepContextOf(detail.application);
     const step = stepOf(stepId);
     if (!step || !stepsFor(context.kind, context.profession).includes(step.id)) {
@@ -72,10 +74,13 @@ export const stepPages: Pages = ({ pages, uploads }, services) => {
         })
       : {};
     const before = stepBefore(step.id, context);
+    const steps = stepsFor(context.kind, context.profession);
     res.render(`pages/me/steps/${step.id}`, {
       title: step.title,
       ...detail,
       step: step.id,
+      stepNumber: steps.indexOf(step.id) + 1,
+      stepCount: steps.length,
       draft: context.draft,
       values: { ...formValuesOf(context.draft), ...values },
       errors,

@@ -28,6 +28,7 @@ import type { Services } from '../../lib/services/index.js';
 import {
   STOPPED_STATES,
   actorOf,
+  postedVersion,
   eventsOf,
   findTransition,
   kindNames,
@@ -67,7 +68,7 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
     await confirmAsEnterprise(services, {
       accountId: req.user!.id,
       applicationId: application.id,
-      expectedVersion: Number(values.version),
+      expectedVersion: postedVersion(values.version),
       confirmation: parsed.data,
     });
     res.redirect(303, `${paths.org.application(application.id)}?done=confirmed`);
@@ -86,7 +87,7 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
       action: 'return',
       actor: actorOf(req.user!),
       reason,
-      expectedVersion: Number(values.version),
+      expectedVersion: postedVersion(values.version),
     });
     res.redirect(303, `${paths.org.application(application.id)}?done=returned`);
   });
@@ -98,7 +99,7 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
       applicationId: application.id,
       action: 'submit',
       actor: actorOf(req.user!),
-      expectedVersion: Number(trimmed(req.body).version),
+      expectedVersion: postedVersion(trimmed(req.body).version),
     });
     res.redirect(303, `${paths.org.application(application.id)}?done=submitted`);
   });

@@ -9,7 +9,13 @@ import {
 import type { UploadedDocument } from '../../lib/files/index.js';
 import type { FormErrors } from '../../lib/platform/index.js';
 import { NotFoundError, fieldErrors, noErrors, trimmed } from '../../lib/platform/index.js';
-import { actorOf, findTransition, readApplication, transition } from '../../lib/workflow/index.js';
+import {
+  actorOf,
+  findTransition,
+  postedVersion,
+  readApplication,
+  transition,
+} from '../../lib/workflow/index.js';
 import type { Pages } from '../area.js';
 import { requireRole } from '../middleware/auth.js';
 import { onRefusal } from '../middleware/refusals.js';
@@ -89,7 +95,7 @@ export const renamePages: Pages = ({ pages, uploads }, services) => {
       applicationId: rename.id,
       action: 'withdraw',
       actor: actorOf(req.user!),
-      expectedVersion: Number(trimmed(req.body).version),
+      expectedVersion: postedVersion(trimmed(req.body).version),
     });
     res.redirect(303, `${paths.org.rename}?done=withdrawn`);
   });

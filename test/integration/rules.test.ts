@@ -94,8 +94,9 @@ describe('rule 2: real-name level L4 and a complete profile', () => {
   });
 
   it('asks for a photo taken within the last 6 months', async () => {
-    const { person, app } = await initialDraft();
+    // The photo was declared at NOW; the application is started (and confirmed) 200 days later.
     suite.t.clock.set(new Date(NOW.getTime() + 200 * DAY));
+    const { person, app } = await initialDraft();
     await saveDraft(deps(), person.accountId, app.id, {
       employment: { ...employment, contractEnd: '2030-01-01' },
     });

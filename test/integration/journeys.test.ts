@@ -1,0 +1,178 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/filing/index.js';
+import { EXPIRED_APPLICATION } from '../../lib/person/index.js';
+import { readApplication } from '../../lib/workflow/index.js';
+import { paths } from '../../routes/paths.js';
+import { csrfTokenFrom, integrationSuite, logInAs, signInNewEnterprise } from '../support/app.js';
+import {
+  NOW,
+  PASSWORD,
+  addRegistryQualification,
+  createEnterprise,
+  createPerson,
+  insertApplication,
+} from '../support/fixtures.js';
+
+// The person's and the enterprise's journeys: the rule gaps and dead ends of issue 10, each with
+// the test that found it.
+
+const suite = integrationSuite({ clock: NOW });
+const DAY = 24 * 3600_000;
+
+/** A person with an initial cost-engineer application filled in completely, started at NOW. */
+async function filledApplication() {
+  const { t } = suite;
+  t.clock.set(NOW);
+  const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+  await addRegistryQualification(t.db.sql, person, 'cost_engineer', '土木建筑工程');
+  const enterprise = await createEnterprise(t.db.sql, NOW);
+  const app = await startApplication(t.services, person.accountId, {
+    kind: 'initial',
+    profession: 'cost_engineer',
+  });
+  await saveDraft(t.services, person.accountId, app.id, {
+    eligibilityChecked: true,
+    enterpriseId: enterprise.enterpriseId,
+    employment: { position: '造价员', contractStart: '2026-01-01', contractEnd: '2029-12-31' },
+    specialties: ['土木建筑工程'],
+    uploads: { contract: person.fileId! },
+  });
+  return { person, app };
+}
+
+/** Signs the person in at the clock's time and posts the check page's commitment. */
+async function confirmOnThePage(person: { idNumber: string }, applicationId: string) {
+  const agent = request.agent(suite.t.app);
+  await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+  const check = paths.me.step(applicationId, 'check');
+  const _csrf = await csrfTokenFrom(agent, paths.me.home);
+  return agent.post(check).type('form').send({ _csrf, commitment: 'yes' });
+}
+
+describe('rule 4 at the confirmation itself (issue 10, item 1)', () => {
+  it('confirms on the last day: started on the 25th, the 30th still counts', async () => {
+    const { person, app } = await filledApplication();
+    suite.t.clock.set(new Date(NOW.getTime() + 5 * DAY));
+    const res = await confirmOnThePage(person, app.id);
+    expect(res.status).toBe(303);
+    expect((await readApplication(suite.t.db.sql, app.id))!.state).toBe('awaiting_enterprise');
+  });
+
+  it('refuses a confirmation past the last day before the expiry job has run, saying it expired', async () => {
+    const { person, app } = await filledApplication();
+    suite.t.clock.set(new Date(NOW.getTime() + 6 * DAY));
+    const res = await confirmOnThePage(person, app.id);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('已逾期失效');
+    expect(res.text).toContain('2026-11-30');
+    expect((await readApplication(suite.t.db.sql, app.id))!.state).toBe('draft');
+  });
+
+  it('says the application expired when the job won the race (not a 404, not 已确认提交)', async () => {
+    const { person, app } = await filledApplication();
+    suite.t.clock.set(new Date(NOW.getTime() + 6 * DAY));
+    await expireUnconfirmed(suite.t.services);
+    const res = await confirmOnThePage(person, app.id);
+    expect(res.status).toBe(410);
+    expect(res.text).toContain(EXPIRED_APPLICATION);
+    expect(res.text).not.toContain('已确认提交');
+  });
+});
+
+describe('a missing or empty version is a stale page (issue 10, item 3)', () => {
+  it('on the person’s withdrawal', async () => {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    const enterprise = await createEnterprise(t.db.sql, NOW);
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'awaiting_enterprise',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+    });
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const _csrf = await csrfTokenFrom(agent, paths.me.withdraw(id));
+    for (const version of [{ version: '' }, {}]) {
+      const res = await agent
+        .post(paths.me.withdraw(id))
+        .type('form')
+        .send({ _csrf, ...version });
+      expect(res.status).toBe(409);
+    }
+    expect((await readApplication(t.db.sql, id))!.state).toBe('awaiting_enterprise');
+  });
+
+  it('on the enterprise’s confirmation, return and submission', async () => {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
+    const person = await createPerson(t.db.sql, NOW);
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'awaiting_enterprise',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+    });
+    const confirm = await agent
+      .post(paths.org.confirm(id))
+      .type('form')
+      .send({ _csrf, version: '', commitment: 'yes' });
+    expect(confirm.status).toBe(409);
+    const back = await agent
+      .post(paths.org.return(id))
+      .type('form')
+      .send({ _csrf, version: '', reason: '合同有误' });
+    expect(back.status).toBe(409);
+    const submit = await agent.post(paths.org.submit(id)).type('form').send({ _csrf, version: '' });
+    expect(submit.status).toBe(409);
+    expect((await readApplication(t.db.sql, id))!.state).toBe('awaiting_enterprise');
+  });
+});
+
+describe('the wizard’s pages (issue 10, items 8 and 12)', () => {
+  it('each step says 第 n 步，共 m 步', async () => {
+    const { person, app } = await filledApplication();
+    const agent = request.agent(suite.t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const steps = ['eligibility', 'employer', 'employment', 'specialties', 'uploads', 'check'];
+    for (const [i, step] of steps.entries()) {
+      const page = await agent.get(paths.me.step(app.id, step));
+      expect(page.status, step).toBe(200);
+      expect(page.text, step).toContain(`第 ${i + 1} 步，共 ${steps.length} 步`);
+    }
+  });
+
+  it('the employer search finds a credit code typed full-width and with spaces', async () => {
+    const { person, app } = await filledApplication();
+    const enterprise = await createEnterprise(suite.t.db.sql, NOW, {
+      name: '全角查找测试有限公司',
+    });
+    const agent = request.agent(suite.t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const typed = [...enterprise.creditCode]
+      .map((c) => String.fromCharCode(c.charCodeAt(0) + 0xfee0))
+      .join('')
+      .replace(/(.{6})/, '$1 ');
+    const page = await agent
+      .get(paths.me.step(app.id, 'employer'))
+      .query({ q: typed.toLowerCase() });
+    expect(page.text).toContain('全角查找测试有限公司');
+  });
+});
+
+describe('the footer (issue 10, item 17)', () => {
+  it('offers the staff login to visitors, not to someone signed in', async () => {
+    const anonymous = await request(suite.t.app).get(paths.home);
+    expect(anonymous.text).toContain(`href="${paths.login.staff}"`);
+    const { person } = await filledApplication();
+    const agent = request.agent(suite.t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const signedIn = await agent.get(paths.me.home);
+    expect(signedIn.text).not.toContain(`href="${paths.login.staff}"`);
+  });
+});
