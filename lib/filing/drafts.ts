@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import {
   applicationDraftSchema,
+  FINAL_STATES,
   kindNames,
   lockApplication,
   nextApplicationNumber,
@@ -17,7 +18,7 @@ import {
   NotFoundError,
   RuleError,
 } from '../platform/index.js';
-import type { Tx } from '../platform/index.js';
+import type { Db, Tx } from '../platform/index.js';
 import type { FileStore, UploadedDocument } from '../files/index.js';
 import type { Profession } from '../reference/index.js';
 import { professions } from '../reference/index.js';
@@ -26,6 +27,7 @@ import type {
   ApplicationDraft,
   ApplicationKind,
   ApplicationRow,
+  State,
   WorkflowDeps,
 } from '../workflow/index.js';
 import { activeRegistrations } from '../registrations/index.js';
@@ -80,14 +82,47 @@ export async function startApplication(
     });
   } catch (err) {
     if (err instanceof postgres.PostgresError && err.code === '23505') {
-      throw new ConflictError(
-        request.kind === 'personal_change'
-          ? '您已有一项个人自然情况变更申请正在办理中，办结或撤回后才能再次申请。'
-          : `您已有一项${professions[request.profession].name}的申请正在办理中，办结或撤回后才能再申请${kindNames[request.kind]}。`,
-      );
+      throw await openApplicationConflict(deps.sql, accountId, request);
     }
     throw err;
   }
+}
+
+/**
+ * The application that stops this one from starting (one open application per person and
+ * profession, one open personal change, one open out-of-province entry per profession): named and
+ * linked, so the person can go to it.
+ */
+async function openApplicationConflict(
+  db: Db,
+  accountId: string,
+  request: NewApplication,
+): Promise<ConflictError> {
+  const sameSlot =
+    request.kind === 'personal_change'
+      ? db`a.kind = 'personal_change'`
+      : request.kind === 'out_of_province_qualification'
+        ? db`a.kind = 'out_of_province_qualification' and a.profession = ${request.profession}`
+        : db`a.kind in ('initial', 'additional', 'renewal', 'cancellation')
+               and a.profession = ${request.profession}`;
+  const [open] = await db<{ id: string; applicationNumber: string; kind: ApplicationKind }[]>`
+    select a.id, a.application_number as "applicationNumber", a.kind
+    from applications a join persons p on p.id = a.person_id
+    where p.account_id = ${accountId} and ${sameSlot}
+      and a.state not in ${db(FINAL_STATES as State[])}
+    order by a.started_at desc limit 1`;
+  const message =
+    request.kind === 'personal_change'
+      ? '您已有一项个人自然情况变更申请正在办理中，办结或撤回后才能再次申请。'
+      : request.kind === 'out_of_province_qualification'
+        ? `您的${professions[request.profession].name}省外资格信息录入已在办理中，请勿重复录入。`
+        : `您已有一项${professions[request.profession].name}的申请正在办理中，办结或撤回后才能再申请${kindNames[request.kind]}。`;
+  const named = open
+    ? `${message}正在办理的是${kindNames[open.kind]}申请（${open.applicationNumber}）。`
+    : message;
+  return new ConflictError(named, [
+    { code: 'open_application', message: named, applicationId: open?.id },
+  ]);
 }
 
 /**

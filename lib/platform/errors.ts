@@ -4,6 +4,8 @@ export class DomainError extends Error {
     readonly status: number,
     /** Shown to the user: plain Chinese, no internals. */
     readonly publicMessage: string,
+    /** What refused it, item by item, for a page that shows the refusal (RuleError's always). */
+    readonly problems?: Problem[],
   ) {
     super(publicMessage);
     this.name = new.target.name;
@@ -23,8 +25,8 @@ export class ForbiddenError extends DomainError {
 }
 
 export class ConflictError extends DomainError {
-  constructor(message: string) {
-    super(409, message);
+  constructor(message: string, problems?: Problem[]) {
+    super(409, message, problems);
   }
 }
 
@@ -51,11 +53,17 @@ export class TooManyRequestsError extends DomainError {
  * Why a rule refuses something: a stable code that routes and views decide by, the form field it
  * is about where there is one, and the sentence shown to the user.
  */
-export type Problem = { code: string; message: string; field?: string };
+export type Problem = {
+  code: string;
+  message: string;
+  field?: string;
+  /** The application it is about, for a link to it (another open application, say). */
+  applicationId?: string;
+};
 
 /** One or more rules of DESIGN.md §3 refuse the request. */
 export class RuleError extends DomainError {
-  constructor(readonly problems: Problem[]) {
-    super(422, problems.map((p) => p.message).join(' '));
+  constructor(override readonly problems: Problem[]) {
+    super(422, problems.map((p) => p.message).join(' '), problems);
   }
 }

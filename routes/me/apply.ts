@@ -1,10 +1,11 @@
 import type { Response } from 'express';
 import { z } from 'zod';
 import { startApplication } from '../../lib/filing/index.js';
-import type { FormErrors } from '../../lib/platform/index.js';
+import type { FormErrors, Problem } from '../../lib/platform/index.js';
 import { formatErrors, noErrors, trimmed } from '../../lib/platform/index.js';
 import { PROFESSIONS, professions } from '../../lib/reference/index.js';
 import type { Pages } from '../area.js';
+import { onRefusal } from '../middleware/refusals.js';
 import { paths } from '../paths.js';
 
 export const KIND_CHOICES = [
@@ -82,6 +83,13 @@ export const applyPages: Pages = ({ pages }, services) => {
       return renderProfession(res.status(422), values.kind, values, formatErrors(parsed.error));
     }
     const { kind, profession } = parsed.data;
+    // An application already open in the same place: this page again, leading to it.
+    onRefusal(
+      req,
+      res,
+      (problems) => renderProfession(res, values.kind, values, openApplicationErrors(problems)),
+      { conflicts: true },
+    );
     const app = await startApplication(services, req.user!.id, {
       kind: kind === 'demonstration_zone' ? 'initial' : kind,
       profession,
@@ -90,3 +98,14 @@ export const applyPages: Pages = ({ pages }, services) => {
     res.redirect(303, paths.me.step(app.id, 'eligibility'));
   });
 };
+
+/** Refusals as the error summary, each about another application linking to it. */
+export function openApplicationErrors(problems: Problem[], href = '#profession'): FormErrors {
+  return {
+    summary: problems.map((p) => ({
+      href: p.applicationId ? paths.me.application(p.applicationId) : href,
+      text: p.message,
+    })),
+    fields: {},
+  };
+}

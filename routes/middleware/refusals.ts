@@ -36,7 +36,5 @@ export const showRefusal: ErrorRequestHandler = async (err: unknown, req, res, n
   res.locals.refusal = undefined;
   req.params = refusal.params;
   res.status(err.status);
-  await refusal.render(
-    err instanceof RuleError ? err.problems : [{ code: 'conflict', message: err.publicMessage }],
-  );
+  await refusal.render(err.problems ?? [{ code: 'conflict', message: err.publicMessage }]);
 };

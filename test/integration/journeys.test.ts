@@ -176,3 +176,53 @@ describe('the footer (issue 10, item 17)', () => {
     expect(signedIn.text).not.toContain(`href="${paths.login.staff}"`);
   });
 });
+
+describe('a second open application (issue 10, item 7)', () => {
+  it('is refused on the choice page, naming and linking the open one', async () => {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    const enterprise = await createEnterprise(t.db.sql, NOW);
+    const open = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'awaiting_enterprise',
+      profession: 'cost_engineer',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+    });
+    const number = (await readApplication(t.db.sql, open))!.applicationNumber;
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const _csrf = await csrfTokenFrom(agent, paths.me.apply);
+    const res = await agent
+      .post(paths.me.applyProfession)
+      .type('form')
+      .send({ _csrf, kind: 'initial', profession: 'cost_engineer' });
+    expect(res.status).toBe(409);
+    expect(res.text).toContain('注册申报：选择注册类别');
+    expect(res.text).toContain(number);
+    expect(res.text).toContain(`href="${paths.me.application(open)}"`);
+  });
+
+  it('a second out-of-province entry is refused on the qualifications page, linked', async () => {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const _csrf = await csrfTokenFrom(agent, paths.me.qualifications);
+    const first = await agent
+      .post(paths.me.outOfProvince)
+      .type('form')
+      .send({ _csrf, profession: 'architect' });
+    expect(first.status).toBe(303);
+    const id = /applications\/([^/]+)\//.exec(first.headers.location!)![1]!;
+    const second = await agent
+      .post(paths.me.outOfProvince)
+      .type('form')
+      .send({ _csrf, profession: 'architect' });
+    expect(second.status).toBe(409);
+    expect(second.text).toContain('我的资格');
+    expect(second.text).toContain(`href="${paths.me.application(id)}"`);
+  });
+});
