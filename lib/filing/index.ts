@@ -1,4 +1,5 @@
 /** The person's filing: drafts, the wizard's steps and forms, and the rules an application must meet. */
+export * from './choices.js';
 export * from './drafts.js';
 export * from './eligibility.js';
 export * from './employer-search.js';

@@ -1,6 +1,6 @@
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { startApplication } from '../../lib/filing/index.js';
+import { professionChoices, startApplication } from '../../lib/filing/index.js';
 import type { FormErrors, Problem } from '../../lib/platform/index.js';
 import { formatErrors, noErrors, trimmed } from '../../lib/platform/index.js';
 import { PROFESSIONS, professions } from '../../lib/reference/index.js';
@@ -60,34 +60,50 @@ export const applyPages: Pages = ({ pages }, services) => {
     res.redirect(303, `${paths.me.applyProfession}?kind=${parsed.data.kind}`);
   });
 
-  const renderProfession = (res: Response, kind: unknown, values: object, errors: FormErrors) => {
+  const renderProfession = async (
+    req: Request,
+    res: Response,
+    kind: unknown,
+    values: object,
+    errors: FormErrors,
+  ) => {
     const choice = KIND_CHOICES.find((k) => k.value === kind);
     if (!choice) return res.redirect(303, paths.me.apply);
+    // Only the professions the person may apply in (rules 13 and 14); the others say why not.
+    const { offered, missing } = await professionChoices(services.sql, req.user!.id, {
+      demonstrationZone: kind === 'demonstration_zone',
+    });
     res.render('pages/me/apply-profession', {
       title: '注册申报：选择注册类别',
       kind: choice,
-      options: PROFESSIONS.filter((p) => kind !== 'demonstration_zone' || p === 'constructor').map(
-        (p) => ({ value: p, label: professions[p].name }),
-      ),
+      options: offered.map((p) => ({ value: p, label: professions[p].name })),
+      missing,
       values,
       errors,
     });
   };
-  pages.get(paths.me.applyProfession, (req, res) => {
-    renderProfession(res, req.query.kind, {}, noErrors);
-  });
+  pages.get(paths.me.applyProfession, (req, res) =>
+    renderProfession(req, res, req.query.kind, {}, noErrors),
+  );
   pages.post(paths.me.applyProfession, async (req, res) => {
     const values = trimmed(req.body);
     const parsed = professionForm.safeParse(values);
     if (!parsed.success) {
-      return renderProfession(res.status(422), values.kind, values, formatErrors(parsed.error));
+      return renderProfession(
+        req,
+        res.status(422),
+        values.kind,
+        values,
+        formatErrors(parsed.error),
+      );
     }
     const { kind, profession } = parsed.data;
     // An application already open in the same place: this page again, leading to it.
     onRefusal(
       req,
       res,
-      (problems) => renderProfession(res, values.kind, values, openApplicationErrors(problems)),
+      (problems) =>
+        renderProfession(req, res, values.kind, values, openApplicationErrors(problems)),
       { conflicts: true },
     );
     const app = await startApplication(services, req.user!.id, {

@@ -226,3 +226,34 @@ describe('a second open application (issue 10, item 7)', () => {
     expect(second.text).toContain(`href="${paths.me.application(id)}"`);
   });
 });
+
+describe('the profession choice (issue 10, item 4)', () => {
+  it('offers only the professions the person is qualified in, and says why the others are not', async () => {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    await addRegistryQualification(t.db.sql, person, 'cost_engineer', '安装工程');
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const page = await agent.get(paths.me.applyProfession).query({ kind: 'initial' });
+    expect(page.text).toContain('value="cost_engineer"');
+    for (const p of ['constructor', 'architect', 'structural_engineer']) {
+      expect(page.text).not.toContain(`value="${p}"`);
+    }
+    const missing = /data-testid="missing-professions">([\s\S]*?)<\/div>/.exec(page.text)![1]!;
+    expect(missing).toContain('二级注册建筑师');
+    expect(missing).toContain('须先办理省外资格信息录入');
+    expect(missing).toContain(`href="${paths.me.qualifications}"`);
+  });
+
+  it('with no qualification at all, offers no form to fill in', async () => {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const page = await agent.get(paths.me.applyProfession).query({ kind: 'demonstration_zone' });
+    expect(page.text).toContain('data-testid="no-profession"');
+    expect(page.text).not.toContain('开始填写</button>');
+  });
+});
