@@ -5,8 +5,8 @@ import type { Profession } from '../reference/index.js';
 import { DEMONSTRATION_ZONE_DISTRICT, professions } from '../reference/index.js';
 import type { ActiveRegistration } from '../registrations/index.js';
 import { activeRegistrations } from '../registrations/index.js';
-import type { ApplicationDraft, ApplicationKind, Guard } from '../workflow/index.js';
-import { kindNames, readDraft } from '../workflow/index.js';
+import type { ApplicationDraft, ApplicationKind, Guard, State } from '../workflow/index.js';
+import { FINAL_STATES, kindNames, readDraft } from '../workflow/index.js';
 import { confirmDeadline } from './drafts.js';
 import { missingMaterials } from './materials.js';
 import { addDays, addMonths, businessDate } from '../platform/index.js';
@@ -18,6 +18,8 @@ import { addDays, addMonths, businessDate } from '../platform/index.js';
  */
 
 export type FilingRequest = {
+  /** The application being filed, once it exists (its own openness never counts against it). */
+  applicationId?: string;
   personId: string;
   kind: ApplicationKind;
   profession: Profession;
@@ -43,15 +45,28 @@ export type FilingFacts = {
   qualifications: UsableQualification[];
   /** The employer chosen for an initial application, if one is and it exists. */
   employer: EmployerFacts | undefined;
+  /**
+   * The person's other initial applications handed to an enterprise and still open: each would
+   * create a registration there (rule 15 counts them like registrations).
+   */
+  openInitials: OpenInitial[];
+};
+
+export type OpenInitial = {
+  id: string;
+  applicationNumber: string;
+  profession: Profession;
+  enterpriseId: string;
+  enterpriseName: string;
 };
 
 export async function loadFilingFacts(
   db: Db,
-  request: Pick<FilingRequest, 'personId' | 'profession' | 'enterpriseId'>,
+  request: Pick<FilingRequest, 'applicationId' | 'personId' | 'profession' | 'enterpriseId'>,
 ): Promise<FilingFacts | undefined> {
   const person = await loadPerson(db, request.personId);
   if (!person) return undefined;
-  const [registrations, qualifications, employer] = await Promise.all([
+  const [registrations, qualifications, employer, openInitials] = await Promise.all([
     activeRegistrations(db, person.personId),
     usableQualifications(db, person),
     request.enterpriseId
@@ -59,12 +74,21 @@ export async function loadFilingFacts(
           select id, name, district_code as "districtCode" from enterprises
           where id = ${request.enterpriseId}`.then((rows) => rows[0])
       : undefined,
+    db<OpenInitial[]>`
+      select a.id, a.application_number as "applicationNumber", a.profession,
+             a.enterprise_id as "enterpriseId", e.name as "enterpriseName"
+      from applications a join enterprises e on e.id = a.enterprise_id
+      where a.person_id = ${request.personId} and a.kind = 'initial'
+        and a.id is distinct from ${request.applicationId ?? null}::uuid
+        and a.state not in ${db(['draft', ...FINAL_STATES] as State[])}
+      order by a.started_at`,
   ]);
   return {
     person,
     registrations,
     qualifications: qualifications.filter((q) => q.profession === request.profession),
     employer,
+    openInitials,
   };
 }
 
@@ -161,6 +185,17 @@ export function filingProblemsOf(
     problems.push({
       code: 'registered_elsewhere',
       message: `您在${elsewhere.enterpriseName}有有效注册，一人的所有注册须在同一聘用企业。如需变更执业单位，请先办理注销注册。`,
+    });
+  }
+  // And the initial applications on their way to a registration at another enterprise.
+  const openElsewhere = facts.openInitials.find(
+    (a) => enterpriseId && a.enterpriseId !== enterpriseId,
+  );
+  if (kind === 'initial' && openElsewhere) {
+    problems.push({
+      code: 'open_application_elsewhere',
+      message: `您有一项${professions[openElsewhere.profession].name}初始注册申请（${openElsewhere.applicationNumber}）正在由${openElsewhere.enterpriseName}办理，一人的所有注册须在同一聘用企业。请选择${openElsewhere.enterpriseName}，或待该申请办结、撤回后再选择其他企业。`,
+      applicationId: openElsewhere.id,
     });
   }
 
@@ -357,6 +392,7 @@ export const personMayFile: Guard = (tx, app, at, rules) => {
   return filingProblems(
     tx,
     {
+      applicationId: app.id,
       personId: app.personId!,
       kind: app.kind,
       profession: app.profession!,

@@ -1,8 +1,8 @@
-import type { FormErrors } from '../platform/index.js';
+import type { FormErrors, Problem } from '../platform/index.js';
 import { businessDate, cleanText, fieldErrors, formatErrors } from '../platform/index.js';
 import { personOfAccount } from '../person/index.js';
 import type { Profession } from '../reference/index.js';
-import { professions } from '../reference/index.js';
+import { DEMONSTRATION_ZONE_DISTRICT, professions } from '../reference/index.js';
 import type {
   ApplicationDraft,
   ApplicationKind,
@@ -12,7 +12,14 @@ import type {
 import { readDraft } from '../workflow/index.js';
 import type { DraftPatch } from './drafts.js';
 import { confirmDraft } from './drafts.js';
-import { COMMITMENT_MISSING, filingProblems } from './eligibility.js';
+import {
+  COMMITMENT_MISSING,
+  DEMONSTRATION_ZONE_EMPLOYER,
+  filingProblems,
+  filingProblemsOf,
+  loadFilingFacts,
+} from './eligibility.js';
+import type { EnterpriseChoice } from './employer-search.js';
 import { enterpriseChoice, searchEnterprises } from './employer-search.js';
 import {
   changeForm,
@@ -49,7 +56,10 @@ export type StepInput = {
 
 /** What a step's form came to: what to save (if anything), or why it is refused. */
 export type StepOutcome =
-  { ok: true; patch?: DraftPatch; confirmed?: true } | { ok: false; errors: FormErrors };
+  | { ok: true; patch?: DraftPatch; confirmed?: true }
+  | { ok: false; errors: FormErrors }
+  /** Refused by the rules, with what refused it (the route links what each is about). */
+  | { ok: false; refused: Problem[] };
 
 export type Step = {
   id: StepId;
@@ -101,6 +111,7 @@ const refusedAt = (href: string, messages: string[]): FormErrors => ({
 /** The filing rules' request for this application. */
 export function filingOf(application: ApplicationRow) {
   return {
+    applicationId: application.id,
     personId: application.personId!,
     kind: application.kind,
     profession: application.profession!,
@@ -108,6 +119,29 @@ export function filingOf(application: ApplicationRow) {
     demonstrationZone: application.demonstrationZone,
     draft: readDraft(application.draft),
   };
+}
+
+/**
+ * Rules 13 and 15 for the employer chosen: a demonstration-zone application needs one in Wujiang
+ * District; every registration, and every initial application on its way to one, is with one
+ * enterprise.
+ */
+async function employerProblems(
+  deps: WorkflowDeps,
+  { application, at }: StepInput,
+  chosen: EnterpriseChoice,
+): Promise<Problem[]> {
+  const request = { ...filingOf(application), enterpriseId: chosen.id };
+  const facts = await loadFilingFacts(deps.sql, request);
+  if (!facts) return [];
+  const oneEnterprise = filingProblemsOf(facts, request, at, deps.rules, 'eligibility').filter(
+    (p) => p.code === 'registered_elsewhere' || p.code === 'open_application_elsewhere',
+  );
+  const zone =
+    application.demonstrationZone && chosen.districtCode !== DEMONSTRATION_ZONE_DISTRICT
+      ? [{ code: 'demonstration_zone_employer', message: DEMONSTRATION_ZONE_EMPLOYER }]
+      : [];
+  return [...zone, ...oneEnterprise];
 }
 
 export const STEPS: readonly Step[] = [
@@ -161,13 +195,16 @@ export const STEPS: readonly Step[] = [
           : undefined,
       };
     },
-    submit: async (deps, _input, values) => {
+    submit: async (deps, input, values) => {
       const parsed = employerForm.safeParse(values);
       if (!parsed.success) return invalid(parsed.error);
       const chosen = await enterpriseChoice(deps.sql, parsed.data.enterpriseId);
       if (!chosen) {
         return { ok: false, errors: fieldErrors({ enterpriseId: '请从搜索结果中选择聘用企业' }) };
       }
+      // What the employer decides is known now: refused here, not on the check page.
+      const refused = await employerProblems(deps, input, chosen);
+      if (refused.length > 0) return { ok: false, refused };
       return saved({ enterpriseId: chosen.id });
     },
   },

@@ -13,7 +13,7 @@ import {
 } from '../../lib/filing/index.js';
 import type { ApplicationDetail } from '../../lib/person/index.js';
 import { applicationOfPerson } from '../../lib/person/index.js';
-import type { FormErrors } from '../../lib/platform/index.js';
+import type { FormErrors, Problem } from '../../lib/platform/index.js';
 import {
   NotFoundError,
   businessDate,
@@ -119,7 +119,10 @@ export const stepPages: Pages = ({ pages, uploads }, services) => {
       { application: detail.application, context, accountId: req.user!.id, at: clock.now() },
       values,
     );
-    if (!outcome.ok) return render(req, res.status(422), loaded, values, outcome.errors);
+    if (!outcome.ok) {
+      const errors = 'errors' in outcome ? outcome.errors : refusedAtField(outcome.refused);
+      return render(req, res.status(422), loaded, values, errors);
+    }
     if (outcome.patch) await saveDraft(services, req.user!.id, id, outcome.patch);
     if (outcome.confirmed) return res.redirect(303, `${paths.me.application(id)}?confirmed=1`);
     res.redirect(
@@ -174,5 +177,19 @@ function formValuesOf(draft: ApplicationDraft): Record<string, unknown> {
     registeredElsewhere:
       oop.registeredElsewhere === undefined ? '' : oop.registeredElsewhere ? 'yes' : 'no',
     previousRegistration: oop.previousRegistration ?? '',
+  };
+}
+
+/**
+ * A step's refusal by the rules as the page's errors: beside the step's field (the employer), and
+ * in the summary, each leading to what it is about (another application, or the field).
+ */
+function refusedAtField(problems: Problem[], field = 'enterpriseId'): FormErrors {
+  return {
+    summary: problems.map((p) => ({
+      href: p.applicationId ? paths.me.application(p.applicationId) : `#${field}`,
+      text: p.message,
+    })),
+    fields: { [field]: problems.map((p) => p.message).join(' ') },
   };
 }

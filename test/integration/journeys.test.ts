@@ -257,3 +257,60 @@ describe('the profession choice (issue 10, item 4)', () => {
     expect(page.text).not.toContain('开始填写</button>');
   });
 });
+
+describe('rule 15 with applications on their way (issue 10, item 2)', () => {
+  async function personWaitingAtA() {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    await addRegistryQualification(t.db.sql, person, 'constructor', '建筑工程');
+    const a = await createEnterprise(t.db.sql, NOW, { name: '甲建设有限公司' });
+    const b = await createEnterprise(t.db.sql, NOW, { name: '乙建设有限公司' });
+    const waiting = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'awaiting_enterprise',
+      profession: 'cost_engineer',
+      personId: person.personId,
+      enterpriseId: a.enterpriseId,
+    });
+    const app = await startApplication(t.services, person.accountId, {
+      kind: 'initial',
+      profession: 'constructor',
+    });
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const _csrf = await csrfTokenFrom(agent, paths.me.home);
+    const number = (await readApplication(t.db.sql, waiting))!.applicationNumber;
+    return { person, a, b, waiting, number, app, agent, _csrf };
+  }
+
+  it('refuses another enterprise at the employer step, naming and linking the open application', async () => {
+    const { a, b, waiting, number, app, agent, _csrf } = await personWaitingAtA();
+    const step = paths.me.step(app.id, 'employer');
+    const refused = await agent
+      .post(step)
+      .type('form')
+      .send({ _csrf, enterpriseId: b.enterpriseId });
+    expect(refused.status).toBe(422);
+    expect(refused.text).toContain(number);
+    expect(refused.text).toContain(`href="${paths.me.application(waiting)}"`);
+    expect((await readApplication(suite.t.db.sql, app.id))!.enterpriseId).toBeNull();
+    const same = await agent.post(step).type('form').send({ _csrf, enterpriseId: a.enterpriseId });
+    expect(same.status).toBe(303);
+  });
+
+  it('refuses the confirmation of an application naming another enterprise', async () => {
+    const { person, b, number, app } = await personWaitingAtA();
+    await saveDraft(suite.t.services, person.accountId, app.id, {
+      eligibilityChecked: true,
+      enterpriseId: b.enterpriseId,
+      employment: { position: '施工员', contractStart: '2026-01-01', contractEnd: '2029-12-31' },
+      specialties: ['建筑工程'],
+      uploads: { contract: person.fileId! },
+    });
+    const res = await confirmOnThePage(person, app.id);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain(number);
+    expect((await readApplication(suite.t.db.sql, app.id))!.state).toBe('draft');
+  });
+});

@@ -73,6 +73,7 @@ function facts(overrides: Partial<FilingFacts> = {}): FilingFacts {
     registrations: [],
     qualifications: [qualification()],
     employer: EMPLOYER,
+    openInitials: [],
     ...overrides,
   };
 }
@@ -801,5 +802,41 @@ describe('contractAtSubmissionProblems (rule 3 at submission)', () => {
     const problems = contractAtSubmissionProblems({}, TODAY, rules);
     expect(codes(problems)).toEqual(['contract_too_short_at_submission']);
     expect(problems[0]?.message).toContain('未填写终止日期');
+  });
+});
+
+describe('rule 15 counts open initial applications too (issue 10, item 2)', () => {
+  const open = {
+    id: 'application-2',
+    applicationNumber: 'SQ20261120000007',
+    profession: 'cost_engineer' as const,
+    enterpriseId: 'enterprise-b',
+    enterpriseName: '南京宁远工程造价咨询有限公司',
+  };
+
+  it('refuses an initial application at another enterprise, naming and linking the open one', () => {
+    const problems = filingProblemsOf(
+      facts({ openInitials: [open] }),
+      request(),
+      AT,
+      rules,
+      'eligibility',
+    );
+    const problem = problems.find((p) => p.code === 'open_application_elsewhere');
+    expect(problem?.applicationId).toBe('application-2');
+    expect(problem?.message).toContain('SQ20261120000007');
+    expect(problem?.message).toContain('南京宁远工程造价咨询有限公司');
+  });
+
+  it('allows one at the same enterprise', () => {
+    const same = { ...open, enterpriseId: EMPLOYER.id };
+    const codes = filingProblemsOf(
+      facts({ openInitials: [same] }),
+      request(),
+      AT,
+      rules,
+      'eligibility',
+    ).map((p) => p.code);
+    expect(codes).not.toContain('open_application_elsewhere');
   });
 });
