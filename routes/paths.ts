@@ -26,6 +26,7 @@ export const paths = {
   search: '/search',
   verify: '/verify',
   announcements: '/announcements',
+  help: '/help',
   login: {
     person: '/login/person',
     enterprise: '/login/enterprise',

@@ -1,3 +1,4 @@
+import { normaliseIdentifier } from '../identity/index.js';
 import { businessDate } from '../platform/index.js';
 import type { Profession } from '../reference/index.js';
 import { EDUCATION_LEVELS, professions, PROVINCES } from '../reference/index.js';
@@ -59,11 +60,15 @@ export function outOfProvinceForm(thisYear: number) {
     .object({
       examProvince: z.enum(PROVINCES, { error: '请选择报考地（省外）' }),
       certificateNumber: z.string().trim().min(1, '请填写资格证号').max(40, '资格证号最多40个字符'),
-      passYear: z.coerce
-        .number({ error: '请填写通过年度，例如 2019' })
-        .int('请填写通过年度，例如 2019')
-        .min(1995, '通过年度不能早于1995年')
-        .max(thisYear, `通过年度不能晚于${thisYear}年`),
+      // Digits as a Chinese keyboard may type them (full-width), like every other number field.
+      passYear: z.preprocess(
+        (v) => (typeof v === 'string' ? normaliseIdentifier(v) : v),
+        z.coerce
+          .number({ error: '请填写通过年度，例如 2019' })
+          .int('请填写通过年度，例如 2019')
+          .min(1995, '通过年度不能早于1995年')
+          .max(thisYear, `通过年度不能晚于${thisYear}年`),
+      ),
       registeredElsewhere: z.enum(['yes', 'no'], { error: '请选择是否在省外做过初始注册' }),
       previousRegistration: z.string().trim().max(200, '原注册信息最多200个字'),
     })

@@ -20,7 +20,12 @@ import { asError, settle } from '../callbacks.js';
 import type { Authenticator, LoginFailure } from '../middleware/passport.js';
 import { homeOf, paths } from '../paths.js';
 
-const password = z.string({ error: '请输入密码' }).min(1, '请输入密码').max(200);
+/** The longest password accepted (longer is refused before it is hashed). */
+export const PASSWORD_MAX = 200;
+const password = z
+  .string({ error: '请输入密码' })
+  .min(1, '请输入密码')
+  .max(PASSWORD_MAX, `密码过长，最多${PASSWORD_MAX}个字符`);
 
 /** The login form of each kind of account; the login id is normalised and checked. */
 function loginSchema(kind: AccountKind, today: Date) {

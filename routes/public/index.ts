@@ -9,6 +9,10 @@ export function publicRoutes(_services: Services, ifSession: RequestHandler): Ro
   router.get(paths.home, ifSession, (_req, res) => {
     res.render('pages/home', { title: '首页' });
   });
+  // 办事指南: the kinds of application, who does what, the rules people trip on, the hotlines.
+  router.get(paths.help, ifSession, (_req, res) => {
+    res.render('pages/help', { title: '办事指南' });
+  });
   // The public look-up, verification and announcement services are built by later work; until
   // then these say so plainly instead of answering 404 from the home page's links.
   const comingSoon = {

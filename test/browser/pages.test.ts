@@ -6,6 +6,7 @@ import { paths } from '../../routes/paths.js';
 import {
   axeViolations,
   browserSuite,
+  expectAccessibleAndFitting,
   LoginPage,
   navigating,
   openPage,
@@ -154,6 +155,21 @@ describe('htmx', () => {
       expect(config).toEqual({ styles: false, eval: false });
       expect(await problems.cspViolations()).toEqual([]);
       expect(problems.consoleErrors).toEqual([]);
+      expect(problems.pageErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+});
+
+describe.each(viewports)('the help page at $name px', ({ viewport }) => {
+  it('passes axe and fits the width, reached from the footer', async () => {
+    const { page, problems } = await openPage(suite.browser, viewport);
+    try {
+      await visit(page, url(paths.home));
+      await Promise.all([page.waitForNavigation(), page.click(`footer a[href="${paths.help}"]`)]);
+      expect(await page.$eval('h1', (h) => h.textContent)).toBe('办事指南');
+      await expectAccessibleAndFitting(page);
       expect(problems.pageErrors).toEqual([]);
     } finally {
       await page.close();

@@ -8,6 +8,7 @@ import { csrfTokenFrom, integrationSuite, logInAs, signInNewEnterprise } from '.
 import {
   NOW,
   PASSWORD,
+  addRegistration,
   addRegistryQualification,
   createEnterprise,
   createPerson,
@@ -312,5 +313,83 @@ describe('rule 15 with applications on their way (issue 10, item 2)', () => {
     expect(res.status).toBe(422);
     expect(res.text).toContain(number);
     expect((await readApplication(suite.t.db.sql, app.id))!.state).toBe('draft');
+  });
+});
+
+describe('the help page (issue 10, item 19)', () => {
+  it('is linked from every page’s footer and from the cancellation step, and says what it must', async () => {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const home = await request(t.app).get(paths.home);
+    expect(home.text).toContain(`href="${paths.help}"`);
+    const help = await request(t.app).get(paths.help);
+    expect(help.status).toBe(200);
+    for (const text of [
+      '初始注册',
+      '增项注册',
+      '延续注册',
+      '注销注册',
+      '个人自然情况变更',
+      '5日内',
+      '3个月以上',
+      '不开具“未注册证明”',
+      '20个工作日',
+      '10个工作日',
+      '025-83666746',
+      '025-83666203',
+    ]) {
+      expect(help.text).toContain(text);
+    }
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    const enterprise = await createEnterprise(t.db.sql, NOW);
+    await addRegistration(t.db.sql, NOW, person, enterprise, 'architect', [], '2027-06-30');
+    const app = await startApplication(t.services, person.accountId, {
+      kind: 'cancellation',
+      profession: 'architect',
+    });
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const step = await agent.get(paths.me.step(app.id, 'eligibility'));
+    expect(step.text).toContain(`href="${paths.help}#other-province"`);
+  });
+});
+
+describe('input (issue 10, item 13, in part)', () => {
+  it('a password over the limit is told 密码过长, not 请输入密码', async () => {
+    const agent = request.agent(suite.t.app);
+    const _csrf = await csrfTokenFrom(agent, paths.login.person);
+    const res = await agent
+      .post(paths.login.person)
+      .type('form')
+      .send({ _csrf, loginId: '320102198503141235', password: 'x'.repeat(201) });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('密码过长');
+    expect(res.text).not.toContain('请输入密码');
+  });
+
+  it('the pass year of an out-of-province entry accepts full-width digits', async () => {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    const app = await startApplication(t.services, person.accountId, {
+      kind: 'out_of_province_qualification',
+      profession: 'architect',
+    });
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const _csrf = await csrfTokenFrom(agent, paths.me.home);
+    const res = await agent.post(paths.me.step(app.id, 'out-of-province')).type('form').send({
+      _csrf,
+      examProvince: '浙江',
+      certificateNumber: 'ZJ2019-001',
+      passYear: '２０１９',
+      registeredElsewhere: 'no',
+      previousRegistration: '',
+    });
+    expect(res.status).toBe(303);
+    const draft = (await readApplication(t.db.sql, app.id))!.draft as {
+      outOfProvince?: { passYear?: number };
+    };
+    expect(draft.outOfProvince?.passYear).toBe(2019);
   });
 });
