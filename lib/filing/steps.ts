@@ -227,6 +227,19 @@ export const STEPS: readonly Step[] = [
     appliesTo: (kind, profession) =>
       (kind === 'initial' && hasSpecialties(profession)) || kind === 'additional',
     isComplete: (c) => (c.draft.specialties ?? []).length > 0,
+    // Only the specialties the person may choose: qualified in, and not registered in already.
+    pageData: async (deps, { application, context }) => {
+      const facts = await loadFilingFacts(deps.sql, filingOf(application));
+      const qualified = new Set(facts?.qualifications.map((q) => q.specialty));
+      const held = new Set(
+        facts?.registrations.find((r) => r.profession === context.profession)?.specialties,
+      );
+      return {
+        specialtyOptions: professions[context.profession].specialties.filter(
+          (s) => qualified.has(s) && !held.has(s),
+        ),
+      };
+    },
     submit: (_deps, { context }, values) => {
       const parsed = specialtiesForm(context.profession).safeParse(values);
       return parsed.success

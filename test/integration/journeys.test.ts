@@ -393,3 +393,35 @@ describe('input (issue 10, item 13, in part)', () => {
     expect(draft.outOfProvince?.passYear).toBe(2019);
   });
 });
+
+describe('the specialty list (issue 10, item 5)', () => {
+  it('offers only the specialties the person is qualified in and does not hold yet', async () => {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    const enterprise = await createEnterprise(t.db.sql, NOW);
+    for (const specialty of ['土木建筑工程', '安装工程', '水利工程']) {
+      await addRegistryQualification(t.db.sql, person, 'cost_engineer', specialty);
+    }
+    await addRegistration(
+      t.db.sql,
+      NOW,
+      person,
+      enterprise,
+      'cost_engineer',
+      ['安装工程'],
+      '2028-06-30',
+    );
+    const app = await startApplication(t.services, person.accountId, {
+      kind: 'additional',
+      profession: 'cost_engineer',
+    });
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const page = await agent.get(paths.me.step(app.id, 'specialties'));
+    expect(page.text).toContain('value="土木建筑工程"');
+    expect(page.text).toContain('value="水利工程"');
+    expect(page.text).not.toContain('value="安装工程"'); // held already
+    expect(page.text).not.toContain('value="交通运输工程"'); // not qualified
+  });
+});
