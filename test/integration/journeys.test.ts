@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/filing/index.js';
 import { EXPIRED_APPLICATION } from '../../lib/person/index.js';
-import { readApplication } from '../../lib/workflow/index.js';
+import { readApplication, readDraft } from '../../lib/workflow/index.js';
 import { paths } from '../../routes/paths.js';
 import { csrfTokenFrom, integrationSuite, logInAs, signInNewEnterprise } from '../support/app.js';
 import {
@@ -40,6 +40,22 @@ async function filledApplication() {
     uploads: { contract: person.fileId! },
   });
   return { person, app };
+}
+
+/** A person (who can log in) with an initial application waiting for a new enterprise. */
+async function awaitingEnterprise(profession: 'constructor' | 'cost_engineer') {
+  const { t } = suite;
+  t.clock.set(NOW);
+  const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+  const enterprise = await createEnterprise(t.db.sql, NOW);
+  const id = await insertApplication(t.db.sql, NOW, {
+    kind: 'initial',
+    state: 'awaiting_enterprise',
+    profession,
+    personId: person.personId,
+    enterpriseId: enterprise.enterpriseId,
+  });
+  return { person, enterprise, id };
 }
 
 /** Signs the person in at the clock's time and posts the check page's commitment. */
@@ -84,16 +100,7 @@ describe('rule 4 at the confirmation itself (issue 10, item 1)', () => {
 describe('a missing or empty version is a stale page (issue 10, item 3)', () => {
   it('on the person’s withdrawal', async () => {
     const { t } = suite;
-    t.clock.set(NOW);
-    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
-    const enterprise = await createEnterprise(t.db.sql, NOW);
-    const id = await insertApplication(t.db.sql, NOW, {
-      kind: 'initial',
-      state: 'awaiting_enterprise',
-      profession: 'constructor',
-      personId: person.personId,
-      enterpriseId: enterprise.enterpriseId,
-    });
+    const { person, id } = await awaitingEnterprise('constructor');
     const agent = request.agent(t.app);
     await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
     const _csrf = await csrfTokenFrom(agent, paths.me.withdraw(id));
@@ -181,16 +188,7 @@ describe('the footer (issue 10, item 17)', () => {
 describe('a second open application (issue 10, item 7)', () => {
   it('is refused on the choice page, naming and linking the open one', async () => {
     const { t } = suite;
-    t.clock.set(NOW);
-    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
-    const enterprise = await createEnterprise(t.db.sql, NOW);
-    const open = await insertApplication(t.db.sql, NOW, {
-      kind: 'initial',
-      state: 'awaiting_enterprise',
-      profession: 'cost_engineer',
-      personId: person.personId,
-      enterpriseId: enterprise.enterpriseId,
-    });
+    const { person, id: open } = await awaitingEnterprise('cost_engineer');
     const number = (await readApplication(t.db.sql, open))!.applicationNumber;
     const agent = request.agent(t.app);
     await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
@@ -423,5 +421,44 @@ describe('the specialty list (issue 10, item 5)', () => {
     expect(page.text).toContain('value="水利工程"');
     expect(page.text).not.toContain('value="安装工程"'); // held already
     expect(page.text).not.toContain('value="交通运输工程"'); // not qualified
+  });
+});
+
+// A refused action comes back on its own page (routes/middleware/refusals.ts), with the route's
+// parameters, and the refused transaction leaves nothing of itself behind.
+describe('a confirmation the rules refuse on the check page', () => {
+  it('shows the check page again (422) with why, and keeps neither the commitment nor a move', async () => {
+    const { person, app } = await filledApplication();
+    // A fact the rules read changes after the person filled everything in (rule 2).
+    await suite.t.db.sql`update accounts set real_name_level = 2 where id = ${person.accountId}`;
+    const res = await confirmOnThePage(person, app.id);
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('核对申请表并承诺');
+    expect(res.text).toContain('您的实名认证等级为L2');
+    expect(res.text).toContain('href="#answers"');
+    const after = await readApplication(suite.t.db.sql, app.id);
+    expect(after).toMatchObject({ state: 'draft', version: 0 });
+    expect(readDraft(after!.draft).commitment).toBe(false);
+  });
+
+  it('on an application the enterprise returned, leaves the earlier commitment unchecked', async () => {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    const enterprise = await createEnterprise(t.db.sql, NOW);
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'returned',
+      profession: 'cost_engineer',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+      draft: { eligibilityChecked: true, commitment: true },
+    });
+    // No cost-engineer qualification: the rules refuse the confirmation.
+    const res = await confirmOnThePage(person, id);
+    expect(res.status).toBe(422);
+    const after = await readApplication(t.db.sql, id);
+    expect(after!.state).toBe('returned');
+    expect(readDraft(after!.draft).commitment).toBe(false);
   });
 });
