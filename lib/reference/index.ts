@@ -2,4 +2,5 @@
 export * from './education.js';
 export * from './licences.js';
 export * from './professions.js';
+export * from './promises.js';
 export * from './provinces.js';

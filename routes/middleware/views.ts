@@ -4,7 +4,7 @@ import path from 'node:path';
 import { Eta } from 'eta';
 import { stepTitles } from '../../lib/filing/index.js';
 import { businessDate } from '../../lib/platform/index.js';
-import { professions } from '../../lib/reference/index.js';
+import { PROMISED_WORKING_DAYS, professions } from '../../lib/reference/index.js';
 import { actionNames, kindNames, stateNames } from '../../lib/workflow/index.js';
 import { homeOf, paths } from '../paths.js';
 import type { Express } from 'express';
@@ -45,6 +45,7 @@ export function setUpViews(app: Express, { reload }: { reload: boolean }): void 
     actionNames,
     professions,
     stepTitles,
+    promisedWorkingDays: PROMISED_WORKING_DAYS,
   });
 }
 

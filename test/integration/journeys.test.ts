@@ -462,3 +462,49 @@ describe('a confirmation the rules refuse on the check page', () => {
     expect(readDraft(after!.draft).commitment).toBe(false);
   });
 });
+
+describe('what happens next (issue 10, item 9)', () => {
+  it('after the person confirms: the enterprise, then the authority within 20 working days', async () => {
+    const { person, app } = await filledApplication();
+    const agent = request.agent(suite.t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const _csrf = await csrfTokenFrom(agent, paths.me.home);
+    const res = await agent
+      .post(paths.me.step(app.id, 'check'))
+      .type('form')
+      .send({ _csrf, commitment: 'yes' });
+    expect(res.status).toBe(303);
+    const page = await agent.get(res.headers.location!);
+    const next = /data-testid="what-next">([\s\S]*?)<\/ol>/.exec(page.text)![1]!;
+    expect(next).toContain('法定代表人签字并加盖公章');
+    expect(next).toContain('20个工作日内公告');
+  });
+
+  it('after the enterprise submits a renewal: the authority decides within 10 working days', async () => {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const { enterprise, agent } = await signInNewEnterprise(t);
+    const person = await createPerson(t.db.sql, NOW);
+    const registrationId = await addRegistration(
+      t.db.sql,
+      NOW,
+      person,
+      enterprise,
+      'constructor',
+      ['建筑工程'],
+      '2027-01-24',
+    );
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'renewal',
+      state: 'submitted',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+      registrationId,
+    });
+    const page = await agent.get(paths.org.application(id)).query({ done: 'submitted' });
+    const next = /data-testid="what-next">([\s\S]*?)<\/ol>/.exec(page.text)![1]!;
+    expect(next).toContain('10个工作日内作出决定');
+    expect(next).not.toContain('法定代表人签字');
+  });
+});
