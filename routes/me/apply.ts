@@ -1,11 +1,11 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
 import { professionChoices, startApplication } from '../../lib/filing/index.js';
-import type { FormErrors, Problem } from '../../lib/platform/index.js';
+import type { FormErrors } from '../../lib/platform/index.js';
 import { formatErrors, noErrors, trimmed } from '../../lib/platform/index.js';
 import { PROFESSIONS, professions } from '../../lib/reference/index.js';
 import type { Pages } from '../area.js';
-import { onRefusal } from '../middleware/refusals.js';
+import { onRefusal, problemErrors } from '../middleware/refusals.js';
 import { paths } from '../paths.js';
 
 export const KIND_CHOICES = [
@@ -103,7 +103,13 @@ export const applyPages: Pages = ({ pages }, services) => {
       req,
       res,
       (problems) =>
-        renderProfession(req, res, values.kind, values, openApplicationErrors(problems)),
+        renderProfession(
+          req,
+          res,
+          values.kind,
+          values,
+          problemErrors(problems, { at: '#profession' }),
+        ),
       { conflicts: true },
     );
     const app = await startApplication(services, req.user!.id, {
@@ -114,14 +120,3 @@ export const applyPages: Pages = ({ pages }, services) => {
     res.redirect(303, paths.me.step(app.id, 'eligibility'));
   });
 };
-
-/** Refusals as the error summary, each about another application linking to it. */
-export function openApplicationErrors(problems: Problem[], href = '#profession'): FormErrors {
-  return {
-    summary: problems.map((p) => ({
-      href: p.applicationId ? paths.me.application(p.applicationId) : href,
-      text: p.message,
-    })),
-    fields: {},
-  };
-}

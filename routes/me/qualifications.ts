@@ -4,8 +4,7 @@ import { NotFoundError, noErrors, trimmed } from '../../lib/platform/index.js';
 import type { Request, Response } from 'express';
 import type { FormErrors } from '../../lib/platform/index.js';
 import type { Pages } from '../area.js';
-import { onRefusal } from '../middleware/refusals.js';
-import { openApplicationErrors } from './apply.js';
+import { onRefusal, problemErrors } from '../middleware/refusals.js';
 import { paths } from '../paths.js';
 
 /** The person's qualifications, and the out-of-province entry (rule 14) started from there. */
@@ -25,7 +24,7 @@ export const qualificationPages: Pages = ({ pages }, services) => {
     if (profession !== 'architect' && profession !== 'structural_engineer') {
       throw new NotFoundError();
     }
-    onRefusal(req, res, (problems) => render(req, res, openApplicationErrors(problems, '#main')), {
+    onRefusal(req, res, (problems) => render(req, res, problemErrors(problems, { at: '#main' })), {
       conflicts: true,
     });
     const app = await startApplication(services, req.user!.id, {

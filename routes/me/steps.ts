@@ -13,7 +13,7 @@ import {
 } from '../../lib/filing/index.js';
 import type { ApplicationDetail } from '../../lib/person/index.js';
 import { applicationOfPerson } from '../../lib/person/index.js';
-import type { FormErrors, Problem } from '../../lib/platform/index.js';
+import type { FormErrors } from '../../lib/platform/index.js';
 import {
   NotFoundError,
   businessDate,
@@ -25,7 +25,7 @@ import { EDUCATION_LEVELS, PROVINCES, professions } from '../../lib/reference/in
 import type { ApplicationDraft } from '../../lib/workflow/index.js';
 import type { Pages } from '../area.js';
 import { requireRole } from '../middleware/auth.js';
-import { onRefusal } from '../middleware/refusals.js';
+import { onRefusal, problemErrors } from '../middleware/refusals.js';
 import { uploadFields, uploadedDocument } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
 
@@ -109,10 +109,13 @@ export const stepPages: Pages = ({ pages, uploads }, services) => {
     const values = trimmed(req.body);
     // The rules refuse a confirmation: the page again, as it is now, with why at its answers.
     onRefusal(req, res, async (problems) =>
-      render(req, res, await load(req, step.id), values, {
-        summary: problems.map((p) => ({ href: '#answers', text: p.message })),
-        fields: {},
-      }),
+      render(
+        req,
+        res,
+        await load(req, step.id),
+        values,
+        problemErrors(problems, { at: '#answers' }),
+      ),
     );
     const outcome = await step.submit(
       services,
@@ -120,7 +123,10 @@ export const stepPages: Pages = ({ pages, uploads }, services) => {
       values,
     );
     if (!outcome.ok) {
-      const errors = 'errors' in outcome ? outcome.errors : refusedAtField(outcome.refused);
+      const errors =
+        'errors' in outcome
+          ? outcome.errors
+          : problemErrors(outcome.refused, { at: '#enterpriseId', field: 'enterpriseId' });
       return render(req, res.status(422), loaded, values, errors);
     }
     if (outcome.patch) await saveDraft(services, req.user!.id, id, outcome.patch);
@@ -177,19 +183,5 @@ function formValuesOf(draft: ApplicationDraft): Record<string, unknown> {
     registeredElsewhere:
       oop.registeredElsewhere === undefined ? '' : oop.registeredElsewhere ? 'yes' : 'no',
     previousRegistration: oop.previousRegistration ?? '',
-  };
-}
-
-/**
- * A step's refusal by the rules as the page's errors: beside the step's field (the employer), and
- * in the summary, each leading to what it is about (another application, or the field).
- */
-function refusedAtField(problems: Problem[], field = 'enterpriseId'): FormErrors {
-  return {
-    summary: problems.map((p) => ({
-      href: p.applicationId ? paths.me.application(p.applicationId) : `#${field}`,
-      text: p.message,
-    })),
-    fields: { [field]: problems.map((p) => p.message).join(' ') },
   };
 }

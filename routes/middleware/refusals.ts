@@ -1,6 +1,7 @@
 import type { ErrorRequestHandler, Request, Response } from 'express';
-import type { Problem } from '../../lib/platform/index.js';
+import type { FormErrors, Problem } from '../../lib/platform/index.js';
 import { ConflictError, RuleError } from '../../lib/platform/index.js';
+import { paths } from '../paths.js';
 
 /** How a page shows the refusal of what it posted: the page again, with why, at its status. */
 export type Refusal = {
@@ -38,3 +39,30 @@ export const showRefusal: ErrorRequestHandler = async (err: unknown, req, res, n
   res.status(err.status);
   await refusal.render(err.problems ?? [{ code: 'conflict', message: err.publicMessage }]);
 };
+
+/**
+ * Problems as a page's errors: in the summary, each leads to the application it is about (another
+ * open application) or else to `at` (a part of the page, or per problem); beside `field` too when
+ * one is given, or the problem names its own field.
+ */
+export function problemErrors(
+  problems: Problem[],
+  { at, field }: { at: string | ((p: Problem) => string); field?: string },
+): FormErrors {
+  const fields: Record<string, string> = {};
+  for (const p of problems) {
+    const name = p.field ?? field;
+    if (name) fields[name] = fields[name] ? `${fields[name]} ${p.message}` : p.message;
+  }
+  return {
+    summary: problems.map((p) => ({
+      href: p.applicationId
+        ? paths.me.application(p.applicationId)
+        : typeof at === 'string'
+          ? at
+          : at(p),
+      text: p.message,
+    })),
+    fields,
+  };
+}

@@ -37,9 +37,18 @@ import {
 } from '../../lib/workflow/index.js';
 import type { Pages } from '../area.js';
 import { requireRole } from '../middleware/auth.js';
-import { onRefusal } from '../middleware/refusals.js';
+import { onRefusal, problemErrors } from '../middleware/refusals.js';
 import { suppliedMaterial, uploadFields, uploadedDocument } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
+
+/**
+ * A confirmation or submission the rules refuse: the missing scan is the enterprise's to upload
+ * (its problem names the field); anything else (the contract, the district) is for the person to
+ * correct or for the enterprise's information, so the summary leads to the return form.
+ */
+const REFUSAL_AT = {
+  at: (p: Problem) => (p.code === SIGNED_FORM_MISSING ? '#signedForm' : '#reason'),
+};
 
 /**
  * One application that names the enterprise, and what the enterprise does with it (rule 11):
@@ -64,7 +73,9 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
     if (!parsed.success || Object.keys(errors).length > 0) {
       return render(req, res.status(422), values, fieldErrors(errors));
     }
-    onRefusal(req, res, (problems) => render(req, res, values, refusalErrors(problems)));
+    onRefusal(req, res, (problems) =>
+      render(req, res, values, problemErrors(problems, REFUSAL_AT)),
+    );
     await confirmAsEnterprise(services, {
       accountId: req.user!.id,
       applicationId: application.id,
@@ -94,7 +105,7 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
 
   pages.post(paths.org.submit.pattern, async (req, res) => {
     const application = await target(req, res);
-    onRefusal(req, res, (problems) => render(req, res, {}, refusalErrors(problems)));
+    onRefusal(req, res, (problems) => render(req, res, {}, problemErrors(problems, REFUSAL_AT)));
     await transition(services, {
       applicationId: application.id,
       action: 'submit',
@@ -244,20 +255,4 @@ export function employerName(
 function applicantName(snapshot: Record<string, unknown>, current: string): string {
   const frozen = (snapshot.person as { name?: unknown } | null | undefined)?.name;
   return typeof frozen === 'string' ? frozen : current;
-}
-
-/**
- * A confirmation or submission the rules refuse, as the page's errors: the missing scan is the
- * enterprise's to upload (beside its field); anything else (the contract, the district) is for the
- * person to correct or for the enterprise's information, so the summary leads to the return form.
- */
-function refusalErrors(problems: Problem[]): FormErrors {
-  const atField = (p: Problem) => p.code === SIGNED_FORM_MISSING;
-  return {
-    summary: problems.map((p) => ({
-      href: atField(p) ? '#signedForm' : '#reason',
-      text: p.message,
-    })),
-    fields: Object.fromEntries(problems.filter(atField).map((p) => ['signedForm', p.message])),
-  };
 }

@@ -18,15 +18,12 @@ import {
 } from '../../lib/workflow/index.js';
 import type { Pages } from '../area.js';
 import { requireRole } from '../middleware/auth.js';
-import { onRefusal } from '../middleware/refusals.js';
+import { onRefusal, problemErrors } from '../middleware/refusals.js';
 import { uploadFields, uploadedDocument } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
 
 /** What refuses the rename as a whole is said at the names it is about. */
-const atNames = (texts: string[]): FormErrors => ({
-  summary: texts.map((text) => ({ href: '#rename-names', text })),
-  fields: {},
-});
+const AT_NAMES = { at: '#rename-names' };
 
 /** Enterprise rename (rule 9): the registry's name, the proof, filing and withdrawing. */
 export const renamePages: Pages = ({ pages, uploads }, services) => {
@@ -62,7 +59,16 @@ export const renamePages: Pages = ({ pages, uploads }, services) => {
       const values = trimmed(req.body);
       const status = await renameStatusOf(sql, enterprise.id);
       // Nothing is read or stored while the registry still holds the current name.
-      if (!status.renamed) return render(req, res.status(422), values, atNames([RENAME_REFUSED]));
+      if (!status.renamed)
+        return render(
+          req,
+          res.status(422),
+          values,
+          problemErrors(
+            [{ code: 'registry_holds_current_name', message: RENAME_REFUSED }],
+            AT_NAMES,
+          ),
+        );
       const errors: Record<string, string> = {};
       const documents: Record<string, UploadedDocument> = {};
       for (const m of RENAME_MATERIALS) {
@@ -78,7 +84,7 @@ export const renamePages: Pages = ({ pages, uploads }, services) => {
       onRefusal(
         req,
         res,
-        (problems) => render(req, res, values, atNames(problems.map((p) => p.message))),
+        (problems) => render(req, res, values, problemErrors(problems, AT_NAMES)),
         { conflicts: true },
       );
       await fileRename(services, { accountId: req.user!.id, documents });
