@@ -6,7 +6,7 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { showRefusal } from './middleware/refusals.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security.js';
-import { ASSET_DIRS, assetUrls, setUpViews } from './middleware/views.js';
+import { ASSET_DIRS, setUpViews } from './middleware/views.js';
 import { createAuthenticator } from './middleware/passport.js';
 import type { Services } from '../lib/services/index.js';
 import { authRoutes } from './auth/index.js';
@@ -25,13 +25,12 @@ export function createApp(services: Services): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
-  setUpViews(app, { reload: config.viewsReload });
+  const { assetUrl } = setUpViews(app, { reload: config.viewsReload });
 
   app.use(requestLog(logger));
   app.use(securityHeaders(config.production));
   // Assets need no session. The fingerprinted URL of the file as it is here (the views'
   // `asset()`) is kept a year; any other (another version's, during a deploy) a day at most.
-  const assetUrl = assetUrls(config.viewsReload);
   const staticOptions = {
     index: false,
     maxAge: config.production ? '1d' : 0,

@@ -15,9 +15,13 @@ export const SERVICE_NAME = '江苏省二级注册人员执业注册服务平台
 
 /**
  * Eta as Express's view engine; `<%= %>` escapes, and pages use `layout('../layout')`. Templates
- * are compiled once and cached, unless `reload` (VIEWS_RELOAD, while editing them).
+ * are compiled once and cached, unless `reload` (VIEWS_RELOAD, while editing them). Returns the
+ * views' asset URLs, for the static handler to know the current fingerprints.
  */
-export function setUpViews(app: Express, { reload }: { reload: boolean }): void {
+export function setUpViews(
+  app: Express,
+  { reload }: { reload: boolean },
+): { assetUrl: (url: string) => string } {
   const assetUrl = assetUrls(reload);
   const eta = new Eta({ views: VIEWS_DIR, cache: !reload, autoEscape: true });
   app.engine('eta', (filePath, options, callback) => {
@@ -47,6 +51,7 @@ export function setUpViews(app: Express, { reload }: { reload: boolean }): void 
     stepTitles,
     promisedWorkingDays: PROMISED_WORKING_DAYS,
   });
+  return { assetUrl };
 }
 
 const shanghaiTime = new Intl.DateTimeFormat('zh-CN', {
@@ -76,7 +81,7 @@ export const ASSET_DIRS: [prefix: string, dir: string][] = [
  * A static asset's URL with its content's fingerprint (`?v=` + the start of its sha256), so it can
  * be cached for a year and a new version is a new URL. Computed once per file unless `reload`.
  */
-export function assetUrls(reload: boolean): (url: string) => string {
+function assetUrls(reload: boolean): (url: string) => string {
   const known = new Map<string, string>();
   return (url) => {
     let versioned = reload ? undefined : known.get(url);
