@@ -62,26 +62,33 @@ export type OpenInitial = {
 
 export async function loadFilingFacts(
   db: Db,
-  request: Pick<FilingRequest, 'applicationId' | 'personId' | 'profession' | 'enterpriseId'>,
+  request: Pick<
+    FilingRequest,
+    'applicationId' | 'personId' | 'kind' | 'profession' | 'enterpriseId'
+  >,
 ): Promise<FilingFacts | undefined> {
   const person = await loadPerson(db, request.personId);
   if (!person) return undefined;
+  // The employer and the other initial applications matter only to an initial application.
+  const initial = request.kind === 'initial';
   const [registrations, qualifications, employer, openInitials] = await Promise.all([
     activeRegistrations(db, person.personId),
     usableQualifications(db, person),
-    request.enterpriseId
+    initial && request.enterpriseId
       ? db<EmployerFacts[]>`
           select id, name, district_code as "districtCode" from enterprises
           where id = ${request.enterpriseId}`.then((rows) => rows[0])
       : undefined,
-    db<OpenInitial[]>`
+    initial
+      ? db<OpenInitial[]>`
       select a.id, a.application_number as "applicationNumber", a.profession,
              a.enterprise_id as "enterpriseId", e.name as "enterpriseName"
       from applications a join enterprises e on e.id = a.enterprise_id
       where a.person_id = ${request.personId} and a.kind = 'initial'
         and a.id is distinct from ${request.applicationId ?? null}::uuid
         and a.state not in ${db(['draft', ...FINAL_STATES] as State[])}
-      order by a.started_at`,
+      order by a.started_at`
+      : [],
   ]);
   return {
     person,
