@@ -281,6 +281,19 @@ function materialsAndCommitment(kind: ApplicationKind, draft: ApplicationDraft):
   return problems;
 }
 
+/**
+ * The specialties chosen, against the person's qualifications and registration: what the specialty
+ * step refuses as soon as they are chosen (and confirmation again).
+ */
+export function chosenSpecialtyProblems(facts: FilingFacts, request: FilingRequest): Problem[] {
+  const { kind, profession } = request;
+  if (kind !== 'initial' && kind !== 'additional') return [];
+  const current = facts.registrations.find((r) => r.profession === profession);
+  return specialtyProblems(kind, profession, request.draft, facts.qualifications, current).map(
+    (p) => ({ ...p, field: 'specialties' }),
+  );
+}
+
 function specialtyProblems(
   kind: 'initial' | 'additional',
   profession: Profession,

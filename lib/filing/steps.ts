@@ -14,6 +14,7 @@ import type { DraftPatch } from './drafts.js';
 import { confirmDraft } from './drafts.js';
 import {
   COMMITMENT_MISSING,
+  chosenSpecialtyProblems,
   DEMONSTRATION_ZONE_EMPLOYER,
   filingProblems,
   filingProblemsOf,
@@ -141,7 +142,7 @@ async function employerProblems(
     application.demonstrationZone && chosen.districtCode !== DEMONSTRATION_ZONE_DISTRICT
       ? [{ code: 'demonstration_zone_employer', message: DEMONSTRATION_ZONE_EMPLOYER }]
       : [];
-  return [...zone, ...oneEnterprise];
+  return [...zone, ...oneEnterprise].map((p) => ({ ...p, field: 'enterpriseId' }));
 }
 
 export const STEPS: readonly Step[] = [
@@ -240,11 +241,18 @@ export const STEPS: readonly Step[] = [
         ),
       };
     },
-    submit: (_deps, { context }, values) => {
+    submit: async (deps, { application, context }, values) => {
       const parsed = specialtiesForm(context.profession).safeParse(values);
-      return parsed.success
-        ? saved({ specialties: parsed.data.specialties })
-        : invalid(parsed.error);
+      if (!parsed.success) return invalid(parsed.error);
+      // Whether the person may hold them is known now: refused here, not on the check page.
+      const request = {
+        ...filingOf(application),
+        draft: { ...context.draft, specialties: parsed.data.specialties },
+      };
+      const facts = await loadFilingFacts(deps.sql, request);
+      const refused = facts ? chosenSpecialtyProblems(facts, request) : [];
+      if (refused.length > 0) return { ok: false, refused };
+      return saved({ specialties: parsed.data.specialties });
     },
   },
   {

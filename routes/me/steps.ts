@@ -13,7 +13,7 @@ import {
 } from '../../lib/filing/index.js';
 import type { ApplicationDetail } from '../../lib/person/index.js';
 import { applicationOfPerson } from '../../lib/person/index.js';
-import type { FormErrors } from '../../lib/platform/index.js';
+import type { FormErrors, Problem } from '../../lib/platform/index.js';
 import {
   NotFoundError,
   businessDate,
@@ -26,6 +26,7 @@ import type { ApplicationDraft } from '../../lib/workflow/index.js';
 import type { Pages } from '../area.js';
 import { requireRole } from '../middleware/auth.js';
 import { onRefusal, problemErrors } from '../middleware/refusals.js';
+import { withFixes } from './fixes.js';
 import { uploadFields, uploadedDocument } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
 
@@ -73,6 +74,10 @@ export const stepPages: Pages = ({ pages, uploads }, services) => {
           query: req.query,
         })
       : {};
+    // A step's problems come with the link to what would remove each.
+    if (Array.isArray(extra.problems)) {
+      extra.problems = withFixes(extra.problems as Problem[], application);
+    }
     const before = stepBefore(step.id, context);
     const steps = stepsFor(context.kind, context.profession);
     res.render(`pages/me/steps/${step.id}`, {
@@ -126,7 +131,7 @@ export const stepPages: Pages = ({ pages, uploads }, services) => {
       const errors =
         'errors' in outcome
           ? outcome.errors
-          : problemErrors(outcome.refused, { at: '#enterpriseId', field: 'enterpriseId' });
+          : problemErrors(outcome.refused, { at: (p) => `#${p.field ?? 'problems'}` });
       return render(req, res.status(422), loaded, values, errors);
     }
     if (outcome.patch) await saveDraft(services, req.user!.id, id, outcome.patch);

@@ -424,6 +424,95 @@ describe('the specialty list (issue 10, item 5)', () => {
   });
 });
 
+describe('refused at the step where it is known (issue 10, item 6)', () => {
+  async function additionalCostEngineer() {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    const enterprise = await createEnterprise(t.db.sql, NOW);
+    for (const specialty of ['土木建筑工程', '安装工程']) {
+      await addRegistryQualification(t.db.sql, person, 'cost_engineer', specialty);
+    }
+    await addRegistration(
+      t.db.sql,
+      NOW,
+      person,
+      enterprise,
+      'cost_engineer',
+      ['安装工程'],
+      '2028-06-30',
+    );
+    const app = await startApplication(t.services, person.accountId, {
+      kind: 'additional',
+      profession: 'cost_engineer',
+    });
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const _csrf = await csrfTokenFrom(agent, paths.me.home);
+    return { app, agent, _csrf };
+  }
+
+  it('the specialty step refuses one the person is not qualified in, or holds already', async () => {
+    const { app, agent, _csrf } = await additionalCostEngineer();
+    const step = paths.me.step(app.id, 'specialties');
+    const unqualified = await agent
+      .post(step)
+      .type('form')
+      .send({ _csrf, specialties: '交通运输工程' });
+    expect(unqualified.status).toBe(422);
+    expect(unqualified.text).toContain('您没有交通运输工程专业的二级注册造价工程师资格');
+    expect(unqualified.text).toContain('href="#specialties"');
+    expect(unqualified.text).toContain(`href="${paths.me.qualifications}"`);
+    const held = await agent.post(step).type('form').send({ _csrf, specialties: '安装工程' });
+    expect(held.status).toBe(422);
+    expect(held.text).toContain('您已注册安装工程专业');
+    expect(
+      readDraft((await readApplication(suite.t.db.sql, app.id))!.draft).specialties,
+    ).toBeUndefined();
+    const possible = await agent
+      .post(step)
+      .type('form')
+      .send({ _csrf, specialties: '土木建筑工程' });
+    expect(possible.status).toBe(303);
+  });
+
+  it('a blocked self-check offers no 继续, and links to what blocks it', async () => {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    await addRegistryQualification(t.db.sql, person, 'constructor', '建筑工程');
+    await t.db.sql`update persons set phone = null where id = ${person.personId}`;
+    const app = await startApplication(t.services, person.accountId, {
+      kind: 'initial',
+      profession: 'constructor',
+    });
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const page = await agent.get(paths.me.step(app.id, 'eligibility'));
+    expect(page.text).toContain('data-testid="not-eligible"');
+    expect(page.text).toContain(`href="${paths.me.profile}"`);
+    expect(page.text).not.toContain('>继续</button>');
+    expect(page.text).not.toContain(`action="${paths.me.step(app.id, 'eligibility')}"`);
+  });
+
+  it('a check page that cannot be confirmed offers no 确认提交, and links each problem to its step', async () => {
+    const { person, app } = await filledApplication();
+    await suite.t.db.sql`
+      update applications set draft = draft - 'uploads' where id = ${app.id}`;
+    const agent = request.agent(suite.t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const blocked = await agent.get(paths.me.step(app.id, 'check'));
+    expect(blocked.text).toContain('data-testid="confirm-blocked"');
+    expect(blocked.text).not.toContain('data-testid="confirm-application"');
+    expect(blocked.text).toContain(`href="${paths.me.step(app.id, 'uploads')}"`);
+    const { person: ready, app: filled } = await filledApplication();
+    const readyAgent = request.agent(suite.t.app);
+    await logInAs(readyAgent, paths.login.person, ready.idNumber, PASSWORD);
+    const page = await readyAgent.get(paths.me.step(filled.id, 'check'));
+    expect(page.text).toContain('data-testid="confirm-application"');
+  });
+});
+
 // A refused action comes back on its own page (routes/middleware/refusals.ts), with the route's
 // parameters, and the refused transaction leaves nothing of itself behind.
 describe('a confirmation the rules refuse on the check page', () => {
