@@ -1,6 +1,7 @@
 // Entry point: reads config, starts the database (embedded unless DATABASE_URL is set), builds
 // the services and listens. Everything else is in lib/.
 import { createApp } from '../routes/app.js';
+import { createHttpServer } from '../routes/server.js';
 import {
   ConfigError,
   createLogger,
@@ -73,7 +74,7 @@ async function main() {
   }
   if (stopping) return;
   running.stopJobs = startJobs(services);
-  running.server = createApp(services).listen(config.port, config.host, () => {
+  running.server = createHttpServer(createApp(services)).listen(config.port, config.host, () => {
     logger.info(`listening on http://localhost:${config.port}`);
   });
 }

@@ -5,6 +5,7 @@ import { isLicence } from '../reference/index.js';
 import { storeFile } from '../files/index.js';
 import type { ApplicationRow, WorkflowDeps } from '../workflow/index.js';
 import { lockApplication, STOPPED_STATES, transitionIn } from '../workflow/index.js';
+import { z } from 'zod';
 import {
   ConflictError,
   isUuid,
@@ -12,6 +13,11 @@ import {
   recordAudit,
   ValidationError,
 } from '../platform/index.js';
+
+/** The note a person or an enterprise may write with what it supplies for a correction item. */
+export const correctionNoteForm = z.object({
+  note: z.string({ error: '补正说明须是文字' }).trim().max(500, '补正说明最多500个字').default(''),
+});
 
 /**
  * Correction items (材料补正): the authority asks the person or the enterprise for something, says

@@ -37,6 +37,15 @@ export function confirmationAsks(
   return null;
 }
 
+/** Returning an application to the person for changes: why, in the enterprise's words. */
+export const returnForm = z.object({
+  reason: z
+    .string({ error: '请写明退回原因，申请人将据此修改' })
+    .trim()
+    .min(1, '请写明退回原因，申请人将据此修改')
+    .max(500, '退回原因最多500个字'),
+});
+
 /** The confirmation form of this application. */
 export function confirmationForm(kind: ApplicationKind, profession: Profession | null) {
   const asks = confirmationAsks(kind, profession);

@@ -11,6 +11,7 @@ import {
   containsPattern,
   isUuid,
   NotFoundError,
+  searchForm,
 } from '../platform/index.js';
 
 /** Read models of the enterprise's pages (/org): its to-do list, applications and employees. */
@@ -173,6 +174,9 @@ export type Employee = {
   /** The validity ends within 90 days: time to renew. */
   endingSoon: boolean;
 };
+
+/** The employees page's search box. */
+export const employeeSearch = searchForm(50);
 
 /**
  * The persons with an active registration at this enterprise, soonest end of validity first, a

@@ -1,9 +1,12 @@
-import { containsPattern } from '../platform/index.js';
+import { containsPattern, searchForm } from '../platform/index.js';
 import { normaliseIdentifier } from '../identity/index.js';
 import { DEMONSTRATION_ZONE_DISTRICT } from '../reference/index.js';
 import type { Db } from '../platform/index.js';
 
 /** The employer step of the wizard: finding the enterprise the person works for. */
+
+/** The employer step's search box. */
+export const employerSearch = searchForm(100);
 
 export type EnterpriseChoice = {
   id: string;

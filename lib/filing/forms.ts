@@ -6,14 +6,26 @@ import { z } from 'zod';
 
 /** The forms of the wizard's steps, one schema each, with messages written for people. */
 
+const DATE_TYPED_MAX = 20;
+
 export const employerForm = z.object({
   enterpriseId: z.uuid({ error: '请从搜索结果中选择聘用企业' }),
 });
 
+/**
+ * A date typed as the hint shows it (2025-03-01), or as people also write it: 2025/3/1, 2025.3.1,
+ * 2025年3月1日, with full-width digits; kept as YYYY-MM-DD. A text field, not a date picker: the
+ * date is on the contract in front of them, and a picker shows each browser's own format.
+ */
 const isoDate = (message: string) =>
   z
     .string({ error: message })
-    .regex(/^\d{4}-\d{2}-\d{2}$/, message)
+    .max(DATE_TYPED_MAX, message)
+    .transform((typed) => {
+      const parts = /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$/.exec(normaliseIdentifier(typed));
+      return parts ? `${parts[1]}-${parts[2]!.padStart(2, '0')}-${parts[3]!.padStart(2, '0')}` : '';
+    })
+    .pipe(z.string().regex(/^\d{4}-\d{2}-\d{2}$/, message))
     .refine(
       (v) =>
         !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
@@ -61,14 +73,17 @@ export function outOfProvinceForm(thisYear: number) {
       examProvince: z.enum(PROVINCES, { error: '请选择报考地（省外）' }),
       certificateNumber: z.string().trim().min(1, '请填写资格证号').max(40, '资格证号最多40个字符'),
       // Digits as a Chinese keyboard may type them (full-width), like every other number field.
-      passYear: z.preprocess(
-        (v) => (typeof v === 'string' ? normaliseIdentifier(v) : v),
-        z.coerce
-          .number({ error: '请填写通过年度，例如 2019' })
-          .int('请填写通过年度，例如 2019')
-          .min(1995, '通过年度不能早于1995年')
-          .max(thisYear, `通过年度不能晚于${thisYear}年`),
-      ),
+      passYear: z
+        .string({ error: '请填写通过年度，例如 2019' })
+        .max(10, '请填写通过年度，例如 2019')
+        .transform(normaliseIdentifier)
+        .pipe(
+          z.coerce
+            .number<string>({ error: '请填写通过年度，例如 2019' })
+            .int('请填写通过年度，例如 2019')
+            .min(1995, '通过年度不能早于1995年')
+            .max(thisYear, `通过年度不能晚于${thisYear}年`),
+        ),
       registeredElsewhere: z.enum(['yes', 'no'], { error: '请选择是否在省外做过初始注册' }),
       previousRegistration: z.string().trim().max(200, '原注册信息最多200个字'),
     })

@@ -1,5 +1,5 @@
 import type { FormErrors, Problem } from '../platform/index.js';
-import { businessDate, cleanText, fieldErrors, formatErrors } from '../platform/index.js';
+import { businessDate, fieldErrors, formatErrors, inputLimits } from '../platform/index.js';
 import { personOfAccount } from '../person/index.js';
 import type { Profession } from '../reference/index.js';
 import { DEMONSTRATION_ZONE_DISTRICT, professions } from '../reference/index.js';
@@ -21,7 +21,7 @@ import {
   loadFilingFacts,
 } from './eligibility.js';
 import type { EnterpriseChoice } from './employer-search.js';
-import { enterpriseChoice, searchEnterprises } from './employer-search.js';
+import { employerSearch, enterpriseChoice, searchEnterprises } from './employer-search.js';
 import {
   changeForm,
   commitmentForm,
@@ -68,6 +68,8 @@ export type Step = {
   /** Whether an application of this kind and profession has this step. */
   appliesTo(kind: ApplicationKind, profession: Profession): boolean;
   isComplete(c: StepContext): boolean;
+  /** The longest each of its text fields may be (its page's `maxlength`), from its form's schema. */
+  limits?: Record<string, number>;
   /** What the step's page shows beyond the draft (`query`: the page's query string). */
   pageData?(
     deps: WorkflowDeps,
@@ -187,9 +189,10 @@ export const STEPS: readonly Step[] = [
     appliesTo: isKind('initial'),
     isComplete: (c) => c.enterpriseId !== null,
     pageData: async (deps, { application, query }) => {
-      const q = typeof query.q === 'string' ? cleanText(query.q).slice(0, 100) : '';
+      const q = employerSearch.read(query.q);
       return {
         query: q,
+        limits: employerSearch.limits,
         results: await searchEnterprises(deps.sql, q, application.demonstrationZone),
         chosen: application.enterpriseId
           ? await enterpriseChoice(deps.sql, application.enterpriseId)
@@ -217,6 +220,7 @@ export const STEPS: readonly Step[] = [
       const e = draft.employment ?? {};
       return Boolean(e.position && e.contractStart && e.contractEnd);
     },
+    limits: inputLimits(employmentForm),
     submit: (_deps, _input, values) => {
       const parsed = employmentForm.safeParse(values);
       return parsed.success ? saved({ employment: parsed.data }) : invalid(parsed.error);
@@ -260,6 +264,7 @@ export const STEPS: readonly Step[] = [
     title: '填写变更内容',
     appliesTo: isKind('personal_change'),
     isComplete: (c) => Object.keys(c.draft.change ?? {}).length > 0,
+    limits: inputLimits(changeForm),
     submit: (_deps, _input, values) => {
       const parsed = changeForm.safeParse(values);
       if (!parsed.success) return invalid(parsed.error);
@@ -277,6 +282,8 @@ export const STEPS: readonly Step[] = [
       const o = draft.outOfProvince ?? {};
       return Boolean(o.examProvince && o.certificateNumber && o.passYear !== undefined);
     },
+    // The limits do not depend on the year.
+    limits: inputLimits(outOfProvinceForm(2000)),
     submit: (_deps, { at }, values) => {
       const thisYear = Number(businessDate(at).slice(0, 4));
       const parsed = outOfProvinceForm(thisYear).safeParse(values);

@@ -20,13 +20,19 @@ const CREDIT_CODE_MESSAGES: Record<Reason, string> = {
   checksum: '统一社会信用代码不正确，请核对营业执照后重新输入',
 };
 
+/** How long a typed identifier may be before it is normalised (spaces, dashes, full-width). */
+export const TYPED_IDENTIFIER_MAX = 40;
+
 function checkedField(check: (raw: string) => CheckResult, messages: Record<Reason, string>) {
-  return z.string({ error: messages.empty }).transform((raw, ctx) => {
-    const result = check(raw);
-    if (result.ok) return result.value;
-    ctx.addIssue({ code: 'custom', message: messages[result.reason] });
-    return z.NEVER;
-  });
+  return z
+    .string({ error: messages.empty })
+    .max(TYPED_IDENTIFIER_MAX, messages.length)
+    .transform((raw, ctx) => {
+      const result = check(raw);
+      if (result.ok) return result.value;
+      ctx.addIssue({ code: 'custom', message: messages[result.reason] });
+      return z.NEVER;
+    });
 }
 
 /** A 居民身份证号码 form field: normalised (full-width, spaces, lower-case x) and checked. */
@@ -46,5 +52,6 @@ export const requiredText = (message: string, max = 200) =>
 export const digitsField = (pattern: RegExp, message: string) =>
   z
     .string({ error: message })
+    .max(TYPED_IDENTIFIER_MAX, message)
     .transform(normaliseIdentifier)
     .pipe(z.string().regex(pattern, message));

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 export type ErrorSummaryItem = { href: string; text: string };
 
@@ -41,13 +41,27 @@ export function trimmed(body: unknown): Record<string, unknown> {
   );
 }
 
-/** A free-text field of a submitted form ('' when absent), and whether it is over `max` characters. */
-export function freeText(
-  values: Record<string, unknown>,
-  name: string,
-  max = 500,
-): { text: string; tooLong: boolean } {
-  const value = values[name];
-  const text = typeof value === 'string' ? value.trim() : '';
-  return { text, tooLong: [...text].length > max };
+/** A search box: its words cleaned and cut at its limit (the page's `maxlength` shows the same). */
+export function searchForm(max: number) {
+  const schema = z.object({ q: z.string().max(max) });
+  return {
+    limits: inputLimits(schema),
+    read: (value: unknown): string =>
+      (typeof value === 'string' ? cleanText(value) : '').slice(0, max),
+  };
+}
+
+/**
+ * The longest each text field of a form may be, read from its schema: the pages' `maxlength`
+ * attributes come from here, so each limit is written once, where it is enforced.
+ */
+export function inputLimits(schema: z.ZodType): Record<string, number> {
+  const json = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as {
+    properties?: Record<string, { maxLength?: number }>;
+  };
+  return Object.fromEntries(
+    Object.entries(json.properties ?? {}).flatMap(([name, field]) =>
+      field.maxLength === undefined ? [] : [[name, field.maxLength]],
+    ),
+  );
 }

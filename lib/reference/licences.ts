@@ -12,15 +12,20 @@ export type Licence = { type: string; number: string };
 
 /** A licence as the enterprise enters it, at confirmation or when it supplies it later. */
 export const licenceFields = z
-  .object({ licenceType: z.string().trim().catch(''), licenceNumber: z.string().trim().catch('') })
+  .object({
+    licenceType: z.string().trim().catch(''),
+    licenceNumber: z
+      .string({ error: '请填写资质证号' })
+      .trim()
+      .max(50, '资质证号最多50个字符')
+      .default(''),
+  })
   .superRefine((v, ctx) => {
     if (!(LICENCE_TYPES as readonly string[]).includes(v.licenceType)) {
       ctx.addIssue({ code: 'custom', path: ['licenceType'], message: '请选择资质类型' });
     }
     if (!v.licenceNumber) {
       ctx.addIssue({ code: 'custom', path: ['licenceNumber'], message: '请填写资质证号' });
-    } else if (v.licenceNumber.length > 50) {
-      ctx.addIssue({ code: 'custom', path: ['licenceNumber'], message: '资质证号最多50个字符' });
     }
   });
 

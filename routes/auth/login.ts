@@ -11,6 +11,7 @@ import type { FormErrors } from '../../lib/platform/index.js';
 import {
   fieldErrors,
   formatErrors,
+  inputLimits,
   noErrors,
   recordAudit,
   trimmed,
@@ -28,7 +29,7 @@ const password = z
   .max(PASSWORD_MAX, `密码过长，最多${PASSWORD_MAX}个字符`);
 
 /** The login form of each kind of account; the login id is normalised and checked. */
-function loginSchema(kind: AccountKind, today: Date) {
+export function loginSchema(kind: AccountKind, today: Date) {
   const loginId = {
     person: idNumberField(today),
     enterprise: creditCodeField(),
@@ -81,6 +82,7 @@ export function loginPages(router: Router, services: Services, authenticator: Au
       action: paths.login[kind],
       values: { loginId: values.loginId ?? '' }, // the password is never sent back
       errors,
+      limits: inputLimits(loginSchema(kind, new Date())),
     });
   };
 

@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { itemsOf, supplyItem } from '../../lib/corrections/index.js';
+import { correctionNoteForm, itemsOf, supplyItem } from '../../lib/corrections/index.js';
 import {
   confirmDeadline,
   isEditable,
@@ -12,9 +12,10 @@ import { applicationOfPerson, applicationsOf, personOfAccount } from '../../lib/
 import type { FormErrors } from '../../lib/platform/index.js';
 import {
   ConflictError,
-  NotFoundError,
   fieldErrors,
+  inputLimits,
   noErrors,
+  NotFoundError,
   trimmed,
 } from '../../lib/platform/index.js';
 import type { Services } from '../../lib/services/index.js';
@@ -104,6 +105,7 @@ function applicationPage(services: Services) {
       supplied: req.query.supplied === '1',
       values,
       errors,
+      limits: inputLimits(correctionNoteForm),
     });
   };
 }

@@ -9,14 +9,20 @@ import {
   updateProfile,
 } from '../../lib/person/index.js';
 import type { FormErrors } from '../../lib/platform/index.js';
-import { fieldErrors, formatErrors, noErrors, trimmed } from '../../lib/platform/index.js';
+import {
+  fieldErrors,
+  formatErrors,
+  inputLimits,
+  noErrors,
+  trimmed,
+} from '../../lib/platform/index.js';
 import { EDUCATION_LEVELS } from '../../lib/reference/index.js';
 import type { Pages } from '../area.js';
 import { requireRole } from '../middleware/auth.js';
 import { uploadFields, uploadedFile } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
 
-const profileForm = z.object({
+export const profileForm = z.object({
   phone: digitsField(/^1[3-9]\d{9}$/, '请输入11位手机号码，例如 13912345678'),
   email: z.email({ error: '请输入正确的电子邮箱地址，例如 name@example.com' }).max(100),
   address: z.string().trim().min(1, '请填写通讯地址').max(200, '通讯地址最多200个字'),
@@ -38,6 +44,7 @@ export const profilePages: Pages = ({ pages, uploads }, { sql, clock, fileStore 
       person,
       values: { ...person, ...values },
       errors,
+      limits: inputLimits(profileForm),
       educationLevels: EDUCATION_LEVELS,
       mayEditParticulars: await mayEditParticulars(sql, person.personId),
       saved: req.query.saved,

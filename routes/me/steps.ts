@@ -95,6 +95,7 @@ export const stepPages: Pages = ({ pages, uploads }, services) => {
       fromCheck: req.query.from === 'check' || values.from === 'check',
       back: before ? paths.me.step(application.id, before) : paths.me.application(application.id),
       today: businessDate(at),
+      limits: step.limits ?? {},
       ...extra,
     });
   };

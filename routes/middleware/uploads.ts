@@ -6,7 +6,8 @@ import {
   UPLOAD_TYPES,
   uploadMessages,
 } from '../../lib/files/index.js';
-import { freeText, trimmed } from '../../lib/platform/index.js';
+import { trimmed } from '../../lib/platform/index.js';
+import { correctionNoteForm } from '../../lib/corrections/index.js';
 import { csrfProtection } from './csrf.js';
 import type { Request, RequestHandler, Response } from 'express';
 
@@ -131,8 +132,11 @@ export async function suppliedMaterial(
   | { ok: true; supplied: { note?: string }; document?: UploadedDocument }
   | { ok: false; errors: Record<string, string> }
 > {
-  const { text: note, tooLong } = freeText(trimmed(req.body), 'note');
-  if (tooLong) return { ok: false, errors: { [`${field}-note`]: '补正说明最多500个字' } };
+  const parsed = correctionNoteForm.safeParse(trimmed(req.body));
+  if (!parsed.success) {
+    return { ok: false, errors: { [`${field}-note`]: parsed.error.issues[0]!.message } };
+  }
+  const { note } = parsed.data;
   const upload = await uploadedDocument(
     req,
     'file',

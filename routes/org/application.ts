@@ -1,9 +1,8 @@
 import type { Request, Response } from 'express';
 import type { Supplied } from '../../lib/corrections/index.js';
-import { itemsOf, supplyItem } from '../../lib/corrections/index.js';
+import { correctionNoteForm, itemsOf, supplyItem } from '../../lib/corrections/index.js';
 import type { EnterpriseInformation } from '../../lib/enterprise/index.js';
 import {
-  SIGNED_FORM_MISSING,
   applicationOfEnterprise,
   attachSignedForm,
   confirmAsEnterprise,
@@ -11,16 +10,18 @@ import {
   confirmationForm,
   enterpriseOfAccount,
   materialsOf,
+  returnForm,
+  SIGNED_FORM_MISSING,
 } from '../../lib/enterprise/index.js';
 import type { UploadedDocument } from '../../lib/files/index.js';
 import type { FormErrors, Problem } from '../../lib/platform/index.js';
 import {
   ConflictError,
-  NotFoundError,
   fieldErrors,
   formatErrors,
-  freeText,
+  inputLimits,
   noErrors,
+  NotFoundError,
   trimmed,
 } from '../../lib/platform/index.js';
 import { LICENCE_TYPES, licenceFields } from '../../lib/reference/index.js';
@@ -88,11 +89,9 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
   pages.post(paths.org.return.pattern, async (req, res) => {
     const application = await target(req, res);
     const values = trimmed(req.body);
-    const { text: reason, tooLong } = freeText(values, 'reason');
-    if (!reason || tooLong) {
-      const message = tooLong ? '退回原因最多500个字' : '请写明退回原因，申请人将据此修改';
-      return render(req, res.status(422), values, fieldErrors({ reason: message }));
-    }
+    const parsed = returnForm.safeParse(values);
+    if (!parsed.success) return render(req, res.status(422), values, formatErrors(parsed.error));
+    const { reason } = parsed.data;
     await transition(services, {
       applicationId: application.id,
       action: 'return',
@@ -229,10 +228,18 @@ function applicationPage({ sql }: Services) {
       stopped: STOPPED_STATES.includes(application.state),
       values,
       errors,
+      limits: FORM_LIMITS,
       done: req.query.done,
     });
   };
 }
+
+/** The text fields of the page's forms: the licence, a correction's note, a return's reason. */
+const FORM_LIMITS = {
+  ...inputLimits(licenceFields),
+  ...inputLimits(correctionNoteForm),
+  ...inputLimits(returnForm),
+};
 
 /**
  * The employer as the application names it: the enterprise's name now, and the name the person

@@ -1,5 +1,4 @@
-import { employeesOf } from '../../lib/enterprise/index.js';
-import { cleanText } from '../../lib/platform/index.js';
+import { employeeSearch, employeesOf } from '../../lib/enterprise/index.js';
 import type { Pages } from '../area.js';
 import { pageParam } from '../area.js';
 import { paths, withQuery } from '../paths.js';
@@ -8,7 +7,7 @@ import { paths, withQuery } from '../paths.js';
 export const employeesPage: Pages = ({ pages }, { sql, clock }) => {
   pages.get(paths.org.employees, async (req, res) => {
     const enterprise = res.locals.enterprise!;
-    const query = typeof req.query.q === 'string' ? cleanText(req.query.q).slice(0, 50) : '';
+    const query = employeeSearch.read(req.query.q);
     const endingSoon = req.query.soon === '1';
     const pageHref = (page: number) =>
       withQuery(paths.org.employees, {
@@ -29,6 +28,7 @@ export const employeesPage: Pages = ({ pages }, { sql, clock }) => {
       query,
       endingSoon,
       pageHref,
+      limits: employeeSearch.limits,
     });
   });
 };

@@ -1,7 +1,7 @@
 import type { Response } from 'express';
 import { informationForm, saveInformation } from '../../lib/enterprise/index.js';
 import type { FormErrors } from '../../lib/platform/index.js';
-import { formatErrors, noErrors, trimmed } from '../../lib/platform/index.js';
+import { formatErrors, inputLimits, noErrors, trimmed } from '../../lib/platform/index.js';
 import type { Pages } from '../area.js';
 import { paths } from '../paths.js';
 
@@ -14,6 +14,7 @@ export const informationPages: Pages = ({ pages }, { sql, clock }) => {
       enterprise,
       values: { ...enterprise, ...values },
       errors,
+      limits: inputLimits(informationForm),
     });
   };
   pages.get(paths.org.information, (_req, res) => render(res, {}, noErrors));

@@ -5,6 +5,7 @@ import { EXPIRED_APPLICATION } from '../../lib/person/index.js';
 import { readApplication, readDraft } from '../../lib/workflow/index.js';
 import { paths } from '../../routes/paths.js';
 import { csrfTokenFrom, integrationSuite, logInAs, signInNewEnterprise } from '../support/app.js';
+import { serve } from '../support/browser.js';
 import {
   NOW,
   PASSWORD,
@@ -352,7 +353,52 @@ describe('the help page (issue 10, item 19)', () => {
   });
 });
 
-describe('input (issue 10, item 13, in part)', () => {
+describe('input (issue 10, items 13 and 17)', () => {
+  it('a web address over the server’s header limit gets a page in Chinese, not a blank 431', async () => {
+    const served = await serve(suite.t.app);
+    try {
+      const res = await fetch(`${served.baseUrl}/org/employees?q=${'长'.repeat(3000)}`);
+      expect(res.status).toBe(431);
+      expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      const page = await res.text();
+      expect(page).toContain('<html lang="zh-CN">');
+      expect(page).toContain('网址过长');
+      expect(page).toContain('href="/"');
+    } finally {
+      await served.close();
+    }
+  });
+
+  it('contract dates are typed as the hint shows them, or as people also write them', async () => {
+    const { person, app } = await filledApplication();
+    const agent = request.agent(suite.t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const step = paths.me.step(app.id, 'employment');
+    const page = await agent.get(step);
+    // A text field whose hint shows the format it takes (a date picker shows its own).
+    expect(page.text).not.toContain('type="date"');
+    expect(page.text).toContain('按“年-月-日”填写，例如 2025-03-01');
+    const _csrf = await csrfTokenFrom(agent, paths.me.home);
+    const res = await agent.post(step).type('form').send({
+      _csrf,
+      position: '造价员',
+      contractStart: '２０２６／３／１',
+      contractEnd: '2029年2月28日',
+    });
+    expect(res.status).toBe(303);
+    const draft = readDraft((await readApplication(suite.t.db.sql, app.id))!.draft);
+    expect(draft.employment).toMatchObject({
+      contractStart: '2026-03-01',
+      contractEnd: '2029-02-28',
+    });
+    const wrong = await agent
+      .post(step)
+      .type('form')
+      .send({ _csrf, position: '造价员', contractStart: '2026-02-30', contractEnd: '2029-02-28' });
+    expect(wrong.status).toBe(422);
+    expect(wrong.text).toContain('请填写劳动合同起始日期');
+  });
+
   it('a password over the limit is told 密码过长, not 请输入密码', async () => {
     const agent = request.agent(suite.t.app);
     const _csrf = await csrfTokenFrom(agent, paths.login.person);

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
+import { createHttpServer } from '../../routes/server.js';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
 import os from 'node:os';
@@ -94,7 +94,7 @@ export type Served = { baseUrl: string; close(): Promise<void> };
 
 /** The app on 127.0.0.1 and a free port; close() also ends the browser's keep-alive connections. */
 export async function serve(app: Express): Promise<Served> {
-  const server = createServer(app);
+  const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
