@@ -1,5 +1,6 @@
 import type { EnterpriseInformation } from '../../lib/enterprise/index.js';
 import type { SessionUser } from '../../lib/identity/index.js';
+import type { KeptRefusal } from '../../routes/middleware/flash.js';
 import type { Refusal } from '../../routes/middleware/refusals.js';
 
 declare global {
@@ -33,6 +34,8 @@ declare module 'express-session' {
     /** Where to go after signing in, when a protected page sent the visitor to log in. */
     returnTo?: string;
     csrfToken?: string;
+    /** A refused upload's errors, for the page it redirected to (routes/middleware/flash.ts). */
+    refused?: KeptRefusal;
   }
 }
 

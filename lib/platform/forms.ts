@@ -65,3 +65,12 @@ export function inputLimits(schema: z.ZodType): Record<string, number> {
     ),
   );
 }
+
+/**
+ * Text as a sentence that ends once: a full stop is added unless it already ends with one (or a
+ * question or exclamation mark), so a reason someone typed with its own 。 is not doubled (。。).
+ */
+export function asSentence(text: string): string {
+  const trimmed = text.trimEnd();
+  return /[。！？.!?]$/u.test(trimmed) ? trimmed : `${trimmed}。`;
+}

@@ -4,6 +4,7 @@ import type { ApplicationRow } from './applications.js';
 import type { ApplicationKind } from './table.js';
 import { ENTERPRISE_SEES_APPLICATION, kindNames, stateNames } from './table.js';
 import type { Db, Tx } from '../platform/index.js';
+import { asSentence } from '../platform/index.js';
 
 /** What the workflow told an account (notifyParties), shown on its home page. */
 export type Notification = { id: string; message: string; createdAt: Date; read: boolean };
@@ -50,7 +51,10 @@ export async function notifyParties(
   reason: string | null,
   at: Date,
 ): Promise<void> {
-  const what = `${applicationTitle(app.kind, app.profession, app.applicationNumber)}现为“${stateNames[app.state]}”${reason ? `，原因：${reason}` : ''}。`;
+  const title = applicationTitle(app.kind, app.profession, app.applicationNumber);
+  const what = asSentence(
+    `${title}现为“${stateNames[app.state]}”${reason ? `，原因：${reason}` : ''}`,
+  );
   if (actedBy !== 'person' && app.personId) {
     await tx`
       insert into notifications (account_id, application_id, message, created_at)

@@ -22,6 +22,7 @@ import type { Services } from '../../lib/services/index.js';
 import { findTransition, kindNames, readDraft } from '../../lib/workflow/index.js';
 import type { Pages } from '../area.js';
 import { requireRole } from '../middleware/auth.js';
+import { redirectRefused, takeRefused } from '../middleware/flash.js';
 import { suppliedMaterial, uploadFields } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
 
@@ -38,7 +39,10 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
   });
 
   const render = applicationPage(services);
-  pages.get(paths.me.application.pattern, (req, res) => render(req, res, {}, noErrors));
+  pages.get(paths.me.application.pattern, (req, res) => {
+    const kept = takeRefused(req);
+    return render(req, res, kept?.values ?? {}, kept?.errors ?? noErrors);
+  });
 
   // A correction item addressed to the person: a note and/or a file.
   uploads.post(
@@ -56,7 +60,8 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
       const values = trimmed(req.body);
       const material = await suppliedMaterial(req, `correction-${item.id}`);
       if (!material.ok) {
-        return render(req, res.status(422), values, fieldErrors(material.errors));
+        const page = paths.me.application(detail.application.id);
+        return redirectRefused(req, res, page, fieldErrors(material.errors), values);
       }
       await supplyItem(services, {
         itemId: item.id,

@@ -19,6 +19,7 @@ import {
 import { EDUCATION_LEVELS } from '../../lib/reference/index.js';
 import type { Pages } from '../area.js';
 import { requireRole } from '../middleware/auth.js';
+import { redirectRefused, takeRefused } from '../middleware/flash.js';
 import { uploadFields, uploadedFile } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
 
@@ -51,7 +52,10 @@ export const profilePages: Pages = ({ pages, uploads }, { sql, clock, fileStore 
     });
   };
 
-  pages.get(paths.me.profile, (req, res) => render(req, res, {}, noErrors));
+  pages.get(paths.me.profile, (req, res) => {
+    const kept = takeRefused(req);
+    return render(req, res, kept?.values ?? {}, kept?.errors ?? noErrors);
+  });
 
   pages.post(paths.me.profile, async (req, res) => {
     const values = trimmed(req.body);
@@ -95,8 +99,7 @@ export const profilePages: Pages = ({ pages, uploads }, { sql, clock, fileStore 
         errors.photoRecent = '请确认照片是近6个月内拍摄的免冠证件照';
       }
       if (!prepared || !photo || Object.keys(errors).length > 0) {
-        res.status(422);
-        return render(req, res, values, fieldErrors(errors));
+        return redirectRefused(req, res, paths.me.profile, fieldErrors(errors), values);
       }
       await setPhoto(
         sql,

@@ -27,6 +27,7 @@ import type { Pages } from '../area.js';
 import { requireRole } from '../middleware/auth.js';
 import { onRefusal, problemErrors } from '../middleware/refusals.js';
 import { withFixes } from './fixes.js';
+import { redirectRefused, takeRefused } from '../middleware/flash.js';
 import { uploadFields, uploadedDocument } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
 
@@ -104,7 +105,8 @@ export const stepPages: Pages = ({ pages, uploads }, services) => {
     const loaded = await load(req, String(req.params.step));
     const { application } = loaded.detail;
     if (!isEditable(application)) return res.redirect(303, paths.me.application(application.id));
-    await render(req, res, loaded, {}, noErrors);
+    const kept = takeRefused(req);
+    await render(req, res, loaded, kept?.values ?? {}, kept?.errors ?? noErrors);
   });
 
   pages.post(paths.me.step.pattern, async (req, res) => {
@@ -161,11 +163,10 @@ export const stepPages: Pages = ({ pages, uploads }, services) => {
       const upload = await uploadedDocument(req, 'file', `请选择${material.name}文件`);
       if (!upload.ok || !upload.document) {
         const message = upload.ok ? '' : upload.message;
-        return render(
+        return redirectRefused(
           req,
-          res.status(422),
-          loaded,
-          {},
+          res,
+          paths.me.step(id, 'uploads'),
           fieldErrors({ [`upload-${purpose}`]: message }),
         );
       }

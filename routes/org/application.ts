@@ -39,6 +39,7 @@ import {
 import type { Pages } from '../area.js';
 import { requireRole } from '../middleware/auth.js';
 import { onRefusal, problemErrors } from '../middleware/refusals.js';
+import { redirectRefused, takeRefused } from '../middleware/flash.js';
 import { suppliedMaterial, uploadFields, uploadedDocument } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
 
@@ -63,7 +64,10 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
   const target = (req: Request, res: Response) =>
     applicationOfEnterprise(sql, res.locals.enterprise!.id, String(req.params.id));
 
-  pages.get(paths.org.application.pattern, (req, res) => render(req, res, {}, noErrors));
+  pages.get(paths.org.application.pattern, (req, res) => {
+    const kept = takeRefused(req);
+    return render(req, res, kept?.values ?? {}, kept?.errors ?? noErrors);
+  });
 
   pages.post(paths.org.confirm.pattern, async (req, res) => {
     const application = await target(req, res);
@@ -132,7 +136,8 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
       const upload = await uploadedDocument(req, 'file', '请选择签字盖章后的申请表扫描件');
       if (!upload.ok || !upload.document) {
         const message = upload.ok ? '' : upload.message;
-        return render(req, res.status(422), {}, fieldErrors({ signedForm: message }));
+        const page = paths.org.application(application.id);
+        return redirectRefused(req, res, page, fieldErrors({ signedForm: message }));
       }
       await attachSignedForm(services, {
         accountId: req.user!.id,
@@ -169,7 +174,8 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
             `${field}-${k}`,
             m,
           ]);
-          return render(req, res.status(422), values, fieldErrors(Object.fromEntries(atItem)));
+          const page = paths.org.application(application.id);
+          return redirectRefused(req, res, page, fieldErrors(Object.fromEntries(atItem)), values);
         }
         supplied = {
           licence: { type: parsed.data.licenceType, number: parsed.data.licenceNumber },
@@ -177,7 +183,8 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
       } else {
         const material = await suppliedMaterial(req, field);
         if (!material.ok) {
-          return render(req, res.status(422), values, fieldErrors(material.errors));
+          const page = paths.org.application(application.id);
+          return redirectRefused(req, res, page, fieldErrors(material.errors), values);
         }
         supplied = material.supplied;
         document = material.document;

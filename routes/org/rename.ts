@@ -78,13 +78,21 @@ export const renamePages: Pages = ({ pages, uploads }, services) => {
       }
       if (values.commitment !== 'yes') errors.commitment = '请阅读并勾选承诺后再提交';
       if (Object.keys(errors).length > 0) {
-        return render(req, res.status(422), values, fieldErrors(errors));
+        const again = chooseAgain(documents);
+        return render(req, res.status(422), values, fieldErrors({ ...again, ...errors }));
       }
       // Refused by the rule, or another rename was filed meanwhile (409): said on the form.
       onRefusal(
         req,
         res,
-        (problems) => render(req, res, values, problemErrors(problems, AT_NAMES)),
+        (problems) => {
+          const refused = problemErrors(problems, AT_NAMES);
+          const again = fieldErrors(chooseAgain(documents));
+          return render(req, res, values, {
+            summary: [...refused.summary, ...again.summary],
+            fields: { ...again.fields, ...refused.fields },
+          });
+        },
         { conflicts: true },
       );
       await fileRename(services, { accountId: req.user!.id, documents });
@@ -106,3 +114,16 @@ export const renamePages: Pages = ({ pages, uploads }, services) => {
     res.redirect(303, `${paths.org.rename}?done=withdrawn`);
   });
 };
+
+/**
+ * A browser does not keep the files chosen on a form that comes back refused: each file that was
+ * chosen is asked for again, by name, so none is left out when the form is sent again.
+ */
+function chooseAgain(documents: Record<string, UploadedDocument>): Record<string, string> {
+  return Object.fromEntries(
+    RENAME_MATERIALS.filter((m) => documents[m.purpose]).map((m) => [
+      m.purpose,
+      `请重新选择${m.name}：表单退回后，之前选择的文件需要重新选择`,
+    ]),
+  );
+}

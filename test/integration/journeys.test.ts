@@ -4,7 +4,13 @@ import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/filing
 import { EXPIRED_APPLICATION } from '../../lib/person/index.js';
 import { readApplication, readDraft } from '../../lib/workflow/index.js';
 import { paths } from '../../routes/paths.js';
-import { csrfTokenFrom, integrationSuite, logInAs, signInNewEnterprise } from '../support/app.js';
+import {
+  csrfTokenFrom,
+  integrationSuite,
+  logInAs,
+  refusedAt,
+  signInNewEnterprise,
+} from '../support/app.js';
 import { serve } from '../support/browser.js';
 import {
   NOW,
@@ -48,7 +54,7 @@ async function awaitingEnterprise(profession: 'constructor' | 'cost_engineer') {
   const { t } = suite;
   t.clock.set(NOW);
   const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
-  const enterprise = await createEnterprise(t.db.sql, NOW);
+  const enterprise = await createEnterprise(t.db.sql, NOW, { password: PASSWORD });
   const id = await insertApplication(t.db.sql, NOW, {
     kind: 'initial',
     state: 'awaiting_enterprise',
@@ -556,6 +562,46 @@ describe('refused at the step where it is known (issue 10, item 6)', () => {
     await logInAs(readyAgent, paths.login.person, ready.idNumber, PASSWORD);
     const page = await readyAgent.get(paths.me.step(filled.id, 'check'));
     expect(page.text).toContain('data-testid="confirm-application"');
+  });
+});
+
+describe('after a refusal (issue 10, item 15)', () => {
+  it('a refused upload comes back at the page’s own address, once', async () => {
+    const { person, app } = await filledApplication();
+    const agent = request.agent(suite.t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const _csrf = await csrfTokenFrom(agent, paths.me.home);
+    const page = paths.me.step(app.id, 'uploads');
+    const shown = await refusedAt(
+      agent,
+      agent
+        .post(paths.me.upload(app.id, 'contract'))
+        .field('_csrf', _csrf)
+        .attach('file', Buffer.alloc(0), '劳动合同.pdf'),
+      page,
+    );
+    expect(shown.status).toBe(200);
+    expect(shown.text).toContain('所选文件是空的');
+    expect(shown.text).toContain('href="#upload-contract"');
+    expect((await agent.get(page)).text).not.toContain('所选文件是空的');
+  });
+
+  it('a reason typed with its own full stop is not given a second one', async () => {
+    const { person, enterprise, id } = await awaitingEnterprise('constructor');
+    const { t } = suite;
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.enterprise, enterprise.creditCode, PASSWORD);
+    const _csrf = await csrfTokenFrom(agent, paths.org.home);
+    const returned = await agent
+      .post(paths.org.return(id))
+      .type('form')
+      .send({ _csrf, version: '0', reason: '合同期限填写有误，请修改。' });
+    expect(returned.status).toBe(303);
+    const [note] = await t.db.sql<{ message: string }[]>`
+      select n.message from notifications n join persons p on p.account_id = n.account_id
+      where p.id = ${person.personId}`;
+    expect(note!.message).toContain('原因：合同期限填写有误，请修改。');
+    expect(note!.message).not.toContain('。。');
   });
 });
 

@@ -4,7 +4,13 @@ import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/filing/index.js';
 import { requestCorrections } from '../../lib/corrections/index.js';
 import { paths } from '../../routes/paths.js';
-import { csrfTokenFrom, integrationSuite, logInAs, signInNewPerson } from '../support/app.js';
+import {
+  csrfTokenFrom,
+  integrationSuite,
+  logInAs,
+  signInNewPerson,
+  refusedAt,
+} from '../support/app.js';
 import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
 import {
   addRegistration,
@@ -164,8 +170,15 @@ describe('applying', () => {
       .post(paths.me.upload(id, 'contract'))
       .field('_csrf', _csrf)
       .attach('file', Buffer.from('MZ\x90\x00 not a document'), '劳动合同.pdf');
-    expect(exe.status).toBe(422);
-    expect(exe.text).toContain('只能上传JPG、PNG或PDF格式的文件');
+    // Refused: back at the step's own address (Post/Redirect/Get), with why at the field.
+    expect(exe.status).toBe(303);
+    expect(exe.headers.location).toBe(paths.me.step(id, 'uploads'));
+    const refusedPage = await agent.get(paths.me.step(id, 'uploads'));
+    expect(refusedPage.text).toContain('只能上传JPG、PNG或PDF格式的文件');
+    expect(refusedPage.text).toContain('href="#upload-contract"');
+    // Shown once: a reload is the page as it is.
+    const reloaded = await agent.get(paths.me.step(id, 'uploads'));
+    expect(reloaded.text).not.toContain('只能上传JPG、PNG或PDF格式的文件');
     const uploaded = await agent
       .post(paths.me.upload(id, 'contract'))
       .field('_csrf', _csrf)
@@ -372,8 +385,12 @@ describe('correction items addressed to the person', () => {
     const [item] = await suite.t.db.sql<{ id: string }[]>`
       select id from correction_items where application_id = ${id}`;
     const _csrf = await csrfTokenFrom(agent, paths.me.profile);
-    const empty = await agent.post(paths.me.correction(id, item!.id)).field('_csrf', _csrf);
-    expect(empty.status).toBe(422);
+    const empty = await refusedAt(
+      agent,
+      agent.post(paths.me.correction(id, item!.id)).field('_csrf', _csrf),
+      paths.me.application(id),
+    );
+    expect(empty.status).toBe(200);
     expect(empty.text).toContain('请上传补正材料或填写补正说明');
 
     const other = await signedIn();

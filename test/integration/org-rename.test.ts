@@ -94,6 +94,9 @@ describe('enterprise rename', () => {
     expect(missing.text).toContain('请上传企业名称变更通知书扫描件');
     expect(missing.text).toContain('请阅读并勾选承诺后再提交');
     expect(missing.text).toContain('href="#name-change-notice"');
+    // The licence was chosen, but a browser does not keep it on the refused form (issue 10, item 15).
+    expect(missing.text).toContain('请重新选择更名后的营业执照扫描件');
+    expect(missing.text).toContain('href="#business-licence"');
     expect(await counts()).toEqual(before);
 
     const filed = await agent

@@ -131,3 +131,19 @@ export async function signInNewEnterprise(
   if (res.status !== 303) throw new Error(`fixture enterprise could not log in: ${res.status}`);
   return { enterprise, agent, _csrf: await csrfTokenFrom(agent, paths.org.information) };
 }
+
+/**
+ * A refused upload comes back at its page's own address (Post/Redirect/Get): the POST answers
+ * 303 to `page`, and that page, shown next, is returned (with the refusal on it).
+ */
+export async function refusedAt(
+  agent: ReturnType<typeof request.agent>,
+  posted: PromiseLike<request.Response>,
+  page: string,
+): Promise<request.Response> {
+  const res = await posted;
+  if (res.status !== 303 || res.headers.location !== page) {
+    throw new Error(`expected a 303 to ${page}, got ${res.status} to ${res.headers.location}`);
+  }
+  return agent.get(page);
+}

@@ -1,0 +1,30 @@
+import type { Request, Response } from 'express';
+import type { FormErrors } from '../../lib/platform/index.js';
+
+/** A refused form kept for the page it came from, across one redirect. */
+export type KeptRefusal = { url: string; errors: FormErrors; values: Record<string, unknown> };
+
+/**
+ * Post/Redirect/Get for a refused upload: the form posted to its own address (multipart forms
+ * post where the upload parser runs), so the page comes back at the page's address, with why,
+ * instead of leaving the upload's address in the address bar (where a reload would post again).
+ * The refusal lives in the session until that page shows it once.
+ */
+export function redirectRefused(
+  req: Request,
+  res: Response,
+  url: string,
+  errors: FormErrors,
+  values: Record<string, unknown> = {},
+): void {
+  req.session.refused = { url, errors, values };
+  res.redirect(303, url);
+}
+
+/** The refusal kept for this page (see redirectRefused), taken: it is shown once. */
+export function takeRefused(req: Request): KeptRefusal | undefined {
+  const kept = req.session?.refused;
+  if (!kept || kept.url !== req.originalUrl) return undefined;
+  delete req.session.refused;
+  return kept;
+}
