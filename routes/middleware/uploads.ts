@@ -1,11 +1,6 @@
 import type { StoredFile, UploadedDocument } from '../../lib/files/index.js';
 import multer from 'multer';
-import {
-  checkUpload,
-  MAX_UPLOAD_BYTES,
-  UPLOAD_TYPES,
-  uploadMessages,
-} from '../../lib/files/index.js';
+import { MAX_UPLOAD_BYTES, prepareDocument, uploadMessages } from '../../lib/files/index.js';
 import { freeText, trimmed } from '../../lib/platform/index.js';
 import { csrfProtection } from './csrf.js';
 import type { Request, RequestHandler, Response } from 'express';
@@ -22,8 +17,8 @@ export type UploadField = { name: string; maxCount?: number };
  *   router.post(paths.me.photo, requirePerson, uploadFields([{ name: 'photo' }]), async (req, res) => {
  *     const photo = uploadedFile(req, 'photo');      // undefined if none was chosen
  *     const errors = { ...req.uploadErrors };        // e.g. { photo: '文件不能超过10MB' }
- *     // check `photo.buffer` with checkUpload / preparePhoto, re-render with the typed values and
- *     // the errors (422) or store it with storeFile and redirect.
+ *     // check `photo.buffer` with preparePhoto (a material: uploadedDocument does it all), re-render
+ *     // with the typed values and the errors (422) or store it with storeFile and redirect.
  *   });
  *
  * Put the role check first, so a stranger's upload is refused before it is read into memory.
@@ -94,9 +89,10 @@ export function uploadedFile(req: Request, field: string): Express.Multer.File |
 }
 
 /**
- * The document (a scan: PDF, JPEG or PNG, its type decided from its bytes) sent in a field, checked:
- * a message for the field when it is refused, or when none was chosen and `required` gives the
- * message for that; otherwise the document (undefined when none was chosen), ready for storeFile.
+ * The document (a scan: PDF, JPEG or PNG, its type decided from its bytes) sent in a field, checked
+ * and, an image, re-encoded (prepareDocument): a message for the field when it is refused, or when
+ * none was chosen and `required` gives the message for that; otherwise the document (undefined
+ * when none was chosen), ready for storeFile. Every form that stores a material reads it here.
  */
 export async function uploadedDocument(
   req: Request,
@@ -107,13 +103,13 @@ export async function uploadedDocument(
   if (refused) return { ok: false, message: refused };
   const file = uploadedFile(req, field);
   if (!file) return required ? { ok: false, message: required } : { ok: true };
-  const checked = await checkUpload(file.buffer, { accept: [...UPLOAD_TYPES] });
-  if (!checked.ok) return checked;
+  const prepared = await prepareDocument(file.buffer);
+  if (!prepared.ok) return prepared;
   return {
     ok: true,
     document: {
-      bytes: file.buffer,
-      contentType: checked.contentType,
+      bytes: prepared.bytes,
+      contentType: prepared.contentType,
       originalName: file.originalname,
     },
   };

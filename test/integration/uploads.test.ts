@@ -11,7 +11,13 @@ import { NotFoundError } from '../../lib/platform/index.js';
 import { csrfProtection, csrfToken } from '../../routes/middleware/csrf.js';
 import { sendStoredFile, uploadedFile, uploadFields } from '../../routes/middleware/uploads.js';
 import { preparePhoto, readFileFor, storeFile } from '../../lib/files/index.js';
-import { integrationSuite } from '../support/app.js';
+import { paths } from '../../routes/paths.js';
+import {
+  csrfTokenFrom,
+  integrationSuite,
+  signInNewEnterprise,
+  signInNewPerson,
+} from '../support/app.js';
 import type { PersonFixture } from '../support/fixtures.js';
 import { createPerson, insertApplication } from '../support/fixtures.js';
 
@@ -418,5 +424,101 @@ describe('a material saved into a draft', () => {
       saveMaterial(suite.t.services, other.accountId, id, 'certificate', scan('not theirs')),
     ).rejects.toBeInstanceOf(NotFoundError);
     expect(await fileRows()).toBe(before);
+  });
+});
+
+/** What a file can carry after its image: a page of script and an (empty) zip archive. */
+const TRAILER = Buffer.concat([
+  Buffer.from('<html><script>alert("hidden")</script></html>'),
+  Buffer.from('PK\x05\x06', 'latin1'),
+  Buffer.alloc(18),
+]);
+
+const scanImage = (format: 'jpeg' | 'png') =>
+  sharp({ create: { width: 800, height: 1100, channels: 3, background: '#f4f4f4' } })
+    [format]()
+    .toBuffer()
+    .then((image) => Buffer.concat([image, TRAILER]));
+
+/** A stored file as its reader gets it: decodable, nothing after the image. */
+async function expectServedClean(
+  agent: ReturnType<typeof request.agent>,
+  fileId: string,
+  format: 'jpeg' | 'png',
+) {
+  const res = await agent.get(paths.file(fileId)).buffer(true);
+  expect(res.status).toBe(200);
+  const bytes = res.body as Buffer;
+  expect(bytes.includes('<script'), 'the script after the image').toBe(false);
+  expect(bytes.includes(Buffer.from('PK\x05\x06', 'latin1')), 'the zip after the image').toBe(
+    false,
+  );
+  expect(await sharp(bytes).metadata()).toMatchObject({ format, width: 800, height: 1100 });
+  expect(res.headers['content-type']).toBe(`image/${format}`);
+  expect(res.headers['x-content-type-options']).toBe('nosniff');
+}
+
+describe('image materials through the app’s forms', () => {
+  it('the wizard stores a JPEG and a PNG re-encoded, nothing after the image kept, for the person only', async () => {
+    const { person, agent } = await signInNewPerson(suite.t);
+    const id = await insertApplication(suite.t.db.sql, suite.t.clock.now(), {
+      kind: 'out_of_province_qualification',
+      state: 'draft',
+      profession: 'architect',
+      personId: person.personId,
+      enterpriseId: null,
+      draft: { outOfProvince: { registeredElsewhere: true } },
+    });
+    const _csrf = await csrfTokenFrom(agent, paths.me.step(id, 'uploads'));
+    const upload = async (purpose: string, bytes: Buffer, name: string) =>
+      agent.post(paths.me.upload(id, purpose)).field('_csrf', _csrf).attach('file', bytes, name);
+    expect(
+      (await upload('qualification-certificate', await scanImage('jpeg'), '资格证书.jpg')).status,
+    ).toBe(303);
+    expect(
+      (await upload('previous-registration', await scanImage('png'), '注销证明.png')).status,
+    ).toBe(303);
+
+    const [row] = await suite.t.db.sql<{ draft: { uploads: Record<string, string> } }[]>`
+      select draft from applications where id = ${id}`;
+    const { uploads } = row!.draft;
+    await expectServedClean(agent, uploads['qualification-certificate']!, 'jpeg');
+    await expectServedClean(agent, uploads['previous-registration']!, 'png');
+    const page = await agent.get(paths.me.step(id, 'uploads'));
+    expect(page.text).toContain(`href="${paths.file(uploads['qualification-certificate']!)}"`);
+
+    const stranger = await signInNewPerson(suite.t);
+    expect(
+      (await stranger.agent.get(paths.file(uploads['qualification-certificate']!))).status,
+    ).toBe(404);
+
+    // An image that does not decode: a message at the field, the material kept as it was.
+    const jpeg = await scanImage('jpeg');
+    const damaged = await upload('qualification-certificate', jpeg.subarray(0, 600), '坏.jpg');
+    expect(damaged.status).toBe(422);
+    expect(damaged.text).toContain('无法读取这张图片，请换一张重新上传');
+    const [after] = await suite.t.db.sql<{ draft: { uploads: Record<string, string> } }[]>`
+      select draft from applications where id = ${id}`;
+    expect(after!.draft.uploads).toEqual(uploads);
+  });
+
+  it('the enterprise’s signed form scan is re-encoded too', async () => {
+    const signed = await signInNewEnterprise(suite.t);
+    const person = await createPerson(suite.t.db.sql, suite.t.clock.now());
+    const id = await insertApplication(suite.t.db.sql, suite.t.clock.now(), {
+      kind: 'initial',
+      state: 'awaiting_signed_form',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: signed.enterprise.enterpriseId,
+    });
+    const res = await signed.agent
+      .post(paths.org.signedForm(id))
+      .field('_csrf', signed._csrf)
+      .attach('file', await scanImage('png'), '申请表.png');
+    expect(res.status).toBe(303);
+    const [row] = await suite.t.db.sql<{ fileId: string }[]>`
+      select signed_form_file_id as "fileId" from applications where id = ${id}`;
+    await expectServedClean(signed.agent, row!.fileId, 'png');
   });
 });
