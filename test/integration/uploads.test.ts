@@ -22,6 +22,9 @@ import type { PersonFixture } from '../support/fixtures.js';
 import { createPerson, insertApplication } from '../support/fixtures.js';
 
 const suite = integrationSuite();
+
+/** What every stored file is served under: no sources, no scripts, an opaque origin. */
+const FILE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 let owner: PersonFixture;
 let other: PersonFixture;
 const filesDir = () => path.join(suite.t.services.config.dataDir, 'files');
@@ -349,7 +352,7 @@ describe('the upload middleware with the app-wide CSRF check', () => {
     expect(res.status).toBe(400);
   });
 
-  it('serves a file to its owner only, as a download that is never sniffed', async () => {
+  it('serves an image to its owner only, shown in the browser, never sniffed or cached', async () => {
     const { agent, token } = await signedIn(owner.accountId);
     const res = await agent
       .post('/photo')
@@ -358,18 +361,43 @@ describe('the upload middleware with the app-wide CSRF check', () => {
     expect(res.status).toBe(201);
     const { id } = res.body as { id: string };
 
-    const download = await agent.get(`/files/${id}`).buffer(true);
-    expect(download.status).toBe(200);
-    expect(download.headers['content-type']).toBe('image/jpeg');
-    expect(download.headers['x-content-type-options']).toBe('nosniff');
-    expect(download.headers['content-disposition']).toMatch(/^attachment; filename=/);
-    expect(download.headers['content-disposition']).toContain(
-      `filename*=UTF-8''${encodeURIComponent('证件照.html')}`,
+    const shown = await agent.get(`/files/${id}`).buffer(true);
+    expect(shown.status).toBe(200);
+    expect(shown.headers['content-type']).toBe('image/jpeg');
+    expect(shown.headers['x-content-type-options']).toBe('nosniff');
+    expect(shown.headers['content-disposition']).toMatch(/^inline; filename=/);
+    // Saved from the browser, it is a .jpg whatever the sender called it.
+    expect(shown.headers['content-disposition']).toContain(
+      `filename*=UTF-8''${encodeURIComponent('证件照.html.jpg')}`,
     );
-    expect(download.headers['content-security-policy']).toContain('sandbox');
+    expect(shown.headers['content-security-policy']).toBe(FILE_POLICY);
+    expect(shown.headers['cache-control']).toBe('private, no-store');
 
     const stranger = await signedIn(other.accountId);
     expect((await stranger.agent.get(`/files/${id}`)).status).toBe(404);
+  });
+
+  it('serves a PDF as a download, with the same headers', async () => {
+    const bytes = Buffer.from('%PDF-1.4\n% a contract\n%%EOF\n');
+    const id = await storeFile(suite.t.db.sql, suite.t.services.fileStore, {
+      bytes,
+      contentType: 'application/pdf',
+      originalName: '劳动合同.pdf',
+      ownerAccountId: owner.accountId,
+      at: suite.t.clock.now(),
+    });
+    const { agent } = await signedIn(owner.accountId);
+    const download = await agent.get(`/files/${id}`).buffer(true);
+    expect(download.status).toBe(200);
+    expect(download.headers['content-type']).toBe('application/pdf');
+    expect(download.headers['content-disposition']).toMatch(/^attachment; filename=/);
+    expect(download.headers['content-disposition']).toContain(
+      `filename*=UTF-8''${encodeURIComponent('劳动合同.pdf')}`,
+    );
+    expect(download.headers['x-content-type-options']).toBe('nosniff');
+    expect(download.headers['content-security-policy']).toBe(FILE_POLICY);
+    expect(download.headers['cache-control']).toBe('private, no-store');
+    expect(download.body).toEqual(bytes);
   });
 });
 
@@ -440,7 +468,7 @@ const scanImage = (format: 'jpeg' | 'png') =>
     .toBuffer()
     .then((image) => Buffer.concat([image, TRAILER]));
 
-/** A stored file as its reader gets it: decodable, nothing after the image. */
+/** A stored file as its reader gets it: decodable, shown in the browser, nothing after the image. */
 async function expectServedClean(
   agent: ReturnType<typeof request.agent>,
   fileId: string,
@@ -455,11 +483,14 @@ async function expectServedClean(
   );
   expect(await sharp(bytes).metadata()).toMatchObject({ format, width: 800, height: 1100 });
   expect(res.headers['content-type']).toBe(`image/${format}`);
+  expect(res.headers['content-disposition']).toMatch(/^inline; filename=/);
   expect(res.headers['x-content-type-options']).toBe('nosniff');
+  expect(res.headers['content-security-policy']).toBe(FILE_POLICY);
+  expect(res.headers['cache-control']).toBe('private, no-store');
 }
 
 describe('image materials through the app’s forms', () => {
-  it('the wizard stores a JPEG and a PNG re-encoded, nothing after the image kept, for the person only', async () => {
+  it('the wizard stores a JPEG and a PNG re-encoded, nothing after the image kept, shown to the person only', async () => {
     const { person, agent } = await signInNewPerson(suite.t);
     const id = await insertApplication(suite.t.db.sql, suite.t.clock.now(), {
       kind: 'out_of_province_qualification',
