@@ -1,4 +1,7 @@
-/** Uploaded files: type checks on the bytes, the ID photo, the content-addressed store, who may read. */
+/**
+ * Uploaded files: type checks on the bytes, the ID photo and image materials re-encoded, the
+ * content-addressed store, who may read.
+ */
 export * from './checks.js';
 export * from './records.js';
 export * from './store.js';

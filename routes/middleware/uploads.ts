@@ -1,11 +1,6 @@
-import type { StoredFile, UploadedDocument } from '../../lib/files/index.js';
+import type { StoredFile, UploadedDocument, UploadType } from '../../lib/files/index.js';
 import multer from 'multer';
-import {
-  checkUpload,
-  MAX_UPLOAD_BYTES,
-  UPLOAD_TYPES,
-  uploadMessages,
-} from '../../lib/files/index.js';
+import { MAX_UPLOAD_BYTES, prepareDocument, uploadMessages } from '../../lib/files/index.js';
 import { trimmed } from '../../lib/platform/index.js';
 import { correctionNoteForm } from '../../lib/corrections/index.js';
 import { csrfProtection } from './csrf.js';
@@ -23,8 +18,8 @@ export type UploadField = { name: string; maxCount?: number };
  *   router.post(paths.me.photo, requirePerson, uploadFields([{ name: 'photo' }]), async (req, res) => {
  *     const photo = uploadedFile(req, 'photo');      // undefined if none was chosen
  *     const errors = { ...req.uploadErrors };        // e.g. { photo: '文件不能超过10MB' }
- *     // check `photo.buffer` with checkUpload / preparePhoto, re-render with the typed values and
- *     // the errors (422) or store it with storeFile and redirect.
+ *     // check `photo.buffer` with preparePhoto (a material: uploadedDocument does it all), re-render
+ *     // with the typed values and the errors (422) or store it with storeFile and redirect.
  *   });
  *
  * Put the role check first, so a stranger's upload is refused before it is read into memory.
@@ -95,9 +90,10 @@ export function uploadedFile(req: Request, field: string): Express.Multer.File |
 }
 
 /**
- * The document (a scan: PDF, JPEG or PNG, its type decided from its bytes) sent in a field, checked:
- * a message for the field when it is refused, or when none was chosen and `required` gives the
- * message for that; otherwise the document (undefined when none was chosen), ready for storeFile.
+ * The document (a scan: PDF, JPEG or PNG, its type decided from its bytes) sent in a field, checked
+ * and, an image, re-encoded (prepareDocument): a message for the field when it is refused, or when
+ * none was chosen and `required` gives the message for that; otherwise the document (undefined
+ * when none was chosen), ready for storeFile. Every form that stores a material reads it here.
  */
 export async function uploadedDocument(
   req: Request,
@@ -108,13 +104,13 @@ export async function uploadedDocument(
   if (refused) return { ok: false, message: refused };
   const file = uploadedFile(req, field);
   if (!file) return required ? { ok: false, message: required } : { ok: true };
-  const checked = await checkUpload(file.buffer, { accept: [...UPLOAD_TYPES] });
-  if (!checked.ok) return checked;
+  const prepared = await prepareDocument(file.buffer);
+  if (!prepared.ok) return prepared;
   return {
     ok: true,
     document: {
-      bytes: file.buffer,
-      contentType: checked.contentType,
+      bytes: prepared.bytes,
+      contentType: prepared.contentType,
       originalName: file.originalname,
     },
   };
@@ -147,17 +143,50 @@ export async function suppliedMaterial(
 }
 
 /**
- * Sends a stored file as a download, with the type we detected, never sniffed by the browser and
- * never run as a page of this site (a PDF or image opened directly gets a sandbox and no sources).
- * Call it only with what `readFileFor` returned, which decided the visitor may see the file.
- * An <img src> still shows an image sent this way.
+ * No sources, no scripts, an opaque origin (sandbox). The image needs no source: the browser
+ * draws it from the response itself. The one allowance is inline style, for the page Chromium
+ * builds around an image opened directly (its own style attributes, which fit the image to a
+ * phone's screen); nothing of ours or the sender's is ever parsed as HTML here (the type is
+ * from the bytes, never sniffed), so no style of theirs can get in.
+ */
+const FILE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
+/** Types a browser shows itself, safely, when their file is opened: the re-encoded images. */
+const INLINE_TYPES: ReadonlySet<UploadType> = new Set(['image/jpeg', 'image/png']);
+
+const EXTENSIONS: Record<UploadType, readonly string[]> = {
+  'image/jpeg': ['.jpg', '.jpeg'],
+  'image/png': ['.png'],
+  'application/pdf': ['.pdf'],
+};
+
+/**
+ * Sends a stored file with the type we detected, never sniffed by the browser and never run as a
+ * page of this site (a file opened directly gets a sandbox and no sources). An image (JPEG or PNG,
+ * re-encoded when it was stored) is shown in the browser, so that a person on a phone can look at
+ * a scan without a download; a PDF and anything else is a download. Either way the name offered
+ * for saving ends in the type's extension (a photo sent as `照片.html` is saved as
+ * `照片.html.jpg`). Call it only with what `readFileFor` returned, which decided the visitor may
+ * see the file. An <img src> shows an image sent this way too.
  */
 export function sendStoredFile(res: Response, file: StoredFile): void {
-  res.attachment(file.originalName); // sets Content-Type from the name: overwritten below
+  const extensions = EXTENSIONS[file.contentType];
+  const name = extensions.some((e) => file.originalName.toLowerCase().endsWith(e))
+    ? file.originalName
+    : `${file.originalName}${extensions[0]}`;
+  // Express builds the header (a plain ASCII filename and RFC 5987's filename* for the rest);
+  // only its first word changes for an image.
+  res.attachment(name); // also sets Content-Type from the name: overwritten below
+  if (INLINE_TYPES.has(file.contentType)) {
+    res.set(
+      'Content-Disposition',
+      res.get('Content-Disposition')!.replace(/^attachment/, 'inline'),
+    );
+  }
   res.set({
     'Content-Type': file.contentType,
     'X-Content-Type-Options': 'nosniff',
-    'Content-Security-Policy': "default-src 'none'; sandbox",
+    'Content-Security-Policy': FILE_POLICY,
     'Cache-Control': 'private, no-store',
   });
   res.send(file.bytes);

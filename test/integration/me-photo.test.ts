@@ -10,6 +10,9 @@ import { NOW } from '../support/fixtures.js';
 
 const suite = integrationSuite({ clock: NOW });
 
+/** What every stored file is served under: no sources, no scripts, an opaque origin. */
+const FILE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
+
 const image = (width: number, height: number) =>
   sharp({ create: { width, height, channels: 3, background: '#c8d4e0' } })
     .jpeg()
@@ -64,7 +67,7 @@ describe('the ID photo', () => {
     },
   );
 
-  it('stores a good photo re-encoded, serves it to its owner only, as an attachment', async () => {
+  it('stores a good photo re-encoded, serves it to its owner only, shown in the browser', async () => {
     const { agent, token, person } = await signedIn();
     const noDeclaration = await refusedAt(
       agent,
@@ -89,7 +92,9 @@ describe('the ID photo', () => {
     expect(file.status).toBe(200);
     expect(file.headers['content-type']).toBe('image/jpeg');
     expect(file.headers['x-content-type-options']).toBe('nosniff');
-    expect(String(file.headers['content-disposition'])).toMatch(/^attachment/);
+    expect(String(file.headers['content-disposition'])).toMatch(/^inline; filename=/);
+    expect(file.headers['content-security-policy']).toBe(FILE_POLICY);
+    expect(file.headers['cache-control']).toBe('private, no-store');
     const meta = await sharp(file.body as Buffer).metadata();
     expect([meta.width, meta.height]).toEqual([295, 413]);
 

@@ -11,11 +11,20 @@ import { NotFoundError } from '../../lib/platform/index.js';
 import { csrfProtection, csrfToken } from '../../routes/middleware/csrf.js';
 import { sendStoredFile, uploadedFile, uploadFields } from '../../routes/middleware/uploads.js';
 import { preparePhoto, readFileFor, storeFile } from '../../lib/files/index.js';
-import { integrationSuite } from '../support/app.js';
+import { paths } from '../../routes/paths.js';
+import {
+  csrfTokenFrom,
+  integrationSuite,
+  signInNewEnterprise,
+  signInNewPerson,
+} from '../support/app.js';
 import type { PersonFixture } from '../support/fixtures.js';
 import { createPerson, insertApplication } from '../support/fixtures.js';
 
 const suite = integrationSuite();
+
+/** What every stored file is served under: no sources, no scripts, an opaque origin. */
+const FILE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; sandbox";
 let owner: PersonFixture;
 let other: PersonFixture;
 const filesDir = () => path.join(suite.t.services.config.dataDir, 'files');
@@ -343,7 +352,7 @@ describe('the upload middleware with the app-wide CSRF check', () => {
     expect(res.status).toBe(400);
   });
 
-  it('serves a file to its owner only, as a download that is never sniffed', async () => {
+  it('serves an image to its owner only, shown in the browser, never sniffed or cached', async () => {
     const { agent, token } = await signedIn(owner.accountId);
     const res = await agent
       .post('/photo')
@@ -352,18 +361,43 @@ describe('the upload middleware with the app-wide CSRF check', () => {
     expect(res.status).toBe(201);
     const { id } = res.body as { id: string };
 
-    const download = await agent.get(`/files/${id}`).buffer(true);
-    expect(download.status).toBe(200);
-    expect(download.headers['content-type']).toBe('image/jpeg');
-    expect(download.headers['x-content-type-options']).toBe('nosniff');
-    expect(download.headers['content-disposition']).toMatch(/^attachment; filename=/);
-    expect(download.headers['content-disposition']).toContain(
-      `filename*=UTF-8''${encodeURIComponent('证件照.html')}`,
+    const shown = await agent.get(`/files/${id}`).buffer(true);
+    expect(shown.status).toBe(200);
+    expect(shown.headers['content-type']).toBe('image/jpeg');
+    expect(shown.headers['x-content-type-options']).toBe('nosniff');
+    expect(shown.headers['content-disposition']).toMatch(/^inline; filename=/);
+    // Saved from the browser, it is a .jpg whatever the sender called it.
+    expect(shown.headers['content-disposition']).toContain(
+      `filename*=UTF-8''${encodeURIComponent('证件照.html.jpg')}`,
     );
-    expect(download.headers['content-security-policy']).toContain('sandbox');
+    expect(shown.headers['content-security-policy']).toBe(FILE_POLICY);
+    expect(shown.headers['cache-control']).toBe('private, no-store');
 
     const stranger = await signedIn(other.accountId);
     expect((await stranger.agent.get(`/files/${id}`)).status).toBe(404);
+  });
+
+  it('serves a PDF as a download, with the same headers', async () => {
+    const bytes = Buffer.from('%PDF-1.4\n% a contract\n%%EOF\n');
+    const id = await storeFile(suite.t.db.sql, suite.t.services.fileStore, {
+      bytes,
+      contentType: 'application/pdf',
+      originalName: '劳动合同.pdf',
+      ownerAccountId: owner.accountId,
+      at: suite.t.clock.now(),
+    });
+    const { agent } = await signedIn(owner.accountId);
+    const download = await agent.get(`/files/${id}`).buffer(true);
+    expect(download.status).toBe(200);
+    expect(download.headers['content-type']).toBe('application/pdf');
+    expect(download.headers['content-disposition']).toMatch(/^attachment; filename=/);
+    expect(download.headers['content-disposition']).toContain(
+      `filename*=UTF-8''${encodeURIComponent('劳动合同.pdf')}`,
+    );
+    expect(download.headers['x-content-type-options']).toBe('nosniff');
+    expect(download.headers['content-security-policy']).toBe(FILE_POLICY);
+    expect(download.headers['cache-control']).toBe('private, no-store');
+    expect(download.body).toEqual(bytes);
   });
 });
 
@@ -418,5 +452,104 @@ describe('a material saved into a draft', () => {
       saveMaterial(suite.t.services, other.accountId, id, 'certificate', scan('not theirs')),
     ).rejects.toBeInstanceOf(NotFoundError);
     expect(await fileRows()).toBe(before);
+  });
+});
+
+/** What a file can carry after its image: a page of script and an (empty) zip archive. */
+const TRAILER = Buffer.concat([
+  Buffer.from('<html><script>alert("hidden")</script></html>'),
+  Buffer.from('PK\x05\x06', 'latin1'),
+  Buffer.alloc(18),
+]);
+
+const scanImage = (format: 'jpeg' | 'png') =>
+  sharp({ create: { width: 800, height: 1100, channels: 3, background: '#f4f4f4' } })
+    [format]()
+    .toBuffer()
+    .then((image) => Buffer.concat([image, TRAILER]));
+
+/** A stored file as its reader gets it: decodable, shown in the browser, nothing after the image. */
+async function expectServedClean(
+  agent: ReturnType<typeof request.agent>,
+  fileId: string,
+  format: 'jpeg' | 'png',
+) {
+  const res = await agent.get(paths.file(fileId)).buffer(true);
+  expect(res.status).toBe(200);
+  const bytes = res.body as Buffer;
+  expect(bytes.includes('<script'), 'the script after the image').toBe(false);
+  expect(bytes.includes(Buffer.from('PK\x05\x06', 'latin1')), 'the zip after the image').toBe(
+    false,
+  );
+  expect(await sharp(bytes).metadata()).toMatchObject({ format, width: 800, height: 1100 });
+  expect(res.headers['content-type']).toBe(`image/${format}`);
+  expect(res.headers['content-disposition']).toMatch(/^inline; filename=/);
+  expect(res.headers['x-content-type-options']).toBe('nosniff');
+  expect(res.headers['content-security-policy']).toBe(FILE_POLICY);
+  expect(res.headers['cache-control']).toBe('private, no-store');
+}
+
+describe('image materials through the app’s forms', () => {
+  it('the wizard stores a JPEG and a PNG re-encoded, nothing after the image kept, shown to the person only', async () => {
+    const { person, agent } = await signInNewPerson(suite.t);
+    const id = await insertApplication(suite.t.db.sql, suite.t.clock.now(), {
+      kind: 'out_of_province_qualification',
+      state: 'draft',
+      profession: 'architect',
+      personId: person.personId,
+      enterpriseId: null,
+      draft: { outOfProvince: { registeredElsewhere: true } },
+    });
+    const _csrf = await csrfTokenFrom(agent, paths.me.step(id, 'uploads'));
+    const upload = async (purpose: string, bytes: Buffer, name: string) =>
+      agent.post(paths.me.upload(id, purpose)).field('_csrf', _csrf).attach('file', bytes, name);
+    expect(
+      (await upload('qualification-certificate', await scanImage('jpeg'), '资格证书.jpg')).status,
+    ).toBe(303);
+    expect(
+      (await upload('previous-registration', await scanImage('png'), '注销证明.png')).status,
+    ).toBe(303);
+
+    const [row] = await suite.t.db.sql<{ draft: { uploads: Record<string, string> } }[]>`
+      select draft from applications where id = ${id}`;
+    const { uploads } = row!.draft;
+    await expectServedClean(agent, uploads['qualification-certificate']!, 'jpeg');
+    await expectServedClean(agent, uploads['previous-registration']!, 'png');
+    const page = await agent.get(paths.me.step(id, 'uploads'));
+    expect(page.text).toContain(`href="${paths.file(uploads['qualification-certificate']!)}"`);
+
+    const stranger = await signInNewPerson(suite.t);
+    expect(
+      (await stranger.agent.get(paths.file(uploads['qualification-certificate']!))).status,
+    ).toBe(404);
+
+    // An image that does not decode: a message at the field, the material kept as it was.
+    const jpeg = await scanImage('jpeg');
+    const damaged = await upload('qualification-certificate', jpeg.subarray(0, 600), '坏.jpg');
+    expect(damaged.status).toBe(422);
+    expect(damaged.text).toContain('无法读取这张图片，请换一张重新上传');
+    const [after] = await suite.t.db.sql<{ draft: { uploads: Record<string, string> } }[]>`
+      select draft from applications where id = ${id}`;
+    expect(after!.draft.uploads).toEqual(uploads);
+  });
+
+  it('the enterprise’s signed form scan is re-encoded too', async () => {
+    const signed = await signInNewEnterprise(suite.t);
+    const person = await createPerson(suite.t.db.sql, suite.t.clock.now());
+    const id = await insertApplication(suite.t.db.sql, suite.t.clock.now(), {
+      kind: 'initial',
+      state: 'awaiting_signed_form',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: signed.enterprise.enterpriseId,
+    });
+    const res = await signed.agent
+      .post(paths.org.signedForm(id))
+      .field('_csrf', signed._csrf)
+      .attach('file', await scanImage('png'), '申请表.png');
+    expect(res.status).toBe(303);
+    const [row] = await suite.t.db.sql<{ fileId: string }[]>`
+      select signed_form_file_id as "fileId" from applications where id = ${id}`;
+    await expectServedClean(signed.agent, row!.fileId, 'png');
   });
 });

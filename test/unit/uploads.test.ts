@@ -1,15 +1,18 @@
 import { mkdtemp, open, readdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import {
   checkUpload,
   cleanOriginalName,
   createLocalFileStore,
+  MAX_SCAN_SIDE,
   MAX_UPLOAD_BYTES,
   PHOTO_HEIGHT,
   PHOTO_WIDTH,
+  prepareDocument,
   preparePhoto,
   sha256Hex,
   UPLOAD_TYPES,
@@ -189,6 +192,105 @@ describe('preparePhoto', () => {
       ok: false,
       message: '无法读取这张图片，请换一张重新上传',
     });
+  });
+});
+
+/** What a file can carry after its image: a page of script and an (empty) zip archive. */
+const TRAILER = Buffer.concat([
+  Buffer.from('<html><script>alert("hidden")</script></html>'),
+  Buffer.from('PK\x05\x06', 'latin1'),
+  Buffer.alloc(18),
+]);
+
+function expectNoTrailer(bytes: Buffer) {
+  expect(bytes.includes('<script')).toBe(false);
+  expect(bytes.includes(Buffer.from('PK\x05\x06', 'latin1'))).toBe(false);
+}
+
+/** A PNG whose header claims width x height, over a tiny image: what a decompression bomb says. */
+async function pngClaiming(width: number, height: number): Promise<Buffer> {
+  const png = Buffer.from(await image(1, 1).png().toBuffer());
+  // The IHDR chunk: length (4) at 8, "IHDR" at 12, width and height at 16 and 20, CRC at 29.
+  png.writeUInt32BE(width, 16);
+  png.writeUInt32BE(height, 20);
+  png.writeUInt32BE(crc32(png.subarray(12, 29)), 29);
+  return png;
+}
+
+describe('prepareDocument', () => {
+  it('re-encodes a JPEG with bytes after its end: still a JPEG, the same size, nothing after it', async () => {
+    const jpeg = await image(800, 1100)
+      .jpeg()
+      .withExif({ IFD0: { ImageDescription: 'GPS and camera details' } })
+      .toBuffer();
+    const result = await prepareDocument(Buffer.concat([jpeg, TRAILER]));
+    if (!result.ok) throw new Error(result.message);
+    expect(result.contentType).toBe('image/jpeg');
+    expectNoTrailer(result.bytes);
+    const meta = await sharp(result.bytes).metadata();
+    expect(meta).toMatchObject({ format: 'jpeg', width: 800, height: 1100 });
+    expect(meta.exif).toBeUndefined();
+  });
+
+  it('re-encodes a PNG with bytes after its end: still a PNG, the same size, nothing after it', async () => {
+    const png = await image(800, 1100).png().toBuffer();
+    const result = await prepareDocument(Buffer.concat([png, TRAILER]));
+    if (!result.ok) throw new Error(result.message);
+    expect(result.contentType).toBe('image/png');
+    expectNoTrailer(result.bytes);
+    expect(await sharp(result.bytes).metadata()).toMatchObject({
+      format: 'png',
+      width: 800,
+      height: 1100,
+    });
+  });
+
+  it('keeps a scanner’s black-and-white PNG a 1-bit palette PNG, no larger', async () => {
+    const png = await image(600, 800).png({ palette: true, colours: 2 }).toBuffer();
+    const result = await prepareDocument(png);
+    if (!result.ok) throw new Error(result.message);
+    expect(await sharp(result.bytes).metadata()).toMatchObject({
+      isPalette: true,
+      bitsPerSample: 1,
+    });
+    expect(result.bytes.length).toBeLessThanOrEqual(png.length);
+  });
+
+  it('turns a scan upright by its EXIF orientation', async () => {
+    const sideways = await image(1100, 800).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const result = await prepareDocument(sideways);
+    if (!result.ok) throw new Error(result.message);
+    const meta = await sharp(result.bytes).metadata();
+    expect([meta.width, meta.height, meta.orientation]).toEqual([800, 1100, undefined]);
+  });
+
+  it(`scales down only what is over ${MAX_SCAN_SIDE} px on its long side`, async () => {
+    const a4At400dpi = await prepareDocument(await image(3308, 4677).jpeg().toBuffer());
+    if (!a4At400dpi.ok) throw new Error(a4At400dpi.message);
+    expect(await sharp(a4At400dpi.bytes).metadata()).toMatchObject({ width: 3308, height: 4677 });
+    const large = await prepareDocument(await image(5600, 4200).jpeg().toBuffer());
+    if (!large.ok) throw new Error(large.message);
+    expect(await sharp(large.bytes).metadata()).toMatchObject({ width: 5000, height: 3750 });
+  });
+
+  it('stores a PDF as it came', async () => {
+    const pdf = Buffer.concat([minimalPdf(), TRAILER]);
+    expect(await prepareDocument(pdf)).toEqual({
+      ok: true,
+      bytes: pdf,
+      contentType: 'application/pdf',
+    });
+  });
+
+  it('refuses what it cannot decode, with a message for the person', async () => {
+    const unreadable = { ok: false, message: '无法读取这张图片，请换一张重新上传' };
+    const jpeg = await image(600, 800).jpeg().toBuffer();
+    expect(await prepareDocument(jpeg.subarray(0, jpeg.length / 2))).toEqual(unreadable);
+    const png = await image(600, 800).png().toBuffer();
+    expect(await prepareDocument(png.subarray(0, png.length / 2))).toEqual(unreadable);
+    // A decompression bomb: refused before its pixels are decoded.
+    expect(await prepareDocument(await pngClaiming(20_000, 20_000))).toEqual(unreadable);
+    expect((await prepareDocument(await executableBytes())).ok).toBe(false);
   });
 });
 
