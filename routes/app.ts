@@ -6,7 +6,9 @@ import { errorHandler, notFound } from './middleware/errors.js';
 import { showRefusal } from './middleware/refusals.js';
 import { requestLog } from './middleware/request-log.js';
 import { securityHeaders } from './middleware/security.js';
+import { paths } from './paths.js';
 import { ASSET_DIRS, setUpViews } from './middleware/views.js';
+import { fontStylesheetRoute } from './middleware/fonts.js';
 import { createAuthenticator } from './middleware/passport.js';
 import type { Services } from '../lib/services/index.js';
 import { authRoutes } from './auth/index.js';
@@ -25,7 +27,7 @@ export function createApp(services: Services): Express {
   const app = express();
   app.set('trust proxy', config.trustProxy);
   app.set('query parser', 'simple');
-  const { assetUrl } = setUpViews(app, { reload: config.viewsReload });
+  const { assetUrl, fontStylesheet } = setUpViews(app, { reload: config.viewsReload });
 
   app.use(requestLog(logger));
   app.use(securityHeaders(config.production));
@@ -47,6 +49,8 @@ export function createApp(services: Services): Express {
       }
     },
   };
+  // The web font's @font-face rules are built at start-up (fonts.ts), its files are static.
+  app.get(paths.fontStylesheet, fontStylesheetRoute(fontStylesheet, config));
   for (const [prefix, dir] of ASSET_DIRS) app.use(prefix, express.static(dir, staticOptions));
   app.use(healthRoutes(services)); // before sessions: probes must not create them
 

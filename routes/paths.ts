@@ -67,6 +67,10 @@ export const paths = {
   assets: '/public',
   /** htmx, served from its npm package. */
   vendorScripts: '/public/js/vendor',
+  /** Noto Sans SC's WOFF2 subsets, served from its npm package. */
+  fonts: '/public/fonts',
+  /** Their @font-face rules, built at start-up (routes/middleware/fonts.ts). */
+  fontStylesheet: '/public/fonts/noto-sans-sc.css',
   file: route('/files/:id'),
 } as const;
 

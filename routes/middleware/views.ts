@@ -7,6 +7,8 @@ import { businessDate } from '../../lib/platform/index.js';
 import { PROMISED_WORKING_DAYS, professions } from '../../lib/reference/index.js';
 import { actionNames, kindNames, stateNames } from '../../lib/workflow/index.js';
 import { homeOf, paths } from '../paths.js';
+import type { FontStylesheet } from './fonts.js';
+import { buildFontStylesheet, FONT_FILES_DIR } from './fonts.js';
 import type { Express } from 'express';
 
 export const VIEWS_DIR = path.resolve(import.meta.dirname, '../../views');
@@ -16,13 +18,15 @@ export const SERVICE_NAME = '江苏省二级注册人员执业注册服务平台
 /**
  * Eta as Express's view engine; `<%= %>` escapes, and pages use `layout('../layout')`. Templates
  * are compiled once and cached, unless `reload` (VIEWS_RELOAD, while editing them). Returns the
- * views' asset URLs, for the static handler to know the current fingerprints.
+ * views' asset URLs, for the static handler to know the current fingerprints, and the web font's
+ * stylesheet the layout links to, for its route to send.
  */
 export function setUpViews(
   app: Express,
   { reload }: { reload: boolean },
-): { assetUrl: (url: string) => string } {
+): { assetUrl: (url: string) => string; fontStylesheet: FontStylesheet } {
   const assetUrl = assetUrls(reload);
+  const fontStylesheet = buildFontStylesheet(assetUrl);
   const eta = new Eta({ views: VIEWS_DIR, cache: !reload, autoEscape: true });
   app.engine('eta', (filePath, options, callback) => {
     try {
@@ -39,6 +43,7 @@ export function setUpViews(
   Object.assign(app.locals, {
     paths,
     asset: assetUrl,
+    fontStylesheet: fontStylesheet.url,
     homeOf,
     serviceName: SERVICE_NAME,
     formatTime,
@@ -51,7 +56,7 @@ export function setUpViews(
     stepTitles,
     promisedWorkingDays: PROMISED_WORKING_DAYS,
   });
-  return { assetUrl };
+  return { assetUrl, fontStylesheet };
 }
 
 const shanghaiTime = new Intl.DateTimeFormat('zh-CN', {
@@ -74,6 +79,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 /** Where the files behind each static URL prefix are (routes/app.ts serves them). */
 export const ASSET_DIRS: [prefix: string, dir: string][] = [
   [paths.vendorScripts, path.join(ROOT, 'node_modules/htmx.org/dist')],
+  [paths.fonts, FONT_FILES_DIR],
   [paths.assets, path.join(ROOT, 'public')],
 ];
 

@@ -1,94 +1,18 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createHttpServer } from '../../routes/server.js';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
 import type { ImpactValue, Result, RunOptions } from 'axe-core';
 import type { Express } from 'express';
 import type { Browser, BrowserContext, HTTPResponse, Page, Viewport } from 'puppeteer-core';
-import { launch } from 'puppeteer-core';
 import { afterAll, beforeAll, expect } from 'vitest';
 import type { TestApp } from './app.js';
 import { createTestApp } from './app.js';
-import { decompress } from 'wawoff2';
+import { launchBrowser, PHONE } from './chromium.js';
 
 const require = createRequire(import.meta.url);
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-
-/**
- * A headless Debian Chromium, quiet on the network: nothing but the pages under test. It sees
- * Noto Sans SC as a system font (see chineseFontConfig), as a visitor's phone or computer has a
- * Chinese font.
- */
-export async function launchBrowser(): Promise<Browser> {
-  if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(
-      `Chromium is missing at ${CHROMIUM_PATH}: run \`npm run setup\` (it installs Debian's ` +
-        `chromium package), or set CHROMIUM_PATH to a Chromium binary.`,
-    );
-  }
-  return launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    env: { ...process.env, FONTCONFIG_FILE: await chineseFontConfig() },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-    ],
-  });
-}
-
-/**
- * A fontconfig file that adds Noto Sans SC (400 and 700) to the system's fonts, and its path.
- * The site serves no web font and names the usual system CJK fonts; the Debian image has none,
- * so Chinese would render as boxes and measure unlike real text. The font comes from the
- * @fontsource/noto-sans-sc dependency: Chromium's font manager takes only TrueType/CFF files
- * from fontconfig, so its WOFF2 files are decompressed (wawoff2) to plain OpenType once, into the
- * temp dir.
- * (A web font injected into the page does not do: with system-ui first in the font stack,
- * headless Chromium keeps the fallback's boxes for some elements after the font loads.)
- */
-async function chineseFontConfig(): Promise<string> {
-  const packageJson = require.resolve('@fontsource/noto-sans-sc/package.json');
-  const { version } = JSON.parse(await readFile(packageJson, 'utf8')) as { version: string };
-  const dir = path.join(os.tmpdir(), `jsreg-test-fonts-${version}-2`);
-  const config = path.join(dir, 'fonts.conf');
-  if (existsSync(config)) return config; // written last, so the fonts are there
-  await mkdir(dir, { recursive: true });
-  for (const weight of [400, 700]) {
-    const name = `noto-sans-sc-chinese-simplified-${weight}-normal`;
-    const woff2 = await readFile(path.join(path.dirname(packageJson), 'files', `${name}.woff2`));
-    await writeAtomically(path.join(dir, `${name}.otf`), Buffer.from(await decompress(woff2)));
-  }
-  await writeAtomically(
-    config,
-    `<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
-<fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
-  <dir>${dir}</dir>
-  <cachedir>${path.join(dir, 'cache')}</cachedir>
-</fontconfig>
-`,
-  );
-  return config;
-}
-
-/** Test files run in parallel: each writes its own copy and renames it into place. */
-async function writeAtomically(file: string, data: string | Buffer) {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, file);
-}
+export { CHROMIUM_PATH, launchBrowser, PHONE } from './chromium.js';
 
 export type Served = { baseUrl: string; close(): Promise<void> };
 
@@ -295,15 +219,6 @@ export class LoginPage {
     );
   }
 }
-
-/** A phone-sized window (the site's users are mostly on phones). */
-export const PHONE: Viewport = {
-  width: 375,
-  height: 812,
-  deviceScaleFactor: 2,
-  isMobile: true,
-  hasTouch: true,
-};
 
 export type BrowserSuite = {
   t: TestApp;
