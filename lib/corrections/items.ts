@@ -174,9 +174,9 @@ export async function supplyItem(
     const { note, fileId, licence } = supplied;
     if (item.asks === 'licence') {
       if (!isLicence(licence)) throw new ValidationError('请选择资质类型并填写资质证号。');
+      // The statement made at confirmation stays as it was made; the licence supplied later is
+      // the item's own (keepStatedLicence takes it to the registration on completion).
       const kept = { type: licence.type, number: licence.number };
-      await tx`update applications set enterprise_confirmation = ${tx.json({ licence: kept })}
-               where id = ${app.id}`;
       if (app.registrationId) {
         await tx`update registrations set enterprise_licence = ${tx.json(kept)}
                  where id = ${app.registrationId}`;

@@ -702,8 +702,9 @@ async function insertApplication(
     ])}`;
   if (enterprise && state === 'awaiting_enterprise') {
     await tx`
-      insert into notifications (account_id, application_id, message, created_at)
+      insert into notifications (account_id, application_id, message, is_to_do, created_at)
       values (${enterprise.accountId}, ${row!.id},
-              ${toConfirmMessage(person.name, a.kind, a.profession, applicationNumber)}, ${confirmedAt})`;
+              ${toConfirmMessage(person.name, a.kind, a.profession, applicationNumber)}, true,
+              ${confirmedAt})`;
   }
 }

@@ -29,16 +29,21 @@ export async function endRegistration(tx: Tx, registrationId: string, at: Date):
 }
 
 /**
- * Rule 12: the licence the enterprise stated when it confirmed an application that completed is
- * kept on its registration; "none for now" clears an earlier one (its open item fills it in when
- * supplied).
+ * Rule 12: the licence of an application that completed is kept on its registration: the one the
+ * enterprise supplied later for its "none for now" (the latest licence item closed with one), else
+ * the one it stated when it confirmed; "none for now" with nothing supplied yet clears an earlier
+ * one (its open item fills it in when supplied).
  */
 export async function keepStatedLicence(tx: Tx, applicationId: string): Promise<void> {
   await tx`
     update registrations r
-    set enterprise_licence = case
-      when jsonb_typeof(a.enterprise_confirmation -> 'licence') = 'object'
-      then a.enterprise_confirmation -> 'licence' end
+    set enterprise_licence = coalesce(
+      (select ci.supplied -> 'licence' from correction_items ci
+       where ci.application_id = a.id and ci.asks = 'licence' and ci.closed_at is not null
+         and jsonb_typeof(ci.supplied -> 'licence') = 'object'
+       order by ci.closed_at desc limit 1),
+      case when jsonb_typeof(a.enterprise_confirmation -> 'licence') = 'object'
+      then a.enterprise_confirmation -> 'licence' end)
     from applications a
     where a.id = ${applicationId} and r.id = a.registration_id
       and a.enterprise_confirmation ? 'licence'`;

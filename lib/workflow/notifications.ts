@@ -9,7 +9,7 @@ import { asSentence } from '../platform/index.js';
 /** What the workflow told an account (notifyParties), shown on its home page. */
 export type Notification = { id: string; message: string; createdAt: Date; read: boolean };
 
-/** The account's latest notifications, newest first. */
+/** The account's latest notifications, newest first, without the to-dos that are done. */
 export async function notificationsOf(
   db: Db,
   accountId: string,
@@ -17,7 +17,7 @@ export async function notificationsOf(
 ): Promise<Notification[]> {
   return db<Notification[]>`
     select id, message, created_at as "createdAt", read_at is not null as read
-    from notifications where account_id = ${accountId}
+    from notifications where account_id = ${accountId} and not (is_to_do and done_at is not null)
     order by created_at desc, id limit ${limit}`;
 }
 
@@ -51,6 +51,12 @@ export async function notifyParties(
   reason: string | null,
   at: Date,
 ): Promise<void> {
+  // What waited for the enterprise is done once the application has moved on, whoever moved it.
+  if (app.state !== 'awaiting_enterprise') {
+    await tx`
+      update notifications set done_at = ${at}
+      where application_id = ${app.id} and is_to_do and done_at is null`;
+  }
   const title = applicationTitle(app.kind, app.profession, app.applicationNumber);
   const what = asSentence(
     `${title}现为“${stateNames[app.state]}”${reason ? `，原因：${reason}` : ''}`,
@@ -66,13 +72,13 @@ export async function notifyParties(
     const [person] = app.personId
       ? await tx<{ name: string }[]>`select name from persons where id = ${app.personId}`
       : [];
-    const message =
-      app.state === 'awaiting_enterprise'
-        ? toConfirmMessage(person?.name ?? null, app.kind, app.profession, app.applicationNumber)
-        : `${person ? `${person.name}的` : '本单位的'}${what}`;
+    const toDo = app.state === 'awaiting_enterprise';
+    const message = toDo
+      ? toConfirmMessage(person?.name ?? null, app.kind, app.profession, app.applicationNumber)
+      : `${person ? `${person.name}的` : '本单位的'}${what}`;
     await tx`
-      insert into notifications (account_id, application_id, message, created_at)
-      select e.account_id, a.id, ${message}, ${at}
+      insert into notifications (account_id, application_id, message, is_to_do, created_at)
+      select e.account_id, a.id, ${message}, ${toDo}, ${at}
       from applications a join enterprises e on e.id = a.enterprise_id
       where a.id = ${app.id} and ${tx.unsafe(ENTERPRISE_SEES_APPLICATION)}`;
   }

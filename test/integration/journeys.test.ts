@@ -19,6 +19,7 @@ import {
   addRegistryQualification,
   createEnterprise,
   createPerson,
+  TINY_PDF,
   insertApplication,
 } from '../support/fixtures.js';
 
@@ -602,6 +603,84 @@ describe('after a refusal (issue 10, item 15)', () => {
       where p.id = ${person.personId}`;
     expect(note!.message).toContain('原因：合同期限填写有误，请修改。');
     expect(note!.message).not.toContain('。。');
+  });
+});
+
+describe('what the enterprise keeps seeing (issue 10, item 11)', () => {
+  it('its home page drops the “待您确认” to-do once it has confirmed', async () => {
+    const { person, app } = await filledApplication();
+    expect((await confirmOnThePage(person, app.id)).status).toBe(303);
+    const { t } = suite;
+    const [enterprise] = await t.db.sql<{ creditCode: string }[]>`
+      select e.credit_code as "creditCode" from enterprises e
+      join applications a on a.enterprise_id = e.id where a.id = ${app.id}`;
+    await t.db.sql`
+      update accounts set password_hash = (select password_hash from accounts where id = ${person.accountId})
+      where login_id = ${enterprise!.creditCode}`;
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.enterprise, enterprise!.creditCode, PASSWORD);
+    expect((await agent.get(paths.org.home)).text).toContain('待您确认');
+    const _csrf = await csrfTokenFrom(agent, paths.org.home);
+    const { version } = (await readApplication(t.db.sql, app.id))!;
+    const confirmed = await agent
+      .post(paths.org.confirm(app.id))
+      .type('form')
+      .send({ _csrf, version: String(version), commitment: 'yes', costConsulting: 'no' });
+    expect(confirmed.status).toBe(303);
+    const home = await agent.get(paths.org.home);
+    expect(home.text).not.toContain('待您确认');
+    expect(home.text).toMatch(/data-testid="to-confirm">0</);
+  });
+
+  it('keeps its statement as made, shows a licence supplied later as its own dated line, and the signed scan after submission', async () => {
+    const { t } = suite;
+    const { enterprise, agent, _csrf } = await signInNewEnterprise(t);
+    const person = await createPerson(t.db.sql, NOW);
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'awaiting_enterprise',
+      profession: 'architect',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+      draft: {
+        employment: { position: '建筑师', contractStart: '2026-01-01', contractEnd: '2029-12-31' },
+      },
+    });
+    const confirmed = await agent
+      .post(paths.org.confirm(id))
+      .type('form')
+      .send({ _csrf, version: '0', commitment: 'yes', licence: 'none' });
+    expect(confirmed.status).toBe(303);
+    const [item] = await t.db.sql<{ id: string }[]>`
+      select id from correction_items where application_id = ${id} and asks = 'licence'`;
+    const supplied = await agent
+      .post(paths.org.correction(id, item!.id))
+      .field('_csrf', _csrf)
+      .field('licenceType', '工程设计建筑行业资质')
+      .field('licenceNumber', 'A132000001');
+    expect(supplied.status).toBe(303);
+    const [row] = await t.db.sql`select enterprise_confirmation from applications where id = ${id}`;
+    expect(row!.enterprise_confirmation).toEqual({ licence: 'none' });
+
+    const uploaded = await agent
+      .post(paths.org.signedForm(id))
+      .field('_csrf', _csrf)
+      .attach('file', TINY_PDF, '申请表.pdf');
+    expect(uploaded.status).toBe(303);
+    const { version } = (await readApplication(t.db.sql, id))!;
+    const submitted = await agent
+      .post(paths.org.submit(id))
+      .type('form')
+      .send({ _csrf, version: String(version) });
+    expect(submitted.status).toBe(303);
+
+    const page = await agent.get(paths.org.application(id));
+    expect(page.text).toContain('暂无（取得后在材料补正中补充）');
+    expect(page.text).toContain('data-testid="supplied-licence"');
+    expect(page.text).toMatch(
+      /后补企业资质<\/dt><dd>工程设计建筑行业资质，证号 A132000001（\d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2} 补充）/,
+    );
+    expect(page.text).toContain('data-testid="submitted-signed-form"');
   });
 });
 
