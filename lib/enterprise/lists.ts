@@ -67,6 +67,8 @@ export type EnterpriseApplication = {
   enterpriseConfirmation: unknown;
   signedFormFileId: string | null;
   signedFormSnapshotVersion: number | null;
+  /** The registration it acts on (every kind but an initial registration). */
+  registrationId: string | null;
   /** The enterprise may open the person's photo and materials (lib/files/records.ts). */
   filesVisible: boolean;
 };
@@ -79,6 +81,7 @@ const APPLICATION_COLUMNS = `
   a.enterprise_confirmation as "enterpriseConfirmation",
   a.signed_form_file_id as "signedFormFileId",
   a.signed_form_snapshot_version as "signedFormSnapshotVersion",
+  a.registration_id as "registrationId",
   ${ENTERPRISE_SEES_FILES} as "filesVisible"`;
 
 /**

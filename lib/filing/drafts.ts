@@ -67,15 +67,19 @@ export async function startApplication(
       const onRegistration =
         request.kind !== 'initial' && request.kind !== 'out_of_province_qualification';
       const number = await nextApplicationNumber(tx, at);
+      const draft =
+        current && (request.kind === 'renewal' || request.kind === 'additional')
+          ? await employmentOfRegistration(tx, personId, current)
+          : {};
       const [row] = await tx<{ id: string }[]>`
         insert into applications
           (application_number, kind, profession, person_id, enterprise_id, registration_id,
-           demonstration_zone, state, version, started_at, state_changed_at)
+           demonstration_zone, state, version, draft, started_at, state_changed_at)
         values (${number}, ${request.kind}, ${request.profession}, ${personId},
                 ${onRegistration ? (current?.enterpriseId ?? null) : null},
                 ${onRegistration ? (current?.id ?? null) : null},
                 ${request.kind === 'initial' && (request.demonstrationZone ?? false)},
-                'draft', 0, ${at}, ${at})
+                'draft', 0, ${tx.json(draft)}, ${at}, ${at})
         returning id`;
       await recordStart(tx, row!.id, { role: 'person', accountId }, at);
       return (await lockApplication(tx, row!.id))!;
@@ -86,6 +90,26 @@ export async function startApplication(
     }
     throw err;
   }
+}
+
+/**
+ * A renewal or an additional registration starts with the employment the registration was last
+ * granted on (the latest completed application on it, or the initial one at its enterprise), for
+ * the person to check rather than type again; none when there is no such application.
+ */
+async function employmentOfRegistration(
+  tx: Tx,
+  personId: string,
+  registration: { id: string; profession: string; enterpriseId: string },
+): Promise<ApplicationDraft> {
+  const [last] = await tx<{ employment: ApplicationDraft['employment'] }[]>`
+    select snapshot -> 'employment' as employment from applications
+    where person_id = ${personId} and profession = ${registration.profession}
+      and state = 'completed' and jsonb_typeof(snapshot -> 'employment') = 'object'
+      and (registration_id = ${registration.id}
+           or (kind = 'initial' and enterprise_id = ${registration.enterpriseId}))
+    order by state_changed_at desc limit 1`;
+  return last?.employment ? { employment: last.employment } : {};
 }
 
 /**

@@ -10,6 +10,7 @@ import type {
   WorkflowDeps,
 } from '../workflow/index.js';
 import { readDraft } from '../workflow/index.js';
+import { registrationOfApplication } from '../registrations/index.js';
 import type { DraftPatch } from './drafts.js';
 import { confirmDraft } from './drafts.js';
 import {
@@ -326,6 +327,7 @@ export const STEPS: readonly Step[] = [
     isComplete: (c) => c.draft.commitment === true,
     pageData: async (deps, { application, context, accountId, at }) => ({
       person: await personOfAccount(deps.sql, accountId),
+      registration: await registrationOfApplication(deps.sql, application),
       // The commitment is asked for by this page's own form.
       problems: (
         await filingProblems(deps.sql, filingOf(application), at, deps.rules, 'confirmation')

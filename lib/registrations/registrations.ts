@@ -1,5 +1,7 @@
 import type { Profession } from '../reference/index.js';
 import type { Db, Tx } from '../platform/index.js';
+import { addDays, addMonths } from '../platform/index.js';
+import { professions } from '../reference/index.js';
 
 /** A person's registration in one profession that is in force. */
 export type ActiveRegistration = {
@@ -47,4 +49,46 @@ export async function keepStatedLicence(tx: Tx, applicationId: string): Promise<
     from applications a
     where a.id = ${applicationId} and r.id = a.registration_id
       and a.enterprise_confirmation ? 'licence'`;
+}
+
+/**
+ * The registration an application acts on, as its pages show it: number, specialties, the
+ * validity now and, for a renewal, the validity it would bring (extended from the old end date,
+ * by the profession's period).
+ */
+export type RegistrationSummary = {
+  registrationNumber: string;
+  specialties: string[];
+  validFrom: string;
+  validUntil: string;
+  renewedValidity?: { from: string; until: string };
+};
+
+export function renewedValidity(
+  validUntil: string,
+  profession: Profession,
+): { from: string; until: string } {
+  return {
+    from: addDays(validUntil, 1),
+    until: addMonths(validUntil, 12 * professions[profession].validityYears),
+  };
+}
+
+export async function registrationOfApplication(
+  db: Db,
+  application: { kind: string; registrationId: string | null },
+): Promise<RegistrationSummary | undefined> {
+  if (!application.registrationId) return undefined;
+  const [row] = await db<
+    (Omit<RegistrationSummary, 'renewedValidity'> & { profession: Profession })[]
+  >`
+    select registration_number as "registrationNumber", profession, specialties,
+           to_char(valid_from, 'YYYY-MM-DD') as "validFrom",
+           to_char(valid_until, 'YYYY-MM-DD') as "validUntil"
+    from registrations where id = ${application.registrationId}`;
+  if (!row) return undefined;
+  const { profession, ...summary } = row;
+  return application.kind === 'renewal'
+    ? { ...summary, renewedValidity: renewedValidity(row.validUntil, profession) }
+    : summary;
 }

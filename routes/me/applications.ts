@@ -25,6 +25,7 @@ import { requireRole } from '../middleware/auth.js';
 import { redirectRefused, takeRefused } from '../middleware/flash.js';
 import { suppliedMaterial, uploadFields } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
+import { registrationOfApplication } from '../../lib/registrations/index.js';
 
 /** The person's applications, one application's page, and the correction items it asks of them. */
 export const applicationPages: Pages = ({ pages, uploads }, services) => {
@@ -111,6 +112,7 @@ function applicationPage(services: Services) {
       values,
       errors,
       limits: inputLimits(correctionNoteForm),
+      registration: await registrationOfApplication(sql, application),
     });
   };
 }

@@ -42,6 +42,7 @@ import { onRefusal, problemErrors } from '../middleware/refusals.js';
 import { redirectRefused, takeRefused } from '../middleware/flash.js';
 import { suppliedMaterial, uploadFields, uploadedDocument } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
+import { registrationOfApplication } from '../../lib/registrations/index.js';
 
 /**
  * A confirmation or submission the rules refuse: the missing scan is the enterprise's to upload
@@ -236,6 +237,7 @@ function applicationPage({ sql }: Services) {
       values,
       errors,
       limits: FORM_LIMITS,
+      registration: await registrationOfApplication(sql, application),
       done: req.query.done,
     });
   };

@@ -2,7 +2,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/filing/index.js';
 import { EXPIRED_APPLICATION } from '../../lib/person/index.js';
-import { readApplication, readDraft } from '../../lib/workflow/index.js';
+import { readApplication, readDraft, transition } from '../../lib/workflow/index.js';
 import { paths } from '../../routes/paths.js';
 import {
   csrfTokenFrom,
@@ -681,6 +681,74 @@ describe('what the enterprise keeps seeing (issue 10, item 11)', () => {
       /后补企业资质<\/dt><dd>工程设计建筑行业资质，证号 A132000001（\d{4}\/\d{1,2}\/\d{1,2} \d{2}:\d{2} 补充）/,
     );
     expect(page.text).toContain('data-testid="submitted-signed-form"');
+  });
+});
+
+describe('a renewal or additional registration starts from the registration (issue 10, item 10)', () => {
+  it('pre-fills the employment it was granted on, and shows the registration and the renewed validity', async () => {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    await addRegistryQualification(t.db.sql, person, 'cost_engineer', '安装工程');
+    const enterprise = await createEnterprise(t.db.sql, NOW, { password: PASSWORD });
+    const registrationId = await addRegistration(
+      t.db.sql,
+      NOW,
+      person,
+      enterprise,
+      'cost_engineer',
+      ['安装工程'],
+      '2027-01-24',
+    );
+    const employment = {
+      position: '造价工程师',
+      contractStart: '2024-01-01',
+      contractEnd: '2029-12-31',
+    };
+    await insertApplication(t.db.sql, NOW, {
+      kind: 'initial',
+      state: 'completed',
+      profession: 'cost_engineer',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+      registrationId,
+      draft: { employment },
+    });
+    const renewal = await startApplication(t.services, person.accountId, {
+      kind: 'renewal',
+      profession: 'cost_engineer',
+    });
+    expect(readDraft(renewal.draft).employment).toEqual(employment);
+
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const [registration] = await t.db.sql<{ number: string }[]>`
+      select registration_number as number from registrations where id = ${registrationId}`;
+    const employmentPage = await agent.get(paths.me.step(renewal.id, 'employment'));
+    expect(employmentPage.text).toContain('value="造价工程师"');
+    for (const url of [paths.me.step(renewal.id, 'check'), paths.me.application(renewal.id)]) {
+      const page = await agent.get(url);
+      expect(page.text).toContain(registration!.number);
+      expect(page.text).toMatch(/data-testid="registration-specialties">安装工程</);
+      expect(page.text).toContain('2024-01-01 至 2027-01-24');
+      // Cost engineers register for 4 years, extended from the old end date.
+      expect(page.text).toMatch(/data-testid="renewed-validity">2027-01-25 至 2031-01-24/);
+    }
+    // An additional registration shows the registration too, without a renewed validity.
+    await transition(t.services, {
+      applicationId: renewal.id,
+      action: 'withdraw',
+      actor: { role: 'person', accountId: person.accountId },
+      expectedVersion: renewal.version,
+    });
+    const additional = await startApplication(t.services, person.accountId, {
+      kind: 'additional',
+      profession: 'cost_engineer',
+    });
+    expect(readDraft(additional.draft).employment).toEqual(employment);
+    const check = await agent.get(paths.me.step(additional.id, 'check'));
+    expect(check.text).toContain(registration!.number);
+    expect(check.text).not.toContain('data-testid="renewed-validity"');
   });
 });
 
