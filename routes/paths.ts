@@ -46,6 +46,7 @@ export const paths = {
     step: route('/me/applications/:id/steps/:step'),
     withdraw: route('/me/applications/:id/withdraw'),
     upload: route('/me/applications/:id/uploads/:purpose'),
+    changePhoto: route('/me/applications/:id/change-photo'),
     correction: route('/me/applications/:id/corrections/:itemId'),
   },
   org: {

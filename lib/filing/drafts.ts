@@ -220,6 +220,32 @@ export async function saveMaterial(
   );
 }
 
+/**
+ * The new ID photo of a personal change, checked and re-encoded as the profile photo is
+ * (preparePhoto), stored and named in the change; it becomes the person's photo on approval.
+ */
+export async function saveChangePhoto(
+  deps: WorkflowDeps & { fileStore: FileStore },
+  accountId: string,
+  applicationId: string,
+  photo: { bytes: Buffer; originalName: string },
+): Promise<ApplicationRow> {
+  return deps.sql.begin((tx) =>
+    saveDraftIn(tx, accountId, applicationId, async (current) => ({
+      change: {
+        ...current.change,
+        photoFileId: await storeFile(tx, deps.fileStore, {
+          bytes: photo.bytes,
+          contentType: 'image/jpeg',
+          originalName: photo.originalName,
+          ownerAccountId: accountId,
+          at: deps.clock.now(),
+        }),
+      },
+    })),
+  );
+}
+
 /** What a step saves into a draft: its content, and for an initial application the employer. */
 export type DraftPatch = ApplicationDraft & { enterpriseId?: string | null };
 

@@ -57,15 +57,32 @@ export function specialtiesForm(profession: Profession) {
   });
 }
 
-export const changeForm = z
-  .object({
-    education: z.union([z.literal(''), z.enum(EDUCATION_LEVELS, { error: '请从列表中选择学历' })]),
-    note: z.string().trim().max(500, '变更说明最多500个字'),
-  })
-  .refine((v) => v.education !== '' || v.note !== '', {
-    path: ['education'],
-    message: '请选择新的学历，或写明要变更的其他信息',
-  });
+/**
+ * Personal change (个人自然情况变更): what can change, field by field, so an approval can apply
+ * it: the education; the name and ID number as the real-name login states them (read, not typed:
+ * `identity` only says they changed); a new ID photo (uploaded on its own form); and a note.
+ * At least one of them (the step checks, as the photo is not part of this form).
+ */
+export const changeForm = z.object({
+  education: z
+    .union([z.literal(''), z.enum(EDUCATION_LEVELS, { error: '请从列表中选择学历' })])
+    .default(''),
+  identity: z.union([z.literal(''), z.literal('yes')]).default(''),
+  note: z.string({ error: '变更说明须是文字' }).trim().max(500, '变更说明最多500个字').default(''),
+});
+
+/** What a personal change holds once saved (applications.draft.change). */
+export type PersonalChange = {
+  education?: string;
+  /** The name and ID number of the real-name login, when the person says they changed. */
+  name?: string;
+  idNumber?: string;
+  photoFileId?: string;
+  note?: string;
+};
+
+/** The fields whose presence makes a personal change (any one of them). */
+export const CHANGE_FIELDS = ['education', 'name', 'photoFileId', 'note'] as const;
 
 export function outOfProvinceForm(thisYear: number) {
   return z

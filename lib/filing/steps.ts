@@ -23,7 +23,9 @@ import {
 } from './eligibility.js';
 import type { EnterpriseChoice } from './employer-search.js';
 import { employerSearch, enterpriseChoice, searchEnterprises } from './employer-search.js';
+import type { PersonalChange } from './forms.js';
 import {
+  CHANGE_FIELDS,
   changeForm,
   commitmentForm,
   employerForm,
@@ -264,15 +266,34 @@ export const STEPS: readonly Step[] = [
     id: 'change',
     title: '填写变更内容',
     appliesTo: isKind('personal_change'),
-    isComplete: (c) => Object.keys(c.draft.change ?? {}).length > 0,
+    isComplete: (c) => CHANGE_FIELDS.some((f) => c.draft.change?.[f]),
     limits: inputLimits(changeForm),
-    submit: (_deps, _input, values) => {
+    pageData: async (deps, { accountId }) => ({
+      person: await personOfAccount(deps.sql, accountId),
+    }),
+    submit: async (deps, { context, accountId }, values) => {
       const parsed = changeForm.safeParse(values);
       if (!parsed.success) return invalid(parsed.error);
-      const change: Record<string, string> = {};
-      if (parsed.data.education) change.education = parsed.data.education;
-      if (parsed.data.note) change.note = parsed.data.note;
-      return saved({ change });
+      const { education, identity, note } = parsed.data;
+      // The photo is uploaded on its own form (saveChangePhoto) and kept.
+      const change: PersonalChange = { photoFileId: context.draft.change?.photoFileId };
+      if (education) change.education = education;
+      if (identity === 'yes') {
+        const person = await personOfAccount(deps.sql, accountId);
+        Object.assign(change, { name: person.name, idNumber: person.idNumber });
+      }
+      if (note) change.note = note;
+      if (!CHANGE_FIELDS.some((f) => change[f])) {
+        return {
+          ok: false,
+          errors: fieldErrors({
+            education: '请选择要变更的内容：学历、姓名或身份证号码、证件照，或写明其他变更',
+          }),
+        };
+      }
+      return saved({
+        change: Object.fromEntries(Object.entries(change).filter(([, v]) => v)),
+      });
     },
   },
   {

@@ -1,9 +1,11 @@
-import type { Sql } from '../platform/index.js';
+import type { Sql, Tx } from '../platform/index.js';
 import type { FileStore } from '../files/index.js';
 import { storeFile } from '../files/index.js';
 import { activeRegistrations } from '../registrations/index.js';
 import { personOfAccount } from './person.js';
 import { ConflictError, recordAudit } from '../platform/index.js';
+import type { ApplicationRow } from '../workflow/index.js';
+import { readDraft } from '../workflow/index.js';
 
 export type ContactDetails = { phone: string; email: string; address: string };
 
@@ -79,4 +81,20 @@ export async function setPhoto(
       subjectId: person.personId,
     });
   });
+}
+
+/**
+ * An approved personal change takes effect on the person (in the approving transaction): the new
+ * education and ID photo replace the old; the name and ID number are the real-name login's
+ * already, and the snapshot keeps what was approved for the certificate.
+ */
+export async function applyPersonalChange(tx: Tx, app: ApplicationRow, at: Date): Promise<void> {
+  const change = readDraft(app.snapshot).change ?? {};
+  await tx`
+    update persons
+    set education = coalesce(${change.education ?? null}, education),
+        photo_file_id = coalesce(${change.photoFileId ?? null}::uuid, photo_file_id),
+        photo_declared_at = case when ${change.photoFileId ?? null}::uuid is null
+                                 then photo_declared_at else ${at} end
+    where id = ${app.personId}`;
 }

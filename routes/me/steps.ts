@@ -4,6 +4,7 @@ import {
   isEditable,
   materialsFor,
   saveDraft,
+  saveChangePhoto,
   saveMaterial,
   stepAfter,
   stepBefore,
@@ -28,7 +29,8 @@ import { requireRole } from '../middleware/auth.js';
 import { onRefusal, problemErrors } from '../middleware/refusals.js';
 import { withFixes } from './fixes.js';
 import { redirectRefused, takeRefused } from '../middleware/flash.js';
-import { uploadFields, uploadedDocument } from '../middleware/uploads.js';
+import { uploadFields, uploadedDocument, uploadedFile } from '../middleware/uploads.js';
+import { preparePhoto } from '../../lib/files/index.js';
 import { paths } from '../paths.js';
 
 type LoadedStep = {
@@ -174,6 +176,39 @@ export const stepPages: Pages = ({ pages, uploads }, services) => {
       res.redirect(303, paths.me.step(id, 'uploads'));
     },
   );
+  // The new ID photo of a personal change: its own form on the change step, checked and
+  // re-encoded as the profile photo is.
+  uploads.post(
+    paths.me.changePhoto.pattern,
+    requireRole('person'),
+    uploadFields([{ name: 'photo' }]),
+    async (req, res) => {
+      const { detail } = await load(req, 'change');
+      const id = detail.application.id;
+      if (!isEditable(detail.application)) return res.redirect(303, paths.me.application(id));
+      const page = paths.me.step(id, 'change');
+      const values = trimmed(req.body);
+      const errors: Record<string, string> = { ...req.uploadErrors };
+      const photo = uploadedFile(req, 'photo');
+      let prepared: Buffer | undefined;
+      if (!errors.photo && !photo) errors.photo = '请选择新的证件照';
+      if (!errors.photo && photo) {
+        const result = await preparePhoto(photo.buffer);
+        if (result.ok) prepared = result.bytes;
+        else errors.photo = result.message;
+      }
+      if (values.photoRecent !== 'yes')
+        errors.photoRecent = '请确认照片是近6个月内拍摄的免冠证件照';
+      if (!prepared || !photo || Object.keys(errors).length > 0) {
+        return redirectRefused(req, res, page, fieldErrors(errors), values);
+      }
+      await saveChangePhoto(services, req.user!.id, id, {
+        bytes: prepared,
+        originalName: photo.originalname,
+      });
+      res.redirect(303, page);
+    },
+  );
 };
 
 /** A draft's values as the flat names the step forms use. */
@@ -183,6 +218,7 @@ function formValuesOf(draft: ApplicationDraft): Record<string, unknown> {
     ...draft.employment,
     specialties: draft.specialties ?? [],
     education: draft.change?.education ?? '',
+    identity: draft.change?.name ? 'yes' : '',
     note: draft.change?.note ?? '',
     examProvince: oop.examProvince ?? '',
     certificateNumber: oop.certificateNumber ?? '',

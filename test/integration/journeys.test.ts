@@ -1,3 +1,4 @@
+import sharp from 'sharp';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/filing/index.js';
@@ -21,6 +22,7 @@ import {
   createPerson,
   TINY_PDF,
   insertApplication,
+  officerAccountId,
 } from '../support/fixtures.js';
 
 // The person's and the enterprise's journeys: the rule gaps and dead ends of issue 10, each with
@@ -749,6 +751,127 @@ describe('a renewal or additional registration starts from the registration (iss
     const check = await agent.get(paths.me.step(additional.id, 'check'));
     expect(check.text).toContain(registration!.number);
     expect(check.text).not.toContain('data-testid="renewed-validity"');
+  });
+});
+
+describe('a personal change, field by field (issue 10, item 18)', () => {
+  async function personalChange() {
+    const { t } = suite;
+    t.clock.set(NOW);
+    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+    await addRegistryQualification(t.db.sql, person, 'constructor', '建筑工程');
+    const enterprise = await createEnterprise(t.db.sql, NOW);
+    await addRegistration(
+      t.db.sql,
+      NOW,
+      person,
+      enterprise,
+      'constructor',
+      ['建筑工程'],
+      '2028-06-30',
+    );
+    const app = await startApplication(t.services, person.accountId, {
+      kind: 'personal_change',
+      profession: 'constructor',
+    });
+    const agent = request.agent(t.app);
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const _csrf = await csrfTokenFrom(agent, paths.me.home);
+    return { person, app, agent, _csrf };
+  }
+  const photo = (width: number, height: number) =>
+    sharp({ create: { width, height, channels: 3, background: '#c8d4e0' } })
+      .jpeg()
+      .toBuffer();
+
+  it('shows the name and ID number of the real-name login read-only, and saves them, the education and a note as fields', async () => {
+    const { person, app, agent, _csrf } = await personalChange();
+    const step = paths.me.step(app.id, 'change');
+    const page = await agent.get(step);
+    expect(page.text).toContain(person.idNumber);
+    expect(page.text).toContain('来自您的实名登录');
+    expect(page.text).not.toMatch(/name="(name|idNumber)"/);
+    const nothing = await agent.post(step).type('form').send({ _csrf, education: '', note: '' });
+    expect(nothing.status).toBe(422);
+    const saved = await agent
+      .post(step)
+      .type('form')
+      .send({ _csrf, identity: 'yes', education: '硕士研究生', note: '', name: '冒名' });
+    expect(saved.status).toBe(303);
+    const [row] = await suite.t.db.sql<{ name: string }[]>`
+      select name from persons where id = ${person.personId}`;
+    const change = readDraft((await readApplication(suite.t.db.sql, app.id))!.draft).change;
+    // The name comes from the login, whatever a form may post.
+    expect(change).toEqual({ name: row!.name, idNumber: person.idNumber, education: '硕士研究生' });
+    const check = await agent.get(paths.me.step(app.id, 'check'));
+    expect(check.text).toContain(`${row!.name}（${person.idNumber}，来自实名登录）`);
+  });
+
+  it('takes a new ID photo checked and re-encoded like the profile photo, at the change step', async () => {
+    const { app, agent, _csrf } = await personalChange();
+    const step = paths.me.step(app.id, 'change');
+    const small = await refusedAt(
+      agent,
+      agent
+        .post(paths.me.changePhoto(app.id))
+        .field('_csrf', _csrf)
+        .field('photoRecent', 'yes')
+        .attach('photo', await photo(100, 100), 'small.jpg'),
+      step,
+    );
+    expect(small.text).toContain('证件照尺寸太小');
+    const uploaded = await agent
+      .post(paths.me.changePhoto(app.id))
+      .field('_csrf', _csrf)
+      .field('photoRecent', 'yes')
+      .attach('photo', await photo(600, 800), '新照片.jpg');
+    expect(uploaded.status).toBe(303);
+    expect(uploaded.headers.location).toBe(step);
+    const change = readDraft((await readApplication(suite.t.db.sql, app.id))!.draft).change!;
+    const file = await agent.get(paths.file(change.photoFileId!));
+    expect(await sharp(file.body as Buffer).metadata()).toMatchObject({
+      format: 'jpeg',
+      width: 295,
+      height: 413,
+    });
+    // The photo alone is a change: the step is complete.
+    const next = await agent.post(step).type('form').send({ _csrf, education: '', note: '' });
+    expect(next.status).toBe(303);
+  });
+
+  it('is applied to the person when approved', async () => {
+    const { t } = suite;
+    const person = await createPerson(t.db.sql, NOW);
+    // A photo that is not the person's yet (another fixture's file stands in for the new one).
+    const newPhoto = (await createPerson(t.db.sql, NOW)).fileId!;
+    const enterprise = await createEnterprise(t.db.sql, NOW);
+    const registrationId = await addRegistration(
+      t.db.sql,
+      NOW,
+      person,
+      enterprise,
+      'constructor',
+      ['建筑工程'],
+      '2028-06-30',
+    );
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'personal_change',
+      state: 'under_review',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+      registrationId,
+      draft: { change: { education: '博士研究生', photoFileId: newPhoto } },
+    });
+    await transition(t.services, {
+      applicationId: id,
+      action: 'approve',
+      actor: { role: 'officer', accountId: await officerAccountId(t.db.sql) },
+      expectedVersion: 0,
+    });
+    const [row] = await t.db.sql<{ education: string; photo: string }[]>`
+      select education, photo_file_id as photo from persons where id = ${person.personId}`;
+    expect(row).toEqual({ education: '博士研究生', photo: newPhoto });
   });
 });
 
