@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { FormErrors } from '../../lib/platform/index.js';
+import { asError } from '../callbacks.js';
 
 /** A refused form kept for the page it came from, across one redirect. */
 export type KeptRefusal = { url: string; errors: FormErrors; values: Record<string, unknown> };
@@ -10,14 +11,19 @@ export type KeptRefusal = { url: string; errors: FormErrors; values: Record<stri
  * instead of leaving the upload's address in the address bar (where a reload would post again).
  * The refusal lives in the session until that page shows it once.
  */
-export function redirectRefused(
+export async function redirectRefused(
   req: Request,
   res: Response,
   url: string,
   errors: FormErrors,
   values: Record<string, unknown> = {},
-): void {
+): Promise<void> {
   req.session.refused = { url, errors, values };
+  // Saved before the redirect is sent: express-session saves while the response is being
+  // written, so a browser could follow the Location header before the refusal is stored.
+  await new Promise<void>((resolve, reject) =>
+    req.session.save((err: unknown) => (err ? reject(asError(err)) : resolve())),
+  );
   res.redirect(303, url);
 }
 

@@ -4,6 +4,7 @@ import { openItem, requestCorrections, supplyItem } from '../../lib/corrections/
 import { integrationSuite } from '../support/app.js';
 import type { EnterpriseFixture, PersonFixture } from '../support/fixtures.js';
 import {
+  addRegistration,
   createEnterprise,
   createPerson,
   insertApplication,
@@ -148,9 +149,62 @@ describe('correction items', () => {
     expect(await stateOf(id)).toBe('approved');
     const [kept] = await suite.t.db.sql<{ confirmation: unknown }[]>`
       select enterprise_confirmation as confirmation from applications where id = ${id}`;
-    expect(kept!.confirmation).toEqual({ licence });
+    // The statement made at confirmation stays as made (issue 10, item 11); the licence is the
+    // item's own, and the registration's once the application completes.
+    expect(kept!.confirmation).toBeNull();
     const [audit] = await suite.t.db.sql`
       select 1 from audit_events where action = 'correction_item_supplied' and subject_id = ${itemId}`;
     expect(audit).toBeDefined();
+  });
+
+  it('a licence supplied later reaches the registration when the application completes, the statement kept', async () => {
+    const { t } = suite;
+    const person = await createPerson(t.db.sql, NOW);
+    const enterprise = await createEnterprise(t.db.sql, NOW);
+    const registrationId = await addRegistration(
+      t.db.sql,
+      NOW,
+      person,
+      enterprise,
+      'architect',
+      [],
+      '2027-01-24',
+    );
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'renewal',
+      state: 'approved',
+      profession: 'architect',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+      registrationId,
+    });
+    await t.db
+      .sql`update applications set enterprise_confirmation = ${t.db.sql.json({ licence: 'none' })} where id = ${id}`;
+    const itemId = await t.db.sql.begin((tx) =>
+      openItem(
+        tx,
+        id,
+        {
+          addressedTo: 'enterprise',
+          what: '企业资质',
+          why: '暂无',
+          blocksReview: false,
+          openedBy: null,
+          asks: 'licence',
+        },
+        NOW,
+      ),
+    );
+    const licence = { type: '工程设计建筑行业资质', number: 'A132000002' };
+    await supply(itemId, 'enterprise', enterprise, { licence });
+    await transition(t.services, {
+      applicationId: id,
+      action: 'complete',
+      actor: { role: 'system' },
+    });
+    const [row] = await t.db.sql<{ licence: unknown; confirmation: unknown }[]>`
+      select r.enterprise_licence as licence, a.enterprise_confirmation as confirmation
+      from registrations r join applications a on a.registration_id = r.id where a.id = ${id}`;
+    expect(row).toEqual({ licence, confirmation: { licence: 'none' } });
   });
 });
