@@ -447,30 +447,40 @@ describe('input (issue 10, items 13 and 17)', () => {
   });
 });
 
+/**
+ * A person registered as a cost engineer in 安装工程, qualified in 土木建筑工程 and 水利工程 too, signed
+ * in on an additional registration.
+ */
+async function additionalCostEngineer() {
+  const { t } = suite;
+  t.clock.set(NOW);
+  const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
+  const enterprise = await createEnterprise(t.db.sql, NOW);
+  for (const specialty of ['土木建筑工程', '安装工程', '水利工程']) {
+    await addRegistryQualification(t.db.sql, person, 'cost_engineer', specialty);
+  }
+  await addRegistration(
+    t.db.sql,
+    NOW,
+    person,
+    enterprise,
+    'cost_engineer',
+    ['安装工程'],
+    '2028-06-30',
+  );
+  const app = await startApplication(t.services, person.accountId, {
+    kind: 'additional',
+    profession: 'cost_engineer',
+  });
+  const agent = request.agent(t.app);
+  await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+  const _csrf = await csrfTokenFrom(agent, paths.me.home);
+  return { app, agent, _csrf };
+}
+
 describe('the specialty list (issue 10, item 5)', () => {
   it('offers only the specialties the person is qualified in and does not hold yet', async () => {
-    const { t } = suite;
-    t.clock.set(NOW);
-    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
-    const enterprise = await createEnterprise(t.db.sql, NOW);
-    for (const specialty of ['土木建筑工程', '安装工程', '水利工程']) {
-      await addRegistryQualification(t.db.sql, person, 'cost_engineer', specialty);
-    }
-    await addRegistration(
-      t.db.sql,
-      NOW,
-      person,
-      enterprise,
-      'cost_engineer',
-      ['安装工程'],
-      '2028-06-30',
-    );
-    const app = await startApplication(t.services, person.accountId, {
-      kind: 'additional',
-      profession: 'cost_engineer',
-    });
-    const agent = request.agent(t.app);
-    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
+    const { app, agent } = await additionalCostEngineer();
     const page = await agent.get(paths.me.step(app.id, 'specialties'));
     expect(page.text).toContain('value="土木建筑工程"');
     expect(page.text).toContain('value="水利工程"');
@@ -480,33 +490,6 @@ describe('the specialty list (issue 10, item 5)', () => {
 });
 
 describe('refused at the step where it is known (issue 10, item 6)', () => {
-  async function additionalCostEngineer() {
-    const { t } = suite;
-    t.clock.set(NOW);
-    const person = await createPerson(t.db.sql, NOW, { password: PASSWORD });
-    const enterprise = await createEnterprise(t.db.sql, NOW);
-    for (const specialty of ['土木建筑工程', '安装工程']) {
-      await addRegistryQualification(t.db.sql, person, 'cost_engineer', specialty);
-    }
-    await addRegistration(
-      t.db.sql,
-      NOW,
-      person,
-      enterprise,
-      'cost_engineer',
-      ['安装工程'],
-      '2028-06-30',
-    );
-    const app = await startApplication(t.services, person.accountId, {
-      kind: 'additional',
-      profession: 'cost_engineer',
-    });
-    const agent = request.agent(t.app);
-    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
-    const _csrf = await csrfTokenFrom(agent, paths.me.home);
-    return { app, agent, _csrf };
-  }
-
   it('the specialty step refuses one the person is not qualified in, or holds already', async () => {
     const { app, agent, _csrf } = await additionalCostEngineer();
     const step = paths.me.step(app.id, 'specialties');
