@@ -1,0 +1,3 @@
+/** The working-day calendar and the statutory clock (DESIGN.md §5a). */
+export * from './working-days.js';
+export * from './clock.js';
