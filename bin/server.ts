@@ -14,6 +14,7 @@ import {
 } from '../lib/platform/index.js';
 import type { EmbeddedDb, Sql } from '../lib/platform/index.js';
 import { seedDemoData } from '../lib/demo/index.js';
+import { seedCalendar } from '../lib/calendar/index.js';
 import { createServices } from '../lib/services/index.js';
 import { startJobs } from '../jobs/index.js';
 import type { Server } from 'node:http';
@@ -64,6 +65,8 @@ async function main() {
   const sql = (running.sql = createSql(url));
   const applied = await migrate(sql);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  const seeded = await seedCalendar(sql, systemClock.now());
+  if (seeded.length) logger.info({ seeded }, 'working-day calendar seeded');
   const services = createServices({ config, sql, clock: systemClock, logger });
   if (
     running.embedded &&

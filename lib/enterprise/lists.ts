@@ -67,6 +67,8 @@ export type EnterpriseApplication = {
   enterpriseConfirmation: unknown;
   signedFormFileId: string | null;
   signedFormSnapshotVersion: number | null;
+  deadline: string | null;
+  deadlineProvisional: boolean | null;
   /** The registration it acts on (every kind but an initial registration). */
   registrationId: string | null;
   /** The enterprise may open the person's photo and materials (lib/files/records.ts). */
@@ -82,6 +84,7 @@ const APPLICATION_COLUMNS = `
   a.signed_form_file_id as "signedFormFileId",
   a.signed_form_snapshot_version as "signedFormSnapshotVersion",
   a.registration_id as "registrationId",
+  to_char(a.deadline, 'YYYY-MM-DD') as deadline, a.deadline_provisional as "deadlineProvisional",
   ${ENTERPRISE_SEES_FILES} as "filesVisible"`;
 
 /**

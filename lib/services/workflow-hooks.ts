@@ -5,6 +5,7 @@ import {
   enterpriseMaySubmit,
 } from '../enterprise/index.js';
 import { personMayFile } from '../filing/index.js';
+import { recordDeadline } from '../calendar/index.js';
 import { applyPersonalChange, recordApprovedEntry } from '../person/index.js';
 import { endRegistration, keepStatedLicence } from '../registrations/index.js';
 import type { WorkflowHooks } from '../workflow/index.js';
@@ -48,6 +49,9 @@ export const workflowHooks: WorkflowHooks = {
     // Rule 9: the enterprise takes its new name; rule 14: the entry becomes a qualification.
     { kinds: ['enterprise_rename'], action: 'approve', run: applyRename },
     { kinds: ['out_of_province_qualification'], action: 'approve', run: recordApprovedEntry },
+    // The statutory clock: the transitions that start, stop and restart it store its deadline.
+    { to: 'under_review', run: recordDeadline },
+    { to: 'correction_requested', run: recordDeadline },
     // Item by item, an approved personal change replaces the person's particulars.
     { kinds: ['personal_change'], action: 'approve', run: applyPersonalChange },
   ],

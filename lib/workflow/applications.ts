@@ -21,6 +21,9 @@ export type ApplicationRow = {
   snapshotHash: string | null;
   startedAt: Date;
   stateChangedAt: Date;
+  /** The statutory clock's deadline (lib/calendar), once accepted; provisional (暂定) or not. */
+  deadline: string | null;
+  deadlineProvisional: boolean | null;
 };
 
 const APPLICATION_COLUMNS = `
@@ -28,7 +31,8 @@ const APPLICATION_COLUMNS = `
   enterprise_id as "enterpriseId", registration_id as "registrationId",
   demonstration_zone as "demonstrationZone", state, version, draft, snapshot,
   snapshot_version as "snapshotVersion", snapshot_hash as "snapshotHash",
-  started_at as "startedAt", state_changed_at as "stateChangedAt"`;
+  started_at as "startedAt", state_changed_at as "stateChangedAt",
+  to_char(deadline, 'YYYY-MM-DD') as deadline, deadline_provisional as "deadlineProvisional"`;
 
 /** An application as it is now, without locking it (pages). */
 export async function readApplication(db: Db, id: string): Promise<ApplicationRow | undefined> {

@@ -26,6 +26,7 @@ import { redirectRefused, takeRefused } from '../middleware/flash.js';
 import { suppliedMaterial, uploadFields } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
 import { registrationOfApplication } from '../../lib/registrations/index.js';
+import { deadlineChangesOf } from '../../lib/calendar/index.js';
 
 /** The person's applications, one application's page, and the correction items it asks of them. */
 export const applicationPages: Pages = ({ pages, uploads }, services) => {
@@ -113,6 +114,7 @@ function applicationPage(services: Services) {
       errors,
       limits: inputLimits(correctionNoteForm),
       registration: await registrationOfApplication(sql, application),
+      deadlineChanges: await deadlineChangesOf(sql, application.id),
     });
   };
 }

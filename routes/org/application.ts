@@ -43,6 +43,7 @@ import { redirectRefused, takeRefused } from '../middleware/flash.js';
 import { suppliedMaterial, uploadFields, uploadedDocument } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
 import { registrationOfApplication } from '../../lib/registrations/index.js';
+import { deadlineChangesOf } from '../../lib/calendar/index.js';
 
 /**
  * A confirmation or submission the rules refuse: the missing scan is the enterprise's to upload
@@ -238,6 +239,7 @@ function applicationPage({ sql }: Services) {
       errors,
       limits: FORM_LIMITS,
       registration: await registrationOfApplication(sql, application),
+      deadlineChanges: await deadlineChangesOf(sql, application.id),
       done: req.query.done,
     });
   };

@@ -5,6 +5,7 @@ import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 import { createSql, migrate, startEmbeddedDb, systemClock } from '../../lib/platform/index.js';
 import { seedDemoData } from '../../lib/demo/index.js';
+import { seedCalendar } from '../../lib/calendar/index.js';
 import { createLocalFileStore } from '../../lib/files/index.js';
 
 export const TEMPLATE_DB = 'app_template';
@@ -27,6 +28,7 @@ export default async function setup(project: TestProject) {
   const db = await startEmbeddedDb({ dataDir, port, database: TEMPLATE_DB });
   const sql = createSql(db.url, { max: 1 });
   await migrate(sql);
+  await seedCalendar(sql, systemClock.now());
   // The demo photos and scans go to this run's own folder; test apps have their own DATA_DIR,
   // and createTestApp puts the same stand-in bytes into each app's store.
   await seedDemoData(sql, systemClock, createLocalFileStore(path.join(dataDir, 'files')));
