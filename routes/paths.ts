@@ -64,7 +64,7 @@ export const paths = {
     rename: '/org/rename',
     renameWithdraw: route('/org/rename/:id/withdraw'),
   },
-  authority: { home: '/authority' },
+  authority: { home: '/authority', calendar: '/authority/calendar' },
   assets: '/public',
   /** htmx, served from its npm package. */
   vendorScripts: '/public/js/vendor',

@@ -464,7 +464,10 @@ export const demoPersons = [
   },
 ] as const satisfies readonly DemoPerson[];
 
-export const demoStaff = [{ username: 'shenhe01', name: '周敏' }] as const;
+export const demoStaff = [
+  { username: 'shenhe01', name: '周敏', role: 'officer' },
+  { username: 'guanli01', name: '陈立', role: 'admin' },
+] as const;
 
 /** The declared date of the demo photo: within the 6 months rule 2 asks for. */
 const PHOTO_DECLARED_DAYS_AGO = 30;
@@ -521,7 +524,8 @@ export async function seedDemoData(sql: Sql, clock: Clock, store: FileStore): Pr
     }
     for (const staff of demoStaff) {
       const accountId = await insertAccount(s, 'staff', staff.username, staff.name);
-      await tx`insert into staff (account_id, name) values (${accountId}, ${staff.name})`;
+      await tx`insert into staff (account_id, name, role)
+               values (${accountId}, ${staff.name}, ${staff.role})`;
     }
     await recordAudit(tx, { at: s.at, actorAccountId: null, action: 'demo_data_seeded' });
     return true;

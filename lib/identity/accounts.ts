@@ -10,7 +10,12 @@ export type SessionUser = {
   kind: AccountKind;
   displayName: string;
   realNameLevel: number | null;
+  /** A staff member's role (DESIGN.md §5a): every one reviews; an admin also keeps the calendar. */
+  staffRole: StaffRole | null;
 };
+
+export const STAFF_ROLES = ['officer', 'admin'] as const;
+export type StaffRole = (typeof STAFF_ROLES)[number];
 
 type AccountRow = {
   id: string;
@@ -18,6 +23,7 @@ type AccountRow = {
   displayName: string;
   passwordHash: string | null;
   realNameLevel: number | null;
+  staffRole: StaffRole | null;
 };
 
 export function hashPassword(password: string): Promise<string> {
@@ -58,10 +64,10 @@ export async function checkPassword(
   password: string,
 ): Promise<PasswordCheck> {
   const [row] = await sql<AccountRow[]>`
-    select id, kind, display_name as "displayName", password_hash as "passwordHash",
-           real_name_level as "realNameLevel"
-    from accounts
-    where kind = ${kind} and login_id = ${loginId} and disabled_at is null`;
+    select a.id, a.kind, a.display_name as "displayName", a.password_hash as "passwordHash",
+           a.real_name_level as "realNameLevel", s.role as "staffRole"
+    from accounts a left join staff s on s.account_id = a.id
+    where a.kind = ${kind} and a.login_id = ${loginId} and a.disabled_at is null`;
   const hash = row?.passwordHash ?? (await dummyHash);
   const matches = await argon2.verify(hash, password).catch(() => false);
   if (!row || !row.passwordHash || !matches) return { ok: false, accountId: row?.id ?? null };
@@ -72,13 +78,16 @@ export async function checkPassword(
       kind: row.kind,
       displayName: row.displayName,
       realNameLevel: row.realNameLevel,
+      staffRole: row.staffRole,
     },
   };
 }
 
 export async function findSessionUser(sql: Sql, id: string): Promise<SessionUser | null> {
   const [row] = await sql<SessionUser[]>`
-    select id, kind, display_name as "displayName", real_name_level as "realNameLevel"
-    from accounts where id = ${id} and disabled_at is null`;
+    select a.id, a.kind, a.display_name as "displayName", a.real_name_level as "realNameLevel",
+           s.role as "staffRole"
+    from accounts a left join staff s on s.account_id = a.id
+    where a.id = ${id} and a.disabled_at is null`;
   return row ?? null;
 }

@@ -18,3 +18,9 @@ export function requireRole(kind: AccountKind): RequestHandler {
     next();
   };
 }
+
+/** Within the staff's area: only an admin (DESIGN.md §5a), others get 403. */
+export const requireAdmin: RequestHandler = (req, _res, next) => {
+  if (req.user?.kind !== 'staff' || req.user.staffRole !== 'admin') throw new ForbiddenError();
+  next();
+};

@@ -8,8 +8,8 @@ import type { StepId } from '../../lib/filing/index.js';
 import { readApplication } from '../../lib/workflow/index.js';
 import { paths } from '../../routes/paths.js';
 import {
-  axeViolations,
   browserSuite,
+  checkPage,
   LoginPage,
   navigating,
   openPage,
@@ -55,27 +55,6 @@ const pathname = (page: Page) => new URL(page.url()).pathname;
 const click = (page: Page, selector: string) => navigating(page, () => page.click(selector));
 /** The main form's own button (the header holds the logout form's). */
 const submit = (page: Page) => click(page, 'main form[method="post"] button[type="submit"]');
-
-/**
- * The checks every page gets, each reported without stopping the test: axe-core finds nothing,
- * and the page is no wider than the window. With JavaScript off, axe-core (which waits on timers)
- * runs with scripts allowed for that moment only: the page's own scripts, skipped at load, stay
- * unrun (no htmx), so what axe sees is the page as served without JavaScript.
- */
-async function checkPage(page: Page, label: string, javaScript: boolean) {
-  if (!javaScript) await page.setJavaScriptEnabled(true);
-  try {
-    if (!javaScript) {
-      expect(await page.evaluate(() => 'htmx' in window), `${label}: no script ran`).toBe(false);
-    }
-    expect.soft(await axeViolations(page), `${label}: axe`).toEqual([]);
-    expect
-      .soft(await page.evaluate(() => document.documentElement.scrollWidth), `${label}: width`)
-      .toBeLessThanOrEqual(PHONE.width);
-  } finally {
-    if (!javaScript) await page.setJavaScriptEnabled(false);
-  }
-}
 
 /** A browser context of its own (its own cookies), a phone-sized page, signed in as the person. */
 async function signedIn(

@@ -1,9 +1,10 @@
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
-import { loadCalendar, saveCalendarYear, workingDay } from '../../lib/calendar/index.js';
+import { loadCalendar, workingDay } from '../../lib/calendar/index.js';
 import { readApplication, transition } from '../../lib/workflow/index.js';
 import { paths } from '../../routes/paths.js';
-import { integrationSuite, logInAs } from '../support/app.js';
+import { csrfTokenFrom, integrationSuite, logInAs } from '../support/app.js';
+import { DEMO_PASSWORD } from '../../lib/demo/index.js';
 import {
   PASSWORD,
   createEnterprise,
@@ -92,23 +93,25 @@ describe('the deadline kept on the application', () => {
       deadline: '2027-01-11',
       deadlineProvisional: true,
     });
-    // 2027 as an admin enters it (元旦 on Friday 01-01 to Sunday 01-03).
+    // 2027 as an admin enters it on the calendar page (元旦 on Friday 01-01 to Sunday 01-03).
     const { t } = suite;
-    const admin = await officerAccountId(t.db.sql);
-    const { recomputed } = await saveCalendarYear(
-      t.db.sql,
-      {
-        year: 2027,
+    t.clock.set(at('2026-12-20'));
+    const admin = request.agent(t.app);
+    await logInAs(admin, paths.login.staff, 'guanli01', DEMO_PASSWORD);
+    const saved = await admin
+      .post(paths.authority.calendar)
+      .type('form')
+      .send({
+        _csrf: await csrfTokenFrom(admin, paths.authority.calendar),
+        year: '2027',
         source: '国务院办公厅关于2027年部分节假日安排的通知',
         noticeDate: '2026-11-20',
-        published: true,
-        holidays: [{ from: '2027-01-01', to: '2027-01-03', name: '元旦' }],
-        workdays: [],
-      },
-      admin,
-      at('2026-12-20'),
-    );
-    expect(recomputed).toBeGreaterThanOrEqual(1);
+        published: 'yes',
+        holidays: '2027-01-01 至 2027-01-03 元旦',
+        workdays: '',
+      });
+    expect(saved.status).toBe(303);
+    expect(saved.headers.location).toMatch(/saved=2027&recomputed=[1-9]/);
     expect(await readApplication(t.db.sql, id)).toMatchObject({
       deadline: '2027-01-12',
       deadlineProvisional: false,
@@ -120,9 +123,72 @@ describe('the deadline kept on the application', () => {
       to: '2027-01-12',
       provisional: false,
     });
+    // Signed in again: a week has passed on the test's clock.
+    await logInAs(agent, paths.login.person, person.idNumber, PASSWORD);
     const page = await agent.get(paths.me.application(id));
     expect(page.text).not.toContain('data-testid="deadline-provisional"');
     expect(page.text).toContain('法定办理期限调整：2027-01-11 → 2027-01-12');
     await t.db.sql`delete from calendar_years where year = 2027`;
+  });
+});
+
+describe('the admin calendar page', () => {
+  async function staffAgent(username: string) {
+    const agent = request.agent(suite.t.app);
+    const res = await logInAs(agent, paths.login.staff, username, DEMO_PASSWORD);
+    expect(res.status).toBe(303);
+    return agent;
+  }
+
+  it('is for admins only', async () => {
+    const officer = await staffAgent('shenhe01');
+    expect((await officer.get(paths.authority.calendar)).status).toBe(403);
+    const home = await officer.get(paths.authority.home);
+    expect(home.text).not.toContain(`href="${paths.authority.calendar}"`);
+    const admin = await staffAgent('guanli01');
+    expect((await admin.get(paths.authority.home)).text).toContain(
+      `href="${paths.authority.calendar}"`,
+    );
+    const page = await admin.get(paths.authority.calendar);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('2026年');
+  });
+
+  it('says what is wrong beside each field and keeps what was typed; a good entry is saved and audited', async () => {
+    const admin = await staffAgent('guanli01');
+    const _csrf = await csrfTokenFrom(admin, paths.authority.calendar);
+    const bad = await admin.post(paths.authority.calendar).type('form').send({
+      _csrf,
+      year: '2028',
+      source: '',
+      holidays: '2028-01-01 至 2028-01-03 元旦\n2028-13-01 春节',
+      workdays: '2027-12-31',
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('请填写通知名称和文号');
+    expect(bad.text).toContain('“2028-13-01 春节”不是一段放假日期');
+    expect(bad.text).toContain('2028-01-01 至 2028-01-03 元旦'); // kept as typed
+    const [none] = await suite.t.db.sql`select 1 from calendar_years where year = 2028`;
+    expect(none).toBeUndefined();
+
+    const good = await admin.post(paths.authority.calendar).type('form').send({
+      _csrf,
+      year: '２０２８',
+      source: '国务院办公厅关于2028年部分节假日安排的通知',
+      noticeDate: '2027-11-10',
+      published: 'yes',
+      holidays: '2028-01-01 元旦\n2028-01-25 至 2028-02-01 春节',
+      workdays: '2028-01-23 春节',
+    });
+    expect(good.status).toBe(303);
+    const calendar = await loadCalendar(suite.t.db.sql);
+    expect(workingDay(calendar, '2028-01-23')).toEqual({ working: true, provisional: false }); // Sun
+    expect(workingDay(calendar, '2028-01-26')).toEqual({ working: false, provisional: false }); // Wed
+    const [audit] = await suite.t.db.sql`
+      select 1 from audit_events where action = 'calendar_year_entered' and detail ->> 'year' = '2028'`;
+    expect(audit).toBeDefined();
+    const corrected = await admin.get(`${paths.authority.calendar}?year=2028`);
+    expect(corrected.text).toContain('2028-01-25 至 2028-02-01 春节');
+    await suite.t.db.sql`delete from calendar_years where year = 2028`;
   });
 });

@@ -23,7 +23,13 @@ import {
   loadConfig,
   systemClock,
 } from '../../lib/platform/index.js';
-import { DEMO_PASSWORD, demoEnterprises, demoPersons, seedDemoData } from '../../lib/demo/index.js';
+import {
+  DEMO_PASSWORD,
+  demoEnterprises,
+  demoPersons,
+  demoStaff,
+  seedDemoData,
+} from '../../lib/demo/index.js';
 import { createLocalFileStore } from '../../lib/files/index.js';
 import type { FilingRequest } from '../../lib/filing/index.js';
 import { filingProblems } from '../../lib/filing/index.js';
@@ -472,7 +478,7 @@ describe('seeding again', () => {
       return result;
     };
     const before = await counts();
-    expect(before.accounts).toBe(demoPersons.length + demoEnterprises.length + 1);
+    expect(before.accounts).toBe(demoPersons.length + demoEnterprises.length + demoStaff.length);
     const store = createLocalFileStore(await mkdtemp(path.join(os.tmpdir(), 'demo-files-')));
     expect(await seedDemoData(db.sql, systemClock, store)).toBe(false);
     expect(await counts()).toEqual(before);

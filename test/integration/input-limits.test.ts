@@ -11,6 +11,8 @@ import {
   startApplication,
 } from '../../lib/filing/index.js';
 import { inputLimits } from '../../lib/platform/index.js';
+import { calendarYearForm } from '../../lib/calendar/index.js';
+import { DEMO_PASSWORD } from '../../lib/demo/index.js';
 import { licenceFields } from '../../lib/reference/index.js';
 import { loginSchema } from '../../routes/auth/login.js';
 import { profileForm } from '../../routes/me/profile.js';
@@ -177,5 +179,12 @@ describe('maxlength comes from the schema (issue 10, item 13)', () => {
       returnForm,
     );
     expect(new Set(names)).toEqual(new Set(['licenceNumber', 'note', 'reason']));
+  });
+
+  it('on the admin’s calendar page', async () => {
+    const agent = request.agent(suite.t.app);
+    await logInAs(agent, paths.login.staff, 'guanli01', DEMO_PASSWORD);
+    const names = expectLimits((await agent.get(paths.authority.calendar)).text, calendarYearForm);
+    expect(names).toEqual(['year', 'source', 'noticeDate', 'holidays', 'workdays']);
   });
 });

@@ -83,6 +83,27 @@ export async function expectAccessibleAndFitting(page: Page, label = page.url())
     label,
   ).toBeLessThanOrEqual(page.viewport()?.width ?? PHONE.width);
 }
+/**
+ * The checks every page gets, each reported without stopping the test: axe-core finds nothing,
+ * and the page is no wider than the window. With JavaScript off, axe-core (which waits on timers)
+ * runs with scripts allowed for that moment only: the page's own scripts, skipped at load, stay
+ * unrun (no htmx), so what axe sees is the page as served without JavaScript.
+ */
+export async function checkPage(page: Page, label: string, javaScript: boolean) {
+  if (!javaScript) await page.setJavaScriptEnabled(true);
+  try {
+    if (!javaScript) {
+      expect(await page.evaluate(() => 'htmx' in window), `${label}: no script ran`).toBe(false);
+    }
+    expect.soft(await axeViolations(page), `${label}: axe`).toEqual([]);
+    expect
+      .soft(await page.evaluate(() => document.documentElement.scrollWidth), `${label}: width`)
+      .toBeLessThanOrEqual(page.viewport()?.width ?? PHONE.width);
+  } finally {
+    if (!javaScript) await page.setJavaScriptEnabled(false);
+  }
+}
+
 export type PageProblems = {
   consoleErrors: string[];
   pageErrors: string[];
