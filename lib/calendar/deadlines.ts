@@ -87,22 +87,39 @@ export async function recomputeDeadlines(
   actorAccountId: string | null,
 ): Promise<number> {
   const calendar = await loadCalendar(tx);
+  // Every open application with the events that move its clock, in one query.
   const open = await tx<
     (Pick<ApplicationRow, 'id' | 'kind'> & {
       deadline: string | null;
       provisional: boolean | null;
+      events: { action: ApplicationEvent['action']; occurredAt: string }[];
     })[]
   >`
-    select id, kind, to_char(deadline, 'YYYY-MM-DD') as deadline,
-           deadline_provisional as provisional
-    from applications
-    where state in ${tx(CLOCK_STATES as State[])}
-       or (state = 'approved' and kind in ${tx(COUNTED_TO_ANNOUNCEMENT as ApplicationKind[])})
-    for update`;
+    select a.id, a.kind, to_char(a.deadline, 'YYYY-MM-DD') as deadline,
+           a.deadline_provisional as provisional,
+           coalesce(
+             (select json_agg(json_build_object('action', e.action, 'occurredAt', e.occurred_at)
+                              order by e.version)
+              from application_events e
+              where e.application_id = a.id
+                and e.action in ('accept', 'request_correction', 'corrections_complete')),
+             '[]') as events
+    from applications a
+    where a.state in ${tx(CLOCK_STATES as State[])}
+       or (a.state = 'approved' and a.kind in ${tx(COUNTED_TO_ANNOUNCEMENT as ApplicationKind[])})
+    for update of a`;
   let changed = 0;
   for (const app of open) {
-    const reading = await clockOf(tx, app, calendar, today);
-    if (!reading) continue;
+    if (!isClocked(app.kind)) continue;
+    const inputs = clockInputsOf(
+      app.events.map((e) => ({ action: e.action, occurredAt: new Date(e.occurredAt) })),
+    );
+    if (!inputs) continue;
+    const reading = statutoryClock(calendar, {
+      ...inputs,
+      workingDays: PROMISED_WORKING_DAYS[app.kind].days,
+      today,
+    });
     if (reading.deadline === app.deadline && reading.provisional === app.provisional) continue;
     await tx`
       update applications set deadline = ${reading.deadline},

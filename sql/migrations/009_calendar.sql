@@ -28,3 +28,4 @@ alter table applications
   add column deadline date,
   add column deadline_provisional boolean,
   add check ((deadline is null) = (deadline_provisional is null));
+create index applications_deadline on applications (deadline) where deadline is not null;
