@@ -29,15 +29,17 @@ async function main() {
     sql?: Sql;
     server?: Server;
     stopJobs?: () => Promise<void>;
+    documents?: { close(): Promise<void> };
   } = {};
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
-    const { server, stopJobs, sql, embedded } = running;
+    const { server, stopJobs, sql, embedded, documents } = running;
     if (server) await new Promise((resolve) => server.close(resolve));
     await stopJobs?.();
+    await documents?.close();
     await sql?.end({ timeout: 5 });
     await embedded?.stop();
     process.exit(0);
@@ -68,6 +70,7 @@ async function main() {
   const seeded = await seedCalendar(sql, systemClock.now());
   if (seeded.length) logger.info({ seeded }, 'working-day calendar seeded');
   const services = createServices({ config, sql, clock: systemClock, logger });
+  running.documents = services.documents;
   if (
     running.embedded &&
     config.demoData &&

@@ -13,17 +13,22 @@ if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
   echo "$want" >"$stamp"
 fi
 
+# Debian packages: Chromium (pages in tests, PDF documents) and poppler-utils (pdftotext and
+# pdftoppm: the documents' tests read PDFs back, and signed PDF scans are rasterised).
 chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
-if [[ ! -x $chromium ]]; then
+missing=()
+[[ -x $chromium ]] || missing+=(chromium)
+command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+if ((${#missing[@]})); then
   if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
-    echo "setup: installing Chromium from Debian's packages"
+    echo "setup: installing ${missing[*]} from Debian's packages"
     export DEBIAN_FRONTEND=noninteractive
     apt-get update -qq
-    apt-get install -y -qq chromium >/dev/null
+    apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "setup: Chromium is missing at $chromium. The site runs without it, but the browser tests" >&2
-    echo "       and PDF documents need it: install Debian's 'chromium' package as root" >&2
-    echo "       (apt-get install chromium), or set CHROMIUM_PATH to a Chromium binary." >&2
+    echo "setup: missing Debian packages: ${missing[*]}. The site runs without them, but the" >&2
+    echo "       browser tests and PDF documents need them: install them as root" >&2
+    echo "       (apt-get install ${missing[*]}), or set CHROMIUM_PATH to a Chromium binary." >&2
   fi
 fi
 echo "setup: done"

@@ -27,6 +27,10 @@ const schema = z
     LOGIN_FAILURE_WINDOW_MINUTES: z.coerce.number().int().min(1).default(15),
     DEMO_DATA: booleanString.optional(),
     CHROMIUM_PATH: z.string().default('/usr/bin/chromium'),
+    DOCUMENT_PAGES: z.coerce.number().int().min(1).max(16).default(2),
+    DOCUMENT_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
+    DOCUMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(20_000),
+    DOCUMENT_RESTART_AFTER: z.coerce.number().int().min(1).default(500),
     CONFIRM_WITHIN_DAYS: z.coerce.number().int().min(1).default(5),
     RENEWAL_WINDOW_OPENS_DAYS: z.coerce.number().int().min(1).default(90),
     RENEWAL_WINDOW_CLOSES_DAYS: z.coerce.number().int().min(0).default(30),
@@ -59,6 +63,8 @@ export type Config = {
   loginThrottle: { perAccount: number; perAddress: number; windowMinutes: number };
   demoData: boolean;
   chromiumPath: string;
+  /** The PDF renderer (lib/documents): pages at once, renders waiting, time limit, restarts. */
+  documents: { pages: number; queue: number; timeoutMs: number; restartAfter: number };
   rules: WorkflowRules;
 };
 
@@ -104,6 +110,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     demoData: e.DEMO_DATA ?? e.NODE_ENV !== 'production',
     chromiumPath: e.CHROMIUM_PATH,
+    documents: {
+      pages: e.DOCUMENT_PAGES,
+      queue: e.DOCUMENT_QUEUE,
+      timeoutMs: e.DOCUMENT_TIMEOUT_MS,
+      restartAfter: e.DOCUMENT_RESTART_AFTER,
+    },
     rules: {
       confirmWithinDays: e.CONFIRM_WITHIN_DAYS,
       renewalOpensDaysBefore: e.RENEWAL_WINDOW_OPENS_DAYS,

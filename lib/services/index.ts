@@ -5,6 +5,7 @@ import { createLoginThrottle } from '../identity/index.js';
 import type { Clock, Config, Logger, Sql, WorkflowRules } from '../platform/index.js';
 import type { WorkflowHooks } from '../workflow/index.js';
 import { workflowHooks } from './workflow-hooks.js';
+import { DocumentRenderer } from '../documents/index.js';
 import type { FileStore } from '../files/index.js';
 
 /**
@@ -23,6 +24,8 @@ export type Services = {
   rules: WorkflowRules;
   /** The guards and effects the workflow engine runs (workflow-hooks.ts). */
   hooks: WorkflowHooks;
+  /** The PDF renderer: its browser starts on the first render; close it on shutdown. */
+  documents: DocumentRenderer;
 };
 
 export function createServices(deps: {
@@ -37,6 +40,10 @@ export function createServices(deps: {
     rules: deps.config.rules,
     fileStore: createLocalFileStore(path.join(deps.config.dataDir, 'files')),
     hooks: workflowHooks,
+    documents: new DocumentRenderer({
+      executablePath: deps.config.chromiumPath,
+      ...deps.config.documents,
+    }),
   };
 }
 

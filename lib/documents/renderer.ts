@@ -1,0 +1,225 @@
+import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
+import puppeteer from 'puppeteer-core';
+import { DomainError } from '../platform/index.js';
+import { fontStylesheet, isFontRequest, readFontFile } from './fonts.js';
+
+/**
+ * The one PDF renderer (DESIGN.md, CONVENTIONS 20): one long-lived Chromium per process, started
+ * on first use, and a bounded pool of its pages with a bounded queue in front. A page renders with
+ * JavaScript off and every request intercepted: only the assets handed to the render (and the
+ * font, at a made-up origin) are answered, from memory; anything else is aborted, so a template
+ * can reach neither the network nor the disk. Each render has a time limit; the browser is
+ * started again after a crash, and after a number of renders.
+ */
+
+export type RendererOptions = {
+  executablePath: string;
+  /** Pages rendering at once. */
+  pages: number;
+  /** Renders waiting for a page; more than that are turned away as busy. */
+  queue: number;
+  timeoutMs: number;
+  /** The browser is started afresh after this many renders (a long life gathers memory). */
+  restartAfter: number;
+};
+
+export const RENDERER_DEFAULTS: Omit<RendererOptions, 'executablePath'> = {
+  pages: 2,
+  queue: 8,
+  timeoutMs: 20_000,
+  restartAfter: 500,
+};
+
+/** An asset the document may load, by the URL the template names it with. */
+export type DocumentAsset = { body: Buffer; contentType: string };
+
+/** Every page is taken and the queue is full: try again shortly (503). */
+export class RendererBusyError extends DomainError {
+  constructor() {
+    super(503, '系统繁忙，文件暂时无法生成，请稍后再试。');
+  }
+}
+
+/** The render failed (the browser crashed, or it took too long); the next one may well succeed. */
+export class RenderFailedError extends DomainError {
+  constructor(why: string) {
+    super(503, `文件生成失败（${why}），请重试。`);
+  }
+}
+
+type Slot = { page: Page };
+
+export class DocumentRenderer {
+  private browser: Promise<Browser> | undefined;
+  private readonly idle: Slot[] = [];
+  private open = 0;
+  private readonly waiting: ((slot: Slot) => void)[] = [];
+  private renders = 0;
+  private closed = false;
+
+  constructor(private readonly options: RendererOptions) {}
+
+  /** The PDF of an HTML document (A4, its own CSS), with the assets it may load. */
+  async renderPdf(html: string, assets: ReadonlyMap<string, DocumentAsset> = new Map()) {
+    if (this.closed) throw new RenderFailedError('服务正在关闭');
+    const slot = await this.take();
+    let healthy = true;
+    try {
+      return await this.withTimeout(this.renderOn(slot.page, html, assets));
+    } catch (err) {
+      healthy = false;
+      if (err instanceof DomainError) throw err;
+      throw new RenderFailedError(slot.page.isClosed() ? '浏览器已退出' : '渲染出错');
+    } finally {
+      this.renders += 1;
+      this.give(slot, healthy);
+    }
+  }
+
+  /** Ends the browser and its processes (on shutdown). */
+  async close(): Promise<void> {
+    this.closed = true;
+    const browser = this.browser;
+    this.browser = undefined;
+    if (browser) await (await browser.catch(() => undefined))?.close();
+  }
+
+  /** The process id of the running browser, if one runs (tests kill it). */
+  async browserPid(): Promise<number | undefined> {
+    return (await this.browser)?.process()?.pid;
+  }
+
+  private async renderOn(page: Page, html: string, assets: ReadonlyMap<string, DocumentAsset>) {
+    const answer = (request: HTTPRequest) => {
+      const url = request.url();
+      if (url.startsWith('data:')) return request.continue();
+      const asset = assets.get(url);
+      if (asset) {
+        return request.respond({ status: 200, contentType: asset.contentType, body: asset.body });
+      }
+      if (isFontRequest(url)) {
+        const font = readFontFile(url);
+        if (font) {
+          return request.respond({
+            status: 200,
+            contentType: 'font/woff2',
+            headers: { 'access-control-allow-origin': '*' },
+            body: font,
+          });
+        }
+      }
+      return request.abort('blockedbyclient');
+    };
+    page.removeAllListeners('request');
+    page.on('request', (request) => void answer(request));
+    await page.setContent(html.replace('</head>', `<style>${fontStylesheet()}</style></head>`), {
+      waitUntil: 'load',
+      timeout: this.options.timeoutMs,
+    });
+    await page.evaluateHandle('document.fonts.ready').catch(() => undefined);
+    return Buffer.from(
+      await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true }),
+    );
+  }
+
+  private withTimeout<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new RenderFailedError('超过时间限制')),
+        this.options.timeoutMs,
+      );
+    });
+    return Promise.race([work, limit]).finally(() => clearTimeout(timer));
+  }
+
+  /** A page for one render: an idle one, a new one while the pool has room, or a place in line. */
+  private async take(): Promise<Slot> {
+    for (let idle = this.idle.pop(); idle; idle = this.idle.pop()) {
+      if (!idle.page.isClosed()) return idle;
+      this.open -= 1; // its browser went away
+    }
+    if (this.open < this.options.pages) {
+      this.open += 1;
+      try {
+        return { page: await this.newPage() };
+      } catch (err) {
+        this.open -= 1;
+        throw err instanceof DomainError ? err : new RenderFailedError('浏览器无法启动');
+      }
+    }
+    if (this.waiting.length >= this.options.queue) throw new RendererBusyError();
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private give(slot: Slot, healthy: boolean): void {
+    const restart = this.renders >= this.options.restartAfter;
+    if (!healthy || restart || slot.page.isClosed()) {
+      void slot.page.close().catch(() => undefined);
+      this.open -= 1;
+      if (restart && this.open === 0 && this.idle.length === 0) void this.restart();
+      const next = this.waiting.shift();
+      if (next) {
+        this.open += 1;
+        this.newPage().then(
+          (page) => next({ page }),
+          () => {
+            this.open -= 1;
+            next({ page: slot.page }); // closed: that render fails and frees the place
+          },
+        );
+      }
+      return;
+    }
+    const next = this.waiting.shift();
+    if (next) next(slot);
+    else this.idle.push(slot);
+  }
+
+  private async restart(): Promise<void> {
+    const old = this.browser;
+    this.browser = undefined;
+    this.renders = 0;
+    if (old) await (await old.catch(() => undefined))?.close().catch(() => undefined);
+  }
+
+  private async newPage(): Promise<Page> {
+    const browser = await this.launch();
+    const page = await browser.newPage();
+    await page.setJavaScriptEnabled(false);
+    await page.setRequestInterception(true);
+    return page;
+  }
+
+  private launch(): Promise<Browser> {
+    if (!this.browser) {
+      const launching = puppeteer.launch({
+        executablePath: this.options.executablePath,
+        headless: true,
+        args: [
+          '--no-sandbox', // the machines run as root; pages run no JavaScript and reach nothing
+          '--disable-dev-shm-usage',
+          '--disable-gpu',
+          // Every helper process a child of the browser, which reaps it: no zygote or crash
+          // handler forked away to pid 1 (a container's pid 1 may never reap them: zombies).
+          '--no-zygote',
+          '--disable-breakpad',
+          '--disable-crash-reporter',
+          '--font-render-hinting=none',
+        ],
+      });
+      this.browser = launching;
+      void launching.then(
+        (browser) =>
+          browser.on('disconnected', () => {
+            // A crash (or a kill): the next render starts a new browser.
+            if (this.browser === launching) this.browser = undefined;
+          }),
+        () => {
+          if (this.browser === launching) this.browser = undefined;
+        },
+      );
+    }
+    return this.browser;
+  }
+}

@@ -1,0 +1,160 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  DocumentRenderer,
+  RENDERER_DEFAULTS,
+  RenderFailedError,
+  RendererBusyError,
+} from '../../lib/documents/index.js';
+import { CHROMIUM_PATH } from '../support/chromium.js';
+
+// The PDF renderer (issue 15, part 1) on a real Chromium: Chinese as text, nothing fetched from
+// outside, a bounded queue, a crash survived, no processes left behind.
+
+const run = promisify(execFile);
+const renderers: DocumentRenderer[] = [];
+const renderer = (options: Partial<typeof RENDERER_DEFAULTS> = {}) => {
+  const r = new DocumentRenderer({
+    ...RENDERER_DEFAULTS,
+    executablePath: CHROMIUM_PATH,
+    ...options,
+  });
+  renderers.push(r);
+  return r;
+};
+afterAll(async () => {
+  await Promise.all(renderers.map((r) => r.close()));
+});
+
+const page = (body: string) =>
+  `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>body{font-family:'Noto Sans SC';}</style></head><body>${body}</body></html>`;
+
+async function textOf(pdf: Buffer): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'jsreg-pdf-'));
+  try {
+    await writeFile(path.join(dir, 'a.pdf'), pdf);
+    const { stdout } = await run('pdftotext', ['-layout', path.join(dir, 'a.pdf'), '-']);
+    return stdout;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The processes alive now, each with its parent (other test files run Chromium too). */
+async function processes(): Promise<{ pid: number; ppid: number }[]> {
+  const { stdout } = await run('ps', ['-eo', 'pid=,ppid=,stat=']);
+  return stdout
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([pid, , stat]) => pid && !stat?.startsWith('Z'))
+    .map(([pid, ppid]) => ({ pid: Number(pid), ppid: Number(ppid) }));
+}
+
+describe('the document renderer', () => {
+  it('renders Chinese as real, extractable text in the embedded font', async () => {
+    const pdf = await renderer().renderPdf(
+      page('<h1>二级注册建造师初始注册申请表</h1><p>申请人：张伟</p>'),
+    );
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const text = await textOf(pdf);
+    expect(text).toContain('二级注册建造师初始注册申请表');
+    expect(text).toContain('申请人：张伟');
+  });
+
+  it('fetches nothing the render was not given: an outside address is aborted', async () => {
+    const asked: string[] = [];
+    const server = createServer((req, res) => {
+      asked.push(req.url ?? '');
+      res.end('x');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const outside = `http://127.0.0.1:${port}`;
+      const pdf = await renderer().renderPdf(
+        page(
+          `<link rel="stylesheet" href="${outside}/style.css"><img src="${outside}/tracker.png" alt="">` +
+            `<img src="file:///etc/passwd" alt=""><img src="https://assets.documents.invalid/photo.png" alt="照片"><p>正文</p>`,
+        ),
+        new Map([
+          [
+            'https://assets.documents.invalid/photo.png',
+            { body: TINY_PNG, contentType: 'image/png' },
+          ],
+        ]),
+      );
+      expect(await textOf(pdf)).toContain('正文');
+      expect(asked).toEqual([]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('turns away more renders than its pages and queue hold, with a busy answer', async () => {
+    const r = renderer({ pages: 1, queue: 1 });
+    const slow = page(`<p>${'长'.repeat(20_000)}</p>`);
+    const results = await Promise.allSettled([
+      r.renderPdf(slow),
+      r.renderPdf(slow),
+      r.renderPdf(slow),
+    ]);
+    expect(results.map((x) => x.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    const refused = (results[2] as PromiseRejectedResult).reason as unknown;
+    expect(refused).toBeInstanceOf(RendererBusyError);
+    expect((refused as RendererBusyError).status).toBe(503);
+    expect((refused as RendererBusyError).publicMessage).toContain('系统繁忙');
+  });
+
+  it('fails the render under way when the browser dies, and the next one succeeds', async () => {
+    const r = renderer();
+    await r.renderPdf(page('<p>预热</p>'));
+    const pid = await r.browserPid();
+    expect(pid).toBeDefined();
+    const underWay = r.renderPdf(page(`<p>${'长'.repeat(30_000)}</p>`));
+    setTimeout(() => process.kill(pid!, 'SIGKILL'), 50);
+    await expect(underWay).rejects.toBeInstanceOf(RenderFailedError);
+    const again = await r.renderPdf(page('<p>再次生成</p>'));
+    expect(await textOf(again)).toContain('再次生成');
+    expect(await r.browserPid()).not.toBe(pid);
+  });
+
+  it('starts its browser afresh after N renders, and leaves no Chromium process behind', async () => {
+    const r = renderer({ restartAfter: 50 });
+    const browsers = new Set<number>();
+    const helpers = new Set<number>();
+    for (let i = 0; i < 200; i += 2) {
+      await Promise.all([
+        r.renderPdf(page(`<p>第${i}份</p>`)),
+        r.renderPdf(page(`<p>第${i + 1}份</p>`)),
+      ]);
+      const pid = await r.browserPid();
+      if (pid) browsers.add(pid);
+      for (const p of await processes()) if (browsers.has(p.ppid)) helpers.add(p.pid);
+    }
+    expect(browsers.size).toBeGreaterThanOrEqual(4);
+    expect(helpers.size).toBeGreaterThan(0);
+    await r.close();
+    // Every browser it started, and every helper process they ran, is gone (a zombie counts as
+    // gone once its parent is: the machine's init reaps it).
+    let left: number[] = [];
+    for (let i = 0; i < 50; i++) {
+      const alive = new Set((await processes()).map((p) => p.pid));
+      left = [...browsers, ...helpers].filter((pid) => alive.has(pid));
+      if (left.length === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(left).toEqual([]);
+  }, 120_000);
+});
+
+/** A 1×1 PNG. */
+const TINY_PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
