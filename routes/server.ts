@@ -13,7 +13,10 @@ import { paths } from './paths.js';
 export function createHttpServer(app: Express): Server {
   const server = createServer(app);
   server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) => {
-    if (!socket.writable || (err.code === 'ECONNRESET' && !socket.readable)) {
+    // As Node's own handler: never write into a response already under way on this connection.
+    const underWay = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage
+      ?.headersSent;
+    if (!socket.writable || underWay || (err.code === 'ECONNRESET' && !socket.readable)) {
       socket.destroy();
       return;
     }
@@ -35,7 +38,7 @@ function clientErrorResponse(status: number, reason: string, title: string, mess
 <html lang="zh-CN">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} - ${SERVICE_NAME}</title>
-<link rel="stylesheet" href="/css/site.css"></head>
+<link rel="stylesheet" href="${paths.assets}/css/site.css"></head>
 <body><main class="container" id="main"><h1>${title}</h1><p>${message}</p>
 <p><a href="${paths.home}">返回首页</a></p></main></body>
 </html>

@@ -77,7 +77,20 @@ export async function recordDeadline(tx: Tx, app: ApplicationRow, at: Date): Pro
 }
 
 /**
- * After the calendar changed: every application whose clock still runs gets its deadline again;
+ * Locks every application whose clock a calendar change may move: those whose clock runs, and
+ * those waiting to be accepted (an acceptance starts one).
+ */
+export async function lockClockedApplications(tx: Tx): Promise<void> {
+  await tx`
+    select id from applications
+    where state in ${tx([...CLOCK_STATES, 'submitted'] as State[])}
+       or (state = 'approved' and kind in ${tx(COUNTED_TO_ANNOUNCEMENT as ApplicationKind[])})
+    order by id
+    for update`;
+}
+
+/**
+ * After the calendar changed (its applications locked first: lockClockedApplications): every application whose clock still runs gets its deadline again;
  * each one that changed is audited (its timeline shows it). Returns how many changed.
  */
 export async function recomputeDeadlines(
@@ -106,8 +119,7 @@ export async function recomputeDeadlines(
              '[]') as events
     from applications a
     where a.state in ${tx(CLOCK_STATES as State[])}
-       or (a.state = 'approved' and a.kind in ${tx(COUNTED_TO_ANNOUNCEMENT as ApplicationKind[])})
-    for update of a`;
+       or (a.state = 'approved' and a.kind in ${tx(COUNTED_TO_ANNOUNCEMENT as ApplicationKind[])})`;
   let changed = 0;
   for (const app of open) {
     if (!isClocked(app.kind)) continue;

@@ -1,6 +1,6 @@
 import type { Sql, Tx } from '../platform/index.js';
 import { businessDate, recordAudit, ValidationError } from '../platform/index.js';
-import { recomputeDeadlines } from './deadlines.js';
+import { lockClockedApplications, recomputeDeadlines } from './deadlines.js';
 import type { DayKind } from './working-days.js';
 import { datesFrom } from './working-days.js';
 import { z } from 'zod';
@@ -160,6 +160,10 @@ export async function saveCalendarYear(
   if (problem) throw new ValidationError(problem.message);
   const days = daysOf(entry);
   return sql.begin(async (tx: Tx) => {
+    // First the applications whose clock the year may move, as a transition locks its own row
+    // before it reads the calendar: a transition under way finishes first (and is recomputed
+    // below), one that comes later waits and reads the new calendar. No lock order is reversed.
+    await lockClockedApplications(tx);
     const [before] = await tx<{ published: boolean }[]>`
       select published from calendar_years where year = ${entry.year} for update`;
     await tx`

@@ -163,10 +163,8 @@ export class DocumentRenderer {
         this.open += 1;
         this.newPage().then(
           (page) => next({ page }),
-          () => {
-            this.open -= 1;
-            next({ page: slot.page }); // closed: that render fails and frees the place
-          },
+          // Closed: that render fails, and its give() frees the place counted for it.
+          () => next({ page: slot.page }),
         );
       }
       return;

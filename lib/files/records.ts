@@ -100,6 +100,7 @@ export async function readFileFor(
            where p.account_id = f.owner_account_id and e.account_id = $2
              and ${ENTERPRISE_SEES_FILES}
              and (a.snapshot -> 'person' ->> 'photoFileId' = f.id::text
+               or a.snapshot -> 'change' ->> 'photoFileId' = f.id::text
                or exists (select 1 from jsonb_each_text(coalesce(a.snapshot -> 'uploads', '{}'))
                           where value = f.id::text)
                or exists (select 1 from correction_items c

@@ -264,6 +264,12 @@ async function saveDraftIn(
   }
   const current = readDraft(app.draft);
   const { enterpriseId, ...content } = await patchOf(current);
+  // A personal change's new photo is saved by its own form (saveChangePhoto); the change form
+  // keeps the one the locked draft holds, even if it was uploaded from another tab meanwhile.
+  const photoFileId = current.change?.photoFileId;
+  if (content.change && photoFileId && !content.change.photoFileId) {
+    content.change = { ...content.change, photoFileId };
+  }
   const draft = applicationDraftSchema.parse({ ...current, ...content });
   await tx`
     update applications

@@ -275,15 +275,15 @@ export const STEPS: readonly Step[] = [
       const parsed = changeForm.safeParse(values);
       if (!parsed.success) return invalid(parsed.error);
       const { education, identity, note } = parsed.data;
-      // The photo is uploaded on its own form (saveChangePhoto) and kept.
-      const change: PersonalChange = { photoFileId: context.draft.change?.photoFileId };
+      // The photo is uploaded on its own form (saveChangePhoto); saving keeps it.
+      const change: PersonalChange = {};
       if (education) change.education = education;
       if (identity === 'yes') {
         const person = await personOfAccount(deps.sql, accountId);
         Object.assign(change, { name: person.name, idNumber: person.idNumber });
       }
       if (note) change.note = note;
-      if (!CHANGE_FIELDS.some((f) => change[f])) {
+      if (!CHANGE_FIELDS.some((f) => change[f]) && !context.draft.change?.photoFileId) {
         return {
           ok: false,
           errors: fieldErrors({

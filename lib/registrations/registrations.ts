@@ -43,6 +43,11 @@ export async function keepStatedLicence(tx: Tx, applicationId: string): Promise<
       (select ci.supplied -> 'licence' from correction_items ci
        where ci.application_id = a.id and ci.asks = 'licence' and ci.closed_at is not null
          and jsonb_typeof(ci.supplied -> 'licence') = 'object'
+         -- for the statement that stands: the enterprise's latest confirmation
+         and ci.closed_at >= coalesce(
+           (select max(e.occurred_at) from application_events e
+            where e.application_id = a.id and e.action = 'enterprise_confirm'),
+           '-infinity')
        order by ci.closed_at desc limit 1),
       case when jsonb_typeof(a.enterprise_confirmation -> 'licence') = 'object'
       then a.enterprise_confirmation -> 'licence' end)

@@ -33,7 +33,10 @@ export function calendarPage(router: Router, { sql, clock }: Services): void {
       values,
       errors,
       limits: LIMITS,
-      saved: typeof req.query.saved === 'string' ? req.query.saved : undefined,
+      saved:
+        typeof req.query.saved === 'string' && /^\d{4}$/.test(req.query.saved)
+          ? req.query.saved
+          : undefined,
       recomputed: Number(req.query.recomputed ?? 0) || 0,
     });
   };

@@ -3,7 +3,16 @@ import type { FormErrors } from '../../lib/platform/index.js';
 import { asError } from '../callbacks.js';
 
 /** A refused form kept for the page it came from, across one redirect. */
-export type KeptRefusal = { url: string; errors: FormErrors; values: Record<string, unknown> };
+export type KeptRefusal = {
+  url: string;
+  errors: FormErrors;
+  values: Record<string, unknown>;
+  /** When it was kept (ms): an old one is not shown. */
+  at: number;
+};
+
+/** The redirect follows at once; a refusal older than this was not followed and is dropped. */
+const KEPT_FOR_MS = 60_000;
 
 /**
  * Post/Redirect/Get for a refused upload: the form posted to its own address (multipart forms
@@ -18,7 +27,9 @@ export async function redirectRefused(
   errors: FormErrors,
   values: Record<string, unknown> = {},
 ): Promise<void> {
-  req.session.refused = { url, errors, values };
+  // The wall clock, not services.clock: a technical expiry of a redirect, no business date.
+  // eslint-disable-next-line no-restricted-properties
+  req.session.refused = { url, errors, values, at: Date.now() };
   // Saved before the redirect is sent: express-session saves while the response is being
   // written, so a browser could follow the Location header before the refusal is stored.
   await new Promise<void>((resolve, reject) =>
@@ -30,7 +41,10 @@ export async function redirectRefused(
 /** The refusal kept for this page (see redirectRefused), taken: it is shown once. */
 export function takeRefused(req: Request): KeptRefusal | undefined {
   const kept = req.session?.refused;
-  if (!kept || kept.url !== req.originalUrl) return undefined;
+  if (!kept) return undefined;
+  // eslint-disable-next-line no-restricted-properties -- as above
+  const fresh = Date.now() - kept.at < KEPT_FOR_MS;
+  if (kept.url !== req.originalUrl && fresh) return undefined;
   delete req.session.refused;
-  return kept;
+  return fresh ? kept : undefined;
 }

@@ -73,6 +73,10 @@ describe('the deadline kept on the application', () => {
       deadlineProvisional: false,
     });
     await act(id, 'request_correction', '2026-03-11');
+    const held = request.agent(suite.t.app);
+    await logInAs(held, paths.login.person, person.idNumber, PASSWORD);
+    // While the items are out the clock is held, and the page says so rather than a date.
+    expect((await held.get(paths.me.application(id))).text).toContain('材料补正期间暂停计时');
     await act(id, 'corrections_complete', '2026-03-16');
     expect((await readApplication(suite.t.db.sql, id))!.deadline).toBe('2026-04-03');
     const agent = request.agent(suite.t.app);

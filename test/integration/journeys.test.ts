@@ -3,6 +3,7 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/filing/index.js';
 import { EXPIRED_APPLICATION } from '../../lib/person/index.js';
+import { storeFile } from '../../lib/files/index.js';
 import { readApplication, readDraft, transition } from '../../lib/workflow/index.js';
 import { paths } from '../../routes/paths.js';
 import {
@@ -372,6 +373,7 @@ describe('input (issue 10, items 13 and 17)', () => {
       const page = await res.text();
       expect(page).toContain('<html lang="zh-CN">');
       expect(page).toContain('网址过长');
+      expect(page).toContain(`href="${paths.assets}/css/site.css"`); // where the stylesheet is
       expect(page).toContain('href="/"');
     } finally {
       await served.close();
@@ -762,6 +764,7 @@ describe('a personal change, field by field (issue 10, item 18)', () => {
     const _csrf = await csrfTokenFrom(agent, paths.me.home);
     return { person, app, agent, _csrf };
   }
+  const photo600 = () => photo(600, 800);
   const photo = (width: number, height: number) =>
     sharp({ create: { width, height, channels: 3, background: '#c8d4e0' } })
       .jpeg()
@@ -817,9 +820,37 @@ describe('a personal change, field by field (issue 10, item 18)', () => {
       width: 295,
       height: 413,
     });
-    // The photo alone is a change: the step is complete.
+    // The photo alone is a change: the step is complete, and saving the form keeps the photo.
     const next = await agent.post(step).type('form').send({ _csrf, education: '', note: '' });
     expect(next.status).toBe(303);
+    const kept = readDraft((await readApplication(suite.t.db.sql, app.id))!.draft).change!;
+    expect(kept.photoFileId).toBe(change.photoFileId);
+  });
+
+  it('lets the enterprise asked to confirm it open the new photo, and no other enterprise', async () => {
+    const { t } = suite;
+    const person = await createPerson(t.db.sql, NOW);
+    const photo = await storeFile(t.db.sql, t.services.fileStore, {
+      bytes: await sharp(await photo600())
+        .jpeg()
+        .toBuffer(),
+      contentType: 'image/jpeg',
+      originalName: '新证件照.jpg',
+      ownerAccountId: person.accountId,
+      at: NOW,
+    });
+    const { enterprise, agent: employer } = await signInNewEnterprise(t);
+    const other = await signInNewEnterprise(t);
+    await insertApplication(t.db.sql, NOW, {
+      kind: 'personal_change',
+      state: 'awaiting_enterprise',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+      draft: { change: { photoFileId: photo } },
+    });
+    expect((await employer.get(paths.file(photo))).status).toBe(200);
+    expect((await other.agent.get(paths.file(photo))).status).toBe(404);
   });
 
   it('is applied to the person when approved', async () => {
