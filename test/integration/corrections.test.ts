@@ -207,4 +207,61 @@ describe('correction items', () => {
       from registrations r join applications a on a.registration_id = r.id where a.id = ${id}`;
     expect(row).toEqual({ licence, confirmation: { licence: 'none' } });
   });
+
+  it('a licence supplied before the enterprise confirmed again does not override its new statement', async () => {
+    const { t } = suite;
+    const person = await createPerson(t.db.sql, NOW);
+    const enterprise = await createEnterprise(t.db.sql, NOW);
+    const registrationId = await addRegistration(
+      t.db.sql,
+      NOW,
+      person,
+      enterprise,
+      'architect',
+      [],
+      '2027-01-24',
+    );
+    const id = await insertApplication(t.db.sql, NOW, {
+      kind: 'renewal',
+      state: 'approved',
+      profession: 'architect',
+      personId: person.personId,
+      enterpriseId: enterprise.enterpriseId,
+      registrationId,
+    });
+    const itemId = await t.db.sql.begin((tx) =>
+      openItem(
+        tx,
+        id,
+        {
+          addressedTo: 'enterprise',
+          what: '企业资质',
+          why: '暂无',
+          blocksReview: false,
+          openedBy: null,
+          asks: 'licence',
+        },
+        NOW,
+      ),
+    );
+    await supply(itemId, 'enterprise', enterprise, {
+      licence: { type: '工程设计建筑行业资质', number: 'OLD-1' },
+    });
+    // Later the enterprise confirmed again (after a return) and stated another licence.
+    const stated = { type: '工程设计综合资质', number: 'NEW-2' };
+    await t.db.sql.begin(async (tx) => {
+      await tx`
+        insert into application_events (application_id, version, action, actor_role, from_state, to_state, occurred_at)
+        values (${id}, 1, 'enterprise_confirm', 'enterprise', 'approved', 'approved', ${new Date(NOW.getTime() + 3600_000)})`;
+      await tx`update applications set version = 1, enterprise_confirmation = ${tx.json({ licence: stated })} where id = ${id}`;
+    });
+    await transition(t.services, {
+      applicationId: id,
+      action: 'complete',
+      actor: { role: 'system' },
+    });
+    const [row] = await t.db.sql<{ licence: unknown }[]>`
+      select enterprise_licence as licence from registrations where id = ${registrationId}`;
+    expect(row!.licence).toEqual(stated);
+  });
 });
