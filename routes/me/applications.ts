@@ -14,7 +14,6 @@ import {
   ConflictError,
   fieldErrors,
   inputLimits,
-  noErrors,
   NotFoundError,
   trimmed,
 } from '../../lib/platform/index.js';
@@ -42,8 +41,8 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
 
   const render = applicationPage(services);
   pages.get(paths.me.application.pattern, (req, res) => {
-    const kept = takeRefused(req);
-    return render(req, res, kept?.values ?? {}, kept?.errors ?? noErrors);
+    const { values, errors } = takeRefused(req);
+    return render(req, res, values, errors);
   });
 
   // A correction item addressed to the person: a note and/or a file.

@@ -1,6 +1,5 @@
 import type { Request, Response } from 'express';
 import { z } from 'zod';
-import { preparePhoto } from '../../lib/files/index.js';
 import { digitsField } from '../../lib/identity/index.js';
 import {
   mayEditParticulars,
@@ -9,18 +8,12 @@ import {
   updateProfile,
 } from '../../lib/person/index.js';
 import type { FormErrors } from '../../lib/platform/index.js';
-import {
-  fieldErrors,
-  formatErrors,
-  inputLimits,
-  noErrors,
-  trimmed,
-} from '../../lib/platform/index.js';
+import { fieldErrors, formatErrors, inputLimits, trimmed } from '../../lib/platform/index.js';
 import { EDUCATION_LEVELS } from '../../lib/reference/index.js';
 import type { Pages } from '../area.js';
 import { requireRole } from '../middleware/auth.js';
 import { redirectRefused, takeRefused } from '../middleware/flash.js';
-import { uploadFields, uploadedFile } from '../middleware/uploads.js';
+import { uploadFields, uploadedPhoto } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
 
 export const profileForm = z.object({
@@ -53,8 +46,8 @@ export const profilePages: Pages = ({ pages, uploads }, { sql, clock, fileStore 
   };
 
   pages.get(paths.me.profile, (req, res) => {
-    const kept = takeRefused(req);
-    return render(req, res, kept?.values ?? {}, kept?.errors ?? noErrors);
+    const { values, errors } = takeRefused(req);
+    return render(req, res, values, errors);
   });
 
   pages.post(paths.me.profile, async (req, res) => {
@@ -85,29 +78,12 @@ export const profilePages: Pages = ({ pages, uploads }, { sql, clock, fileStore 
     requireRole('person'),
     uploadFields([{ name: 'photo' }]),
     async (req, res) => {
-      const values = trimmed(req.body);
-      const errors: Record<string, string> = { ...req.uploadErrors };
-      const photo = uploadedFile(req, 'photo');
-      let prepared: Buffer | undefined;
-      if (!errors.photo && !photo) errors.photo = '请选择证件照';
-      if (!errors.photo && photo) {
-        const result = await preparePhoto(photo.buffer);
-        if (result.ok) prepared = result.bytes;
-        else errors.photo = result.message;
+      const upload = await uploadedPhoto(req, '请选择证件照');
+      if (!upload.ok) {
+        const values = trimmed(req.body);
+        return redirectRefused(req, res, paths.me.profile, fieldErrors(upload.errors), values);
       }
-      if (values.photoRecent !== 'yes') {
-        errors.photoRecent = '请确认照片是近6个月内拍摄的免冠证件照';
-      }
-      if (!prepared || !photo || Object.keys(errors).length > 0) {
-        return redirectRefused(req, res, paths.me.profile, fieldErrors(errors), values);
-      }
-      await setPhoto(
-        sql,
-        fileStore,
-        req.user!.id,
-        { bytes: prepared, originalName: photo.originalname },
-        clock.now(),
-      );
+      await setPhoto(sql, fileStore, req.user!.id, upload.photo, clock.now());
       res.redirect(303, `${paths.me.profile}?saved=photo`);
     },
   );

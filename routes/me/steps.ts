@@ -15,13 +15,7 @@ import {
 import type { ApplicationDetail } from '../../lib/person/index.js';
 import { applicationOfPerson } from '../../lib/person/index.js';
 import type { FormErrors, Problem } from '../../lib/platform/index.js';
-import {
-  NotFoundError,
-  businessDate,
-  fieldErrors,
-  noErrors,
-  trimmed,
-} from '../../lib/platform/index.js';
+import { NotFoundError, businessDate, fieldErrors, trimmed } from '../../lib/platform/index.js';
 import { EDUCATION_LEVELS, PROVINCES, professions } from '../../lib/reference/index.js';
 import type { ApplicationDraft } from '../../lib/workflow/index.js';
 import type { Pages } from '../area.js';
@@ -29,8 +23,7 @@ import { requireRole } from '../middleware/auth.js';
 import { onRefusal, problemErrors } from '../middleware/refusals.js';
 import { withFixes } from './fixes.js';
 import { redirectRefused, takeRefused } from '../middleware/flash.js';
-import { uploadFields, uploadedDocument, uploadedFile } from '../middleware/uploads.js';
-import { preparePhoto } from '../../lib/files/index.js';
+import { uploadFields, uploadedDocument, uploadedPhoto } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
 
 type LoadedStep = {
@@ -107,8 +100,8 @@ export const stepPages: Pages = ({ pages, uploads }, services) => {
     const loaded = await load(req, String(req.params.step));
     const { application } = loaded.detail;
     if (!isEditable(application)) return res.redirect(303, paths.me.application(application.id));
-    const kept = takeRefused(req);
-    await render(req, res, loaded, kept?.values ?? {}, kept?.errors ?? noErrors);
+    const { values, errors } = takeRefused(req);
+    await render(req, res, loaded, values, errors);
   });
 
   pages.post(paths.me.step.pattern, async (req, res) => {
@@ -187,25 +180,11 @@ export const stepPages: Pages = ({ pages, uploads }, services) => {
       const id = detail.application.id;
       if (!isEditable(detail.application)) return res.redirect(303, paths.me.application(id));
       const page = paths.me.step(id, 'change');
-      const values = trimmed(req.body);
-      const errors: Record<string, string> = { ...req.uploadErrors };
-      const photo = uploadedFile(req, 'photo');
-      let prepared: Buffer | undefined;
-      if (!errors.photo && !photo) errors.photo = '请选择新的证件照';
-      if (!errors.photo && photo) {
-        const result = await preparePhoto(photo.buffer);
-        if (result.ok) prepared = result.bytes;
-        else errors.photo = result.message;
+      const upload = await uploadedPhoto(req, '请选择新的证件照');
+      if (!upload.ok) {
+        return redirectRefused(req, res, page, fieldErrors(upload.errors), trimmed(req.body));
       }
-      if (values.photoRecent !== 'yes')
-        errors.photoRecent = '请确认照片是近6个月内拍摄的免冠证件照';
-      if (!prepared || !photo || Object.keys(errors).length > 0) {
-        return redirectRefused(req, res, page, fieldErrors(errors), values);
-      }
-      await saveChangePhoto(services, req.user!.id, id, {
-        bytes: prepared,
-        originalName: photo.originalname,
-      });
+      await saveChangePhoto(services, req.user!.id, id, upload.photo);
       res.redirect(303, page);
     },
   );

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import type { FormErrors } from '../../lib/platform/index.js';
+import { noErrors } from '../../lib/platform/index.js';
 import { asError } from '../callbacks.js';
 
 /** A refused form kept for the page it came from, across one redirect. */
@@ -38,13 +39,17 @@ export async function redirectRefused(
   res.redirect(303, url);
 }
 
-/** The refusal kept for this page (see redirectRefused), taken: it is shown once. */
-export function takeRefused(req: Request): KeptRefusal | undefined {
+/**
+ * What this page shows as it opens: the refusal kept for it (see redirectRefused), taken, as it
+ * is shown once; else nothing typed and no errors.
+ */
+export function takeRefused(req: Request): Pick<KeptRefusal, 'values' | 'errors'> {
+  const none = { values: {}, errors: noErrors };
   const kept = req.session?.refused;
-  if (!kept) return undefined;
+  if (!kept) return none;
   // eslint-disable-next-line no-restricted-properties -- as above
   const fresh = Date.now() - kept.at < KEPT_FOR_MS;
-  if (kept.url !== req.originalUrl && fresh) return undefined;
+  if (kept.url !== req.originalUrl && fresh) return none;
   delete req.session.refused;
-  return fresh ? kept : undefined;
+  return fresh ? kept : none;
 }

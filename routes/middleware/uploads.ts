@@ -1,6 +1,11 @@
 import type { StoredFile, UploadedDocument, UploadType } from '../../lib/files/index.js';
 import multer from 'multer';
-import { MAX_UPLOAD_BYTES, prepareDocument, uploadMessages } from '../../lib/files/index.js';
+import {
+  MAX_UPLOAD_BYTES,
+  prepareDocument,
+  preparePhoto,
+  uploadMessages,
+} from '../../lib/files/index.js';
 import { trimmed } from '../../lib/platform/index.js';
 import { correctionNoteForm } from '../../lib/corrections/index.js';
 import { csrfProtection } from './csrf.js';
@@ -16,10 +21,9 @@ export type UploadField = { name: string; maxCount?: number };
  * forget it nor put it before the parser. A route uses it like this:
  *
  *   router.post(paths.me.photo, requirePerson, uploadFields([{ name: 'photo' }]), async (req, res) => {
- *     const photo = uploadedFile(req, 'photo');      // undefined if none was chosen
- *     const errors = { ...req.uploadErrors };        // e.g. { photo: '文件不能超过10MB' }
- *     // check `photo.buffer` with preparePhoto (a material: uploadedDocument does it all), re-render
- *     // with the typed values and the errors (422) or store it with storeFile and redirect.
+ *     const upload = await uploadedPhoto(req, '请选择证件照'); // a material: uploadedDocument
+ *     if (!upload.ok) return redirectRefused(req, res, page, fieldErrors(upload.errors));
+ *     // store upload.photo (storeFile) and redirect
  *   });
  *
  * Put the role check first, so a stranger's upload is refused before it is read into memory.
@@ -190,4 +194,31 @@ export function sendStoredFile(res: Response, file: StoredFile): void {
     'Cache-Control': 'private, no-store',
   });
   res.send(file.bytes);
+}
+
+/**
+ * An ID photo's form (the profile's, a personal change's): the photo checked and re-encoded
+ * (preparePhoto) and the declaration that it is recent; or the messages for their fields.
+ */
+export async function uploadedPhoto(
+  req: Request,
+  missingMessage: string,
+): Promise<
+  | { ok: true; photo: { bytes: Buffer; originalName: string } }
+  | { ok: false; errors: Record<string, string> }
+> {
+  const errors: Record<string, string> = { ...req.uploadErrors };
+  const file = uploadedFile(req, 'photo');
+  let prepared: Buffer | undefined;
+  if (!errors.photo && !file) errors.photo = missingMessage;
+  if (!errors.photo && file) {
+    const result = await preparePhoto(file.buffer);
+    if (result.ok) prepared = result.bytes;
+    else errors.photo = result.message;
+  }
+  if (trimmed(req.body).photoRecent !== 'yes') {
+    errors.photoRecent = '请确认照片是近6个月内拍摄的免冠证件照';
+  }
+  if (!prepared || !file || Object.keys(errors).length > 0) return { ok: false, errors };
+  return { ok: true, photo: { bytes: prepared, originalName: file.originalname } };
 }

@@ -20,7 +20,6 @@ import {
   fieldErrors,
   formatErrors,
   inputLimits,
-  noErrors,
   NotFoundError,
   trimmed,
 } from '../../lib/platform/index.js';
@@ -67,8 +66,8 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
     applicationOfEnterprise(sql, res.locals.enterprise!.id, String(req.params.id));
 
   pages.get(paths.org.application.pattern, (req, res) => {
-    const kept = takeRefused(req);
-    return render(req, res, kept?.values ?? {}, kept?.errors ?? noErrors);
+    const { values, errors } = takeRefused(req);
+    return render(req, res, values, errors);
   });
 
   pages.post(paths.org.confirm.pattern, async (req, res) => {
