@@ -57,11 +57,21 @@ export async function clockOf(
   today: string,
 ): Promise<ClockReading | undefined> {
   if (!isClocked(app.kind)) return undefined;
-  const inputs = clockInputsOf(await eventsOf(db, app.id));
+  return readingOf(app.kind, await eventsOf(db, app.id), calendar, today);
+}
+
+/** The clock of a kind that has one, from its events; none before the acceptance. */
+function readingOf(
+  kind: ClockedKind,
+  events: readonly Pick<ApplicationEvent, 'action' | 'occurredAt'>[],
+  calendar: Calendar,
+  today: string,
+): ClockReading | undefined {
+  const inputs = clockInputsOf(events);
   if (!inputs) return undefined;
   return statutoryClock(calendar, {
     ...inputs,
-    workingDays: PROMISED_WORKING_DAYS[app.kind].days,
+    workingDays: PROMISED_WORKING_DAYS[kind].days,
     today,
   });
 }
@@ -123,15 +133,9 @@ export async function recomputeDeadlines(
   let changed = 0;
   for (const app of open) {
     if (!isClocked(app.kind)) continue;
-    const inputs = clockInputsOf(
-      app.events.map((e) => ({ action: e.action, occurredAt: new Date(e.occurredAt) })),
-    );
-    if (!inputs) continue;
-    const reading = statutoryClock(calendar, {
-      ...inputs,
-      workingDays: PROMISED_WORKING_DAYS[app.kind].days,
-      today,
-    });
+    const events = app.events.map((e) => ({ ...e, occurredAt: new Date(e.occurredAt) }));
+    const reading = readingOf(app.kind, events, calendar, today);
+    if (!reading) continue;
     if (reading.deadline === app.deadline && reading.provisional === app.provisional) continue;
     await tx`
       update applications set deadline = ${reading.deadline},
