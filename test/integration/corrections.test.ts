@@ -42,6 +42,51 @@ const supply = (
   supplied: Supplied,
 ) => supplyItem(suite.t.services, { itemId, party, accountId: who.accountId, supplied });
 
+/**
+ * An architect's approved renewal whose enterprise stated "no licence for now" at confirmation,
+ * with the licence item it owes.
+ */
+async function approvedRenewalOwingLicence() {
+  const { t } = suite;
+  const person = await createPerson(t.db.sql, NOW);
+  const enterprise = await createEnterprise(t.db.sql, NOW);
+  const registrationId = await addRegistration(
+    t.db.sql,
+    NOW,
+    person,
+    enterprise,
+    'architect',
+    [],
+    '2027-01-24',
+  );
+  const id = await insertApplication(t.db.sql, NOW, {
+    kind: 'renewal',
+    state: 'approved',
+    profession: 'architect',
+    personId: person.personId,
+    enterpriseId: enterprise.enterpriseId,
+    registrationId,
+  });
+  await t.db
+    .sql`update applications set enterprise_confirmation = ${t.db.sql.json({ licence: 'none' })} where id = ${id}`;
+  const itemId = await t.db.sql.begin((tx) =>
+    openItem(
+      tx,
+      id,
+      {
+        addressedTo: 'enterprise',
+        what: '企业资质',
+        why: '暂无',
+        blocksReview: false,
+        openedBy: null,
+        asks: 'licence',
+      },
+      NOW,
+    ),
+  );
+  return { id, enterprise, registrationId, itemId };
+}
+
 describe('correction items', () => {
   it('hold the application until the last blocking one is supplied, then it is back in review', async () => {
     const { id, person, enterprise } = await application('under_review');
@@ -159,42 +204,7 @@ describe('correction items', () => {
 
   it('a licence supplied later reaches the registration when the application completes, the statement kept', async () => {
     const { t } = suite;
-    const person = await createPerson(t.db.sql, NOW);
-    const enterprise = await createEnterprise(t.db.sql, NOW);
-    const registrationId = await addRegistration(
-      t.db.sql,
-      NOW,
-      person,
-      enterprise,
-      'architect',
-      [],
-      '2027-01-24',
-    );
-    const id = await insertApplication(t.db.sql, NOW, {
-      kind: 'renewal',
-      state: 'approved',
-      profession: 'architect',
-      personId: person.personId,
-      enterpriseId: enterprise.enterpriseId,
-      registrationId,
-    });
-    await t.db
-      .sql`update applications set enterprise_confirmation = ${t.db.sql.json({ licence: 'none' })} where id = ${id}`;
-    const itemId = await t.db.sql.begin((tx) =>
-      openItem(
-        tx,
-        id,
-        {
-          addressedTo: 'enterprise',
-          what: '企业资质',
-          why: '暂无',
-          blocksReview: false,
-          openedBy: null,
-          asks: 'licence',
-        },
-        NOW,
-      ),
-    );
+    const { id, enterprise, itemId } = await approvedRenewalOwingLicence();
     const licence = { type: '工程设计建筑行业资质', number: 'A132000002' };
     await supply(itemId, 'enterprise', enterprise, { licence });
     await transition(t.services, {
@@ -210,40 +220,7 @@ describe('correction items', () => {
 
   it('a licence supplied before the enterprise confirmed again does not override its new statement', async () => {
     const { t } = suite;
-    const person = await createPerson(t.db.sql, NOW);
-    const enterprise = await createEnterprise(t.db.sql, NOW);
-    const registrationId = await addRegistration(
-      t.db.sql,
-      NOW,
-      person,
-      enterprise,
-      'architect',
-      [],
-      '2027-01-24',
-    );
-    const id = await insertApplication(t.db.sql, NOW, {
-      kind: 'renewal',
-      state: 'approved',
-      profession: 'architect',
-      personId: person.personId,
-      enterpriseId: enterprise.enterpriseId,
-      registrationId,
-    });
-    const itemId = await t.db.sql.begin((tx) =>
-      openItem(
-        tx,
-        id,
-        {
-          addressedTo: 'enterprise',
-          what: '企业资质',
-          why: '暂无',
-          blocksReview: false,
-          openedBy: null,
-          asks: 'licence',
-        },
-        NOW,
-      ),
-    );
+    const { id, enterprise, registrationId, itemId } = await approvedRenewalOwingLicence();
     await supply(itemId, 'enterprise', enterprise, {
       licence: { type: '工程设计建筑行业资质', number: 'OLD-1' },
     });
