@@ -39,7 +39,9 @@ function clientErrorResponse(status: number, reason: string, title: string, mess
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${title} - ${SERVICE_NAME}</title>
 <link rel="stylesheet" href="${paths.assets}/css/site.css"></head>
-<body><main class="container" id="main"><h1>${title}</h1><p>${message}</p>
+<body><header class="site-header"><div class="container site-header__inner">
+<a class="site-header__name" href="${paths.home}">${SERVICE_NAME}</a></div></header>
+<main class="container main" id="main"><h1>${title}</h1><p>${message}</p>
 <p><a href="${paths.home}">返回首页</a></p></main></body>
 </html>
 `;

@@ -118,7 +118,13 @@ export class DocumentRenderer {
     });
     await page.evaluateHandle('document.fonts.ready').catch(() => undefined);
     return Buffer.from(
-      await page.pdf({ format: 'A4', printBackground: true, preferCSSPageSize: true }),
+      // A4 with printable margins, unless the document's own @page says otherwise.
+      await page.pdf({
+        format: 'A4',
+        printBackground: true,
+        preferCSSPageSize: true,
+        margin: { top: '15mm', right: '15mm', bottom: '15mm', left: '15mm' },
+      }),
     );
   }
 
