@@ -46,3 +46,42 @@ export function workingDay(
 export function* datesFrom(from: string, to: string): Generator<string> {
   for (let d = from; d <= to; d = addDays(d, 1)) yield d;
 }
+
+/**
+ * The working days from the day after `from` through `to` (negative when `to` is before `from`:
+ * the working days it is past), and whether the count leans on a year with no schedule. Reply
+ * deadlines and "working days left" on queues are read with it.
+ */
+export function workingDaysBetween(
+  calendar: Calendar,
+  from: string,
+  to: string,
+): { days: number; provisional: boolean } {
+  const [start, end, sign] = to >= from ? [from, to, 1] : [to, from, -1];
+  let days = 0;
+  let provisional = false;
+  for (const date of datesFrom(addDays(start, 1), end)) {
+    const day = workingDay(calendar, date);
+    provisional ||= day.provisional;
+    if (day.working) days += 1;
+  }
+  return { days: sign * days, provisional };
+}
+
+/** The `n`th working day after `from`, and whether it leans on a year with no schedule. */
+export function addWorkingDays(
+  calendar: Calendar,
+  from: string,
+  n: number,
+): { date: string; provisional: boolean } {
+  let date = from;
+  let provisional = false;
+  for (let counted = 0, i = 0; counted < n; i++) {
+    if (i > 3 * 366) throw new Error(`no working day ${n} after ${from}`);
+    date = addDays(date, 1);
+    const day = workingDay(calendar, date);
+    provisional ||= day.provisional;
+    if (day.working) counted += 1;
+  }
+  return { date, provisional };
+}

@@ -3,7 +3,7 @@ import type { FileStore, UploadedDocument } from '../files/index.js';
 import type { Licence } from '../reference/index.js';
 import { isLicence } from '../reference/index.js';
 import { storeFile } from '../files/index.js';
-import type { ApplicationRow, WorkflowDeps } from '../workflow/index.js';
+import type { WorkflowDeps } from '../workflow/index.js';
 import { lockApplication, STOPPED_STATES, transitionIn } from '../workflow/index.js';
 import { z } from 'zod';
 import {
@@ -51,19 +51,36 @@ export type CorrectionItem = {
   openedAt: Date;
   closedAt: Date | null;
   supplied: Supplied | null;
+  requestId: string | null;
+  reasonCode: string | null;
+  /** The officer's review of what was supplied. */
+  review: 'accepted' | 'asked_again' | 'withdrawn' | null;
+  reviewedAt: Date | null;
 };
 
 const ITEM_COLUMNS = `
   id, application_id as "applicationId", addressed_to as "addressedTo", asks, what, why,
-  blocks_review as "blocksReview", opened_at as "openedAt", closed_at as "closedAt", supplied`;
+  blocks_review as "blocksReview", opened_at as "openedAt", closed_at as "closedAt", supplied,
+  request_id as "requestId", reason_code as "reasonCode", review, reviewed_at as "reviewedAt"`;
 
-export type NewItem = { addressedTo: CorrectionParty; what: string; why: string };
+export type NewItem = {
+  addressedTo: CorrectionParty;
+  what: string;
+  why: string;
+  /** The catalogue's reason it was chosen from (lib/authority's review_reasons). */
+  reasonCode?: string;
+};
 
 /** Opens an item inside the caller's transaction (no state change). */
 export async function openItem(
   tx: Tx,
   applicationId: string,
-  item: NewItem & { blocksReview: boolean; openedBy: string | null; asks?: CorrectionAsks },
+  item: NewItem & {
+    blocksReview: boolean;
+    openedBy: string | null;
+    asks?: CorrectionAsks;
+    requestId?: string;
+  },
   at: Date,
 ): Promise<string> {
   if (!item.what.trim() || !item.why.trim()) {
@@ -72,37 +89,12 @@ export async function openItem(
   const [row] = await tx<{ id: string }[]>`
     insert into correction_items
       (application_id, addressed_to, asks, what, why, blocks_review, opened_by_account_id,
-       opened_at)
+       opened_at, request_id, reason_code)
     values (${applicationId}, ${item.addressedTo}, ${item.asks ?? 'material'}, ${item.what.trim()},
-            ${item.why.trim()}, ${item.blocksReview}, ${item.openedBy}, ${at})
+            ${item.why.trim()}, ${item.blocksReview}, ${item.openedBy}, ${at},
+            ${item.requestId ?? null}, ${item.reasonCode ?? null})
     returning id`;
   return row!.id;
-}
-
-/** The authority asks for materials: the application waits in `correction_requested`. */
-export async function requestCorrections(
-  deps: WorkflowDeps,
-  request: { applicationId: string; officerAccountId: string; items: NewItem[] },
-): Promise<ApplicationRow> {
-  if (request.items.length === 0) throw new ValidationError('请至少列出一项需要补正的材料。');
-  return deps.sql.begin(async (tx) => {
-    const at = deps.clock.now();
-    const moved = await transitionIn(tx, deps, {
-      applicationId: request.applicationId,
-      action: 'request_correction',
-      actor: { role: 'officer', accountId: request.officerAccountId },
-      reason: request.items.map((i) => i.what).join('；'),
-    });
-    for (const item of request.items) {
-      await openItem(
-        tx,
-        moved.id,
-        { ...item, blocksReview: true, openedBy: request.officerAccountId },
-        at,
-      );
-    }
-    return moved;
-  });
 }
 
 export async function itemsOf(sql: Db, applicationId: string): Promise<CorrectionItem[]> {

@@ -35,6 +35,7 @@ const schema = z
     RENEWAL_WINDOW_OPENS_DAYS: z.coerce.number().int().min(1).default(90),
     RENEWAL_WINDOW_CLOSES_DAYS: z.coerce.number().int().min(0).default(30),
     CONTRACT_MIN_MONTHS: z.coerce.number().int().min(0).default(3),
+    CORRECTION_REPLY_WORKING_DAYS: z.coerce.number().int().min(1).max(120).default(20),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -78,6 +79,8 @@ export type WorkflowRules = {
   renewalClosesDaysBefore: number;
   /** Rule 3: the labour contract runs at least this many months past confirmation. */
   contractMinMonths: number;
+  /** The working days a party has to reply to a correction request (材料补正). */
+  correctionReplyWorkingDays: number;
 };
 
 export class ConfigError extends Error {}
@@ -121,6 +124,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       renewalOpensDaysBefore: e.RENEWAL_WINDOW_OPENS_DAYS,
       renewalClosesDaysBefore: e.RENEWAL_WINDOW_CLOSES_DAYS,
       contractMinMonths: e.CONTRACT_MIN_MONTHS,
+      correctionReplyWorkingDays: e.CORRECTION_REPLY_WORKING_DAYS,
     },
   };
 }

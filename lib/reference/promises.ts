@@ -10,8 +10,5 @@ export const PROMISED_WORKING_DAYS = {
   personal_change: { days: 10, until: '作出决定' },
 } as const;
 
-/** The reply period the authority gives for a correction request (材料补正), in working days. */
-export const CORRECTION_REPLY_WORKING_DAYS = 20;
-
 /** A deadline this many working days away or fewer is "nearing" on queues and the dashboard. */
 export const NEARING_WORKING_DAYS = 3;

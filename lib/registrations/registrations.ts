@@ -3,9 +3,13 @@ import type { Db, Tx } from '../platform/index.js';
 import { addDays, addMonths } from '../platform/index.js';
 import { professions } from '../reference/index.js';
 
-/** A person's registration in one profession that is in force. */
+/**
+ * A person's registration in one profession that is in force: active, or approved and waiting for
+ * its announcement (which counts like an active one for rule 15 and the one-per-profession rule).
+ */
 export type ActiveRegistration = {
   id: string;
+  status: 'approved' | 'active';
   registrationNumber: string;
   profession: Profession;
   enterpriseId: string;
@@ -16,11 +20,11 @@ export type ActiveRegistration = {
 
 export async function activeRegistrations(db: Db, personId: string): Promise<ActiveRegistration[]> {
   return db<ActiveRegistration[]>`
-    select r.id, r.registration_number as "registrationNumber", r.profession,
+    select r.id, r.status, r.registration_number as "registrationNumber", r.profession,
            r.enterprise_id as "enterpriseId", e.name as "enterpriseName", r.specialties,
            to_char(r.valid_until, 'YYYY-MM-DD') as "validUntil"
     from registrations r join enterprises e on e.id = r.enterprise_id
-    where r.person_id = ${personId} and r.status = 'active'
+    where r.person_id = ${personId} and r.status in ('approved', 'active')
     order by r.profession`;
 }
 

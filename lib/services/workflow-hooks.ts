@@ -7,7 +7,13 @@ import {
 import { personMayFile } from '../filing/index.js';
 import { recordDeadline } from '../calendar/index.js';
 import { applyPersonalChange, recordApprovedEntry } from '../person/index.js';
-import { endRegistration, keepStatedLicence } from '../registrations/index.js';
+import {
+  authorityMayApprove,
+  endRegistration,
+  keepStatedLicence,
+  registerApproved,
+  renewApproved,
+} from '../registrations/index.js';
 import type { WorkflowHooks } from '../workflow/index.js';
 import { APPLICATION_KINDS } from '../workflow/index.js';
 import { voidLicenceItems, voidLicenceItemsOfRegistration } from '../corrections/index.js';
@@ -23,6 +29,7 @@ export const workflowHooks: WorkflowHooks = {
     enterpriseMayConfirm,
     enterpriseMaySubmit,
     enterpriseMayRename,
+    authorityMayApprove,
   },
   effects: [
     // Rule 7: the registration ends when the enterprise confirms its cancellation, and the
@@ -54,5 +61,8 @@ export const workflowHooks: WorkflowHooks = {
     { to: 'correction_requested', run: recordDeadline },
     // Item by item, an approved personal change replaces the person's particulars.
     { kinds: ['personal_change'], action: 'approve', run: applyPersonalChange },
+    // An approved initial registration is made (public at its announcement); a renewal runs on.
+    { kinds: ['initial'], action: 'approve', run: registerApproved },
+    { kinds: ['renewal'], action: 'approve', run: renewApproved },
   ],
 };

@@ -24,6 +24,10 @@ export type ApplicationRow = {
   /** The statutory clock's deadline (lib/calendar), once accepted; provisional (暂定) or not. */
   deadline: string | null;
   deadlineProvisional: boolean | null;
+  /** When it first reached the authority. */
+  submittedAt: Date | null;
+  /** The officer who has it (claimed, or assigned by an admin). */
+  assignedOfficerId: string | null;
 };
 
 const APPLICATION_COLUMNS = `
@@ -32,7 +36,8 @@ const APPLICATION_COLUMNS = `
   demonstration_zone as "demonstrationZone", state, version, draft, snapshot,
   snapshot_version as "snapshotVersion", snapshot_hash as "snapshotHash",
   started_at as "startedAt", state_changed_at as "stateChangedAt",
-  to_char(deadline, 'YYYY-MM-DD') as deadline, deadline_provisional as "deadlineProvisional"`;
+  to_char(deadline, 'YYYY-MM-DD') as deadline, deadline_provisional as "deadlineProvisional",
+  submitted_at as "submittedAt", assigned_officer_id as "assignedOfficerId"`;
 
 /** An application as it is now, without locking it (pages). */
 export async function readApplication(db: Db, id: string): Promise<ApplicationRow | undefined> {
@@ -52,6 +57,17 @@ export async function lockApplication(tx: Tx, id: string): Promise<ApplicationRo
     [id],
   );
   return row;
+}
+
+/**
+ * Whether the authority has accepted the application: it has been under review (only acceptance
+ * leads there first), so corrections asked now lead back to review rather than to 待受理.
+ */
+export async function wasAccepted(db: Db, applicationId: string): Promise<boolean> {
+  const [row] = await db`
+    select 1 from application_events
+    where application_id = ${applicationId} and to_state = 'under_review' limit 1`;
+  return row !== undefined;
 }
 
 /** Human-facing application numbers: SQ + the Shanghai date + a serial, e.g. SQ20261125000042. */

@@ -1,7 +1,7 @@
 import type { Clock, Problem, Sql, Tx, WorkflowRules } from '../platform/index.js';
 import { ConflictError, NotFoundError, RuleError, ValidationError } from '../platform/index.js';
 import type { ApplicationRow } from './applications.js';
-import { lockApplication } from './applications.js';
+import { lockApplication, wasAccepted } from './applications.js';
 import { notifyParties } from './notifications.js';
 import { snapshotOf } from './snapshot.js';
 import type { Action, ApplicationKind, GuardName, Role, State } from './table.js';
@@ -127,7 +127,8 @@ export async function transitionIn(
   if (request.expectedVersion !== undefined && request.expectedVersion !== app.version) {
     throw new ConflictError(STALE);
   }
-  const rule = findTransition(app.kind, app.state, request.action, request.actor.role);
+  const accepted = await wasAccepted(tx, app.id);
+  const rule = findTransition(app.kind, app.state, request.action, request.actor.role, accepted);
   if (!rule) {
     throw new ConflictError(
       `这项申请当前状态为“${stateNames[app.state]}”，不能${actionNames[request.action]}。`,
@@ -157,7 +158,8 @@ export async function transitionIn(
     request.action === 'confirm' || (request.action === 'submit' && app.state === 'draft');
   const freeze = freezes ? await snapshotOf(tx, app) : null;
   const updated = await tx`
-    update applications set state = ${rule.to}, version = ${version}, state_changed_at = ${at}
+    update applications set state = ${rule.to}, version = ${version}, state_changed_at = ${at},
+           submitted_at = coalesce(submitted_at, ${rule.to === 'submitted' ? at : null})
     where id = ${app.id} and state = ${app.state} and version = ${app.version}`;
   if (updated.count === 1 && freeze) {
     await tx`

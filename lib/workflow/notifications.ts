@@ -2,7 +2,7 @@ import type { Profession } from '../reference/index.js';
 import { professions } from '../reference/index.js';
 import type { ApplicationRow } from './applications.js';
 import type { ApplicationKind } from './table.js';
-import { ENTERPRISE_SEES_APPLICATION, kindNames, stateNames } from './table.js';
+import { ENTERPRISE_SEES_APPLICATION, kindNames, stateNameOf } from './table.js';
 import type { Db, Tx } from '../platform/index.js';
 import { asSentence } from '../platform/index.js';
 
@@ -59,7 +59,7 @@ export async function notifyParties(
   }
   const title = applicationTitle(app.kind, app.profession, app.applicationNumber);
   const what = asSentence(
-    `${title}现为“${stateNames[app.state]}”${reason ? `，原因：${reason}` : ''}`,
+    `${title}现为“${stateNameOf(app.kind, app.state)}”${reason ? `，原因：${reason}` : ''}`,
   );
   if (actedBy !== 'person' && app.personId) {
     await tx`

@@ -25,6 +25,7 @@ export const STATES = [
   'correction_requested',
   'approved',
   'refused',
+  'not_accepted',
   'completed',
   'withdrawn',
   'expired',
@@ -32,7 +33,20 @@ export const STATES = [
 export type State = (typeof STATES)[number];
 
 /** States after which nothing more happens; every other state is "open". */
-export const FINAL_STATES: readonly State[] = ['completed', 'refused', 'withdrawn', 'expired'];
+export const FINAL_STATES: readonly State[] = [
+  'completed',
+  'refused',
+  'not_accepted',
+  'withdrawn',
+  'expired',
+];
+
+/** States in which the application is with the authority (its queue). */
+export const AUTHORITY_STATES: readonly State[] = [
+  'submitted',
+  'under_review',
+  'correction_requested',
+];
 
 /** Final states in which an application ended without taking effect. */
 export const STOPPED_STATES: readonly State[] = FINAL_STATES.filter((s) => s !== 'completed');
@@ -63,6 +77,7 @@ export const ACTIONS = [
   'return',
   'submit',
   'accept',
+  'not_accept',
   'request_correction',
   'corrections_complete',
   'approve',
@@ -78,7 +93,11 @@ export type Role = (typeof ROLES)[number];
 
 /** Named checks a transition runs before it happens (the modules that own the rules register them). */
 export type GuardName =
-  'personMayFile' | 'enterpriseMayConfirm' | 'enterpriseMaySubmit' | 'enterpriseMayRename';
+  | 'personMayFile'
+  | 'enterpriseMayConfirm'
+  | 'enterpriseMaySubmit'
+  | 'enterpriseMayRename'
+  | 'authorityMayApprove';
 
 export type Transition = {
   kinds: readonly ApplicationKind[];
@@ -89,6 +108,11 @@ export type Transition = {
   guard?: GuardName;
   /** Returns, refusals and corrections always say why. */
   reasonRequired?: boolean;
+  /**
+   * Only for an application the authority has (true) or has not yet (false) accepted: corrections
+   * asked before acceptance lead back to 待受理, those asked during review back to review.
+   */
+  accepted?: boolean;
 };
 
 /** Filed by the person, confirmed by the enterprise with a signed form, decided by the authority. */
@@ -97,6 +121,8 @@ const DECIDED: readonly ApplicationKind[] = ['initial', 'additional', 'renewal',
 const THROUGH_ENTERPRISE: readonly ApplicationKind[] = [...DECIDED, 'cancellation'];
 /** Filed by one party and decided by the authority, with no enterprise step. */
 const DIRECT: readonly ApplicationKind[] = ['out_of_province_qualification', 'enterprise_rename'];
+/** Every kind that reaches the authority. */
+const AUTHORITY_DECIDES: readonly ApplicationKind[] = [...DECIDED, ...DIRECT];
 
 export const TRANSITIONS: readonly Transition[] = [
   // The person confirms: the snapshot is frozen and it goes to the enterprise (or, for an
@@ -181,8 +207,25 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'submitted',
     guard: 'enterpriseMaySubmit',
   },
-  // The authority.
+  // The authority. Before acceptance it may accept, not accept (不予受理), or ask for corrections
+  // first (the clock has not started); during review it may ask for corrections, approve or refuse.
   { kinds: DECIDED, from: ['submitted'], action: 'accept', role: 'officer', to: 'under_review' },
+  {
+    kinds: AUTHORITY_DECIDES,
+    from: ['submitted'],
+    action: 'not_accept',
+    role: 'officer',
+    to: 'not_accepted',
+    reasonRequired: true,
+  },
+  {
+    kinds: AUTHORITY_DECIDES,
+    from: ['submitted'],
+    action: 'request_correction',
+    role: 'officer',
+    to: 'correction_requested',
+    reasonRequired: true,
+  },
   {
     kinds: DECIDED,
     from: ['under_review'],
@@ -192,27 +235,45 @@ export const TRANSITIONS: readonly Transition[] = [
     reasonRequired: true,
   },
   {
+    kinds: AUTHORITY_DECIDES,
+    from: ['correction_requested'],
+    action: 'corrections_complete',
+    role: 'system',
+    to: 'submitted',
+    accepted: false,
+  },
+  {
     kinds: DECIDED,
     from: ['correction_requested'],
     action: 'corrections_complete',
     role: 'system',
     to: 'under_review',
+    accepted: true,
   },
-  { kinds: DECIDED, from: ['under_review'], action: 'approve', role: 'officer', to: 'approved' },
   {
     kinds: DECIDED,
     from: ['under_review'],
+    action: 'approve',
+    role: 'officer',
+    to: 'approved',
+    guard: 'authorityMayApprove',
+  },
+  {
+    kinds: DECIDED,
+    from: ['under_review', 'correction_requested'],
     action: 'refuse',
     role: 'officer',
     to: 'refused',
     reasonRequired: true,
   },
+  // Initial and additional complete at their announcement; a renewal and a personal change at
+  // once, in the approval's transaction.
   { kinds: DECIDED, from: ['approved'], action: 'complete', role: 'system', to: 'completed' },
   // An entry or a rename takes effect when approved.
   { kinds: DIRECT, from: ['submitted'], action: 'approve', role: 'officer', to: 'completed' },
   {
     kinds: DIRECT,
-    from: ['submitted'],
+    from: ['submitted', 'correction_requested'],
     action: 'refuse',
     role: 'officer',
     to: 'refused',
@@ -243,14 +304,14 @@ export const TRANSITIONS: readonly Transition[] = [
   },
   {
     kinds: ['out_of_province_qualification'],
-    from: ['draft', 'submitted'],
+    from: ['draft', 'submitted', 'correction_requested'],
     action: 'withdraw',
     role: 'person',
     to: 'withdrawn',
   },
   {
     kinds: ['enterprise_rename'],
-    from: ['draft', 'submitted'],
+    from: ['draft', 'submitted', 'correction_requested'],
     action: 'withdraw',
     role: 'enterprise',
     to: 'withdrawn',
@@ -262,10 +323,15 @@ export function findTransition(
   from: State,
   action: Action,
   role: Role,
+  accepted = false,
 ): Transition | undefined {
   return TRANSITIONS.find(
     (t) =>
-      t.action === action && t.role === role && t.kinds.includes(kind) && t.from.includes(from),
+      t.action === action &&
+      t.role === role &&
+      t.kinds.includes(kind) &&
+      t.from.includes(from) &&
+      (t.accepted === undefined || t.accepted === accepted),
   );
 }
 
@@ -289,10 +355,20 @@ export const stateNames: Record<State, string> = {
   correction_requested: '待材料补正',
   approved: '准予注册，待公告',
   refused: '不予注册',
+  not_accepted: '不予受理',
   completed: '已办结',
   withdrawn: '已撤回',
   expired: '已失效',
 };
+
+/**
+ * A state's name for an application of this kind: only initial and additional registrations wait
+ * for an announcement once approved; a renewal or a change is simply granted (and completes at once).
+ */
+export function stateNameOf(kind: ApplicationKind, state: State): string {
+  if (state === 'approved' && kind !== 'initial' && kind !== 'additional') return '已准予';
+  return stateNames[state];
+}
 
 export const actionNames: Record<Action, string> = {
   start: '发起申请',
@@ -301,6 +377,7 @@ export const actionNames: Record<Action, string> = {
   return: '退回',
   submit: '提交',
   accept: '受理',
+  not_accept: '不予受理',
   request_correction: '要求材料补正',
   corrections_complete: '补正完成',
   approve: '准予',

@@ -56,6 +56,7 @@ function qualification(overrides: Partial<UsableQualification> = {}): UsableQual
 function registration(overrides: Partial<ActiveRegistration> = {}): ActiveRegistration {
   return {
     id: 'registration-1',
+    status: 'active',
     registrationNumber: '苏1202400001',
     profession: 'constructor',
     enterpriseId: EMPLOYER.id,
@@ -121,6 +122,7 @@ describe('the rules figures', () => {
       renewalOpensDaysBefore: 90,
       renewalClosesDaysBefore: 30,
       contractMinMonths: 3,
+      correctionReplyWorkingDays: 20,
     });
   });
 });

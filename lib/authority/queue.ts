@@ -1,0 +1,259 @@
+import { z } from 'zod';
+import type { Db } from '../platform/index.js';
+import { businessDate } from '../platform/index.js';
+import type { Calendar } from '../calendar/index.js';
+import { workingDaysBetween } from '../calendar/index.js';
+import type { Profession } from '../reference/index.js';
+import { NEARING_WORKING_DAYS, PROFESSIONS } from '../reference/index.js';
+import type { ApplicationKind, State } from '../workflow/index.js';
+import { APPLICATION_KINDS, AUTHORITY_STATES } from '../workflow/index.js';
+
+/**
+ * The officers' queue (/authority): what is with the authority, most urgent first (the deadline
+ * once accepted, else the day it arrived), filtered and searched, paged by keyset so a page costs
+ * the same at 100,000 open applications as at ten and a changing queue neither skips nor repeats.
+ */
+
+export const QUEUE_TABS = ['all', 'submitted', 'under_review', 'correction_requested'] as const;
+export type QueueTab = (typeof QUEUE_TABS)[number];
+
+export const queueTabNames: Record<QueueTab | 'decided_today', string> = {
+  all: '全部待办',
+  submitted: '待受理',
+  under_review: '审核中',
+  correction_requested: '待材料补正',
+  decided_today: '今日已决定',
+};
+
+/** The query string of the queue page. */
+export const queueForm = z.object({
+  tab: z.enum([...QUEUE_TABS, 'decided_today']).catch('all'),
+  profession: z.enum(PROFESSIONS).optional().catch(undefined),
+  kind: z.enum(APPLICATION_KINDS).optional().catch(undefined),
+  /** An officer's account id, `none` for nobody's, `me` for the viewer's. */
+  officer: z
+    .string()
+    .regex(/^(none|me|[0-9a-f-]{36})$/)
+    .optional()
+    .catch(undefined),
+  provisional: z.literal('yes').optional().catch(undefined),
+  q: z.string().max(100).optional().catch(undefined),
+  after: z.string().max(200).optional().catch(undefined),
+});
+export type QueueFilter = z.infer<typeof queueForm>;
+
+/** Who must act next on an application in the queue. */
+export type NextActor = 'officer' | 'person' | 'enterprise' | 'announcement';
+
+export type QueueRow = {
+  id: string;
+  applicationNumber: string;
+  kind: ApplicationKind;
+  profession: Profession | null;
+  state: State;
+  personName: string | null;
+  enterpriseName: string | null;
+  submittedAt: Date;
+  deadline: string | null;
+  deadlineProvisional: boolean | null;
+  officerName: string | null;
+  assignedOfficerId: string | null;
+  /** The parties that open correction items wait on. */
+  waitingOn: ('person' | 'enterprise')[];
+  /** The earliest reply deadline of the open correction requests. */
+  replyBy: string | null;
+  decidedAt: Date | null;
+  decisionKind: string | null;
+  /** Computed for the page: */
+  nextActor: NextActor[];
+  /** Working days left to the deadline (negative: overdue); none without a running clock. */
+  workingDaysLeft: number | null;
+  /** Working days since it arrived, for what has no clock (an entry, a rename, 待受理). */
+  workingDaysWaiting: number | null;
+  nearing: boolean;
+  overdue: boolean;
+  replyOverdue: boolean;
+};
+
+/**
+ * A search box's text as the records spell it: full-width letters, digits and brackets made
+ * half-width (NFKC), spaces removed, a lower-case x of an ID number made upper-case.
+ */
+export function normaliseSearch(text: string): string {
+  return text.normalize('NFKC').replace(/\s+/gu, '').toUpperCase();
+}
+
+/** The keyset of a row: its due date, its arrival (to the microsecond) and its id. */
+type Cursor = { due: string; at: string; id: string };
+
+function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify(cursor)).toString('base64url');
+}
+
+function decodeCursor(text: string | undefined): Cursor | undefined {
+  if (!text) return undefined;
+  try {
+    const value = JSON.parse(Buffer.from(text, 'base64url').toString()) as Partial<Cursor>;
+    if (
+      typeof value.due === 'string' &&
+      /^\d{4}-\d{2}-\d{2}$/.test(value.due) &&
+      typeof value.at === 'string' &&
+      /^[0-9T:.\- +Z]{10,40}$/.test(value.at) &&
+      typeof value.id === 'string' &&
+      /^[0-9a-f-]{36}$/.test(value.id)
+    ) {
+      return { due: value.due, at: value.at, id: value.id };
+    }
+  } catch {
+    // a cursor that is not ours starts from the first page
+  }
+  return undefined;
+}
+
+export type QueuePage = { rows: QueueRow[]; next: string | null; total: number };
+
+export const QUEUE_PAGE_SIZE = 25;
+
+/** The queue's rows for a filter, one page after the filter's `after`. */
+export async function queuePage(
+  db: Db,
+  calendar: Calendar,
+  filter: QueueFilter,
+  viewer: { accountId: string },
+  now: Date,
+  pageSize = QUEUE_PAGE_SIZE,
+): Promise<QueuePage> {
+  const today = businessDate(now);
+  const states: State[] =
+    filter.tab === 'all' || filter.tab === 'decided_today' ? [...AUTHORITY_STATES] : [filter.tab];
+  const officer = filter.officer === 'me' ? viewer.accountId : filter.officer;
+  const q = filter.q ? normaliseSearch(filter.q) : '';
+  const cursor = decodeCursor(filter.after);
+  const decidedToday = filter.tab === 'decided_today';
+  const where = db`
+    ${decidedToday ? db`d.decided_at >= ${startOfDay(today)}` : db`a.state in ${db(states)}`}
+    ${filter.profession ? db`and a.profession = ${filter.profession}` : db``}
+    ${filter.kind ? db`and a.kind = ${filter.kind}` : db``}
+    ${
+      officer === 'none'
+        ? db`and a.assigned_officer_id is null`
+        : officer
+          ? db`and a.assigned_officer_id = ${officer}`
+          : db``
+    }
+    ${filter.provisional ? db`and a.deadline_provisional` : db``}
+    ${q ? searchCondition(db, q) : db``}`;
+  const from = decidedToday
+    ? db`applications a join decisions d on d.application_id = a.id`
+    : db`applications a`;
+  const due = db`coalesce(a.deadline, (a.submitted_at at time zone 'Asia/Shanghai')::date)`;
+  const [rows, [count]] = await Promise.all([
+    db<
+      (Omit<
+        QueueRow,
+        | 'nextActor'
+        | 'workingDaysLeft'
+        | 'workingDaysWaiting'
+        | 'nearing'
+        | 'overdue'
+        | 'replyOverdue'
+      > & { due: string; cursorAt: string })[]
+    >`
+      select a.id, a.application_number as "applicationNumber", a.kind, a.profession, a.state,
+             p.name as "personName", e.name as "enterpriseName", a.submitted_at as "submittedAt",
+             to_char(a.deadline, 'YYYY-MM-DD') as deadline,
+             a.deadline_provisional as "deadlineProvisional",
+             s.name as "officerName", a.assigned_officer_id as "assignedOfficerId",
+             array(select distinct c.addressed_to from correction_items c
+                   where c.application_id = a.id and c.blocks_review and c.closed_at is null
+                   order by 1) as "waitingOn",
+             (select to_char(min(r.reply_by), 'YYYY-MM-DD') from correction_requests r
+              where r.application_id = a.id
+                and exists (select 1 from correction_items c
+                            where c.request_id = r.id and c.blocks_review
+                              and c.closed_at is null)) as "replyBy",
+             ${decidedToday ? db`d.decided_at` : db`null::timestamptz`} as "decidedAt",
+             ${decidedToday ? db`d.kind` : db`null::text`} as "decisionKind",
+             to_char(${due}, 'YYYY-MM-DD') as due,
+             to_char(a.submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+               as "cursorAt"
+      from ${from}
+        left join persons p on p.id = a.person_id
+        left join enterprises e on e.id = a.enterprise_id
+        left join staff s on s.account_id = a.assigned_officer_id
+      where ${where}
+        ${
+          cursor
+            ? db`and (${due}, a.submitted_at, a.id) > (${cursor.due}::date, ${cursor.at}::timestamptz, ${cursor.id}::uuid)`
+            : db``
+        }
+      order by ${due}, a.submitted_at, a.id
+      limit ${pageSize + 1}`,
+    db<{ n: number }[]>`select count(*)::int as n from ${from} where ${where}`,
+  ]);
+  const more = rows.length > pageSize;
+  const shown = rows.slice(0, pageSize);
+  const last = shown.at(-1);
+  return {
+    rows: shown.map(({ due: _due, cursorAt: _at, ...row }) => readRow(row, calendar, today)),
+    next: more && last ? encodeCursor({ due: last.due, at: last.cursorAt, id: last.id }) : null,
+    total: count?.n ?? 0,
+  };
+}
+
+/** The first instant of a business date (Asia/Shanghai). */
+function startOfDay(date: string): Date {
+  return new Date(`${date}T00:00:00+08:00`);
+}
+
+/**
+ * The normalised search: an application number, an ID number or a credit code exactly; otherwise
+ * the start of a person's name or any part of an enterprise's name, brackets either width.
+ */
+function searchCondition(db: Db, q: string) {
+  if (/^SQ\d{8,}$/.test(q)) return db`and a.application_number = ${q}`;
+  const idNumber = /^\d{17}[\dX]$/.test(q);
+  const creditCode = /^[0-9A-HJ-NPQRTUWXY]{18}$/.test(q);
+  if (idNumber || creditCode) {
+    return db`and (${idNumber ? db`p.id_number = ${q}` : db`false`}
+                   or ${creditCode ? db`e.credit_code = ${q}` : db`false`})`;
+  }
+  return db`and (starts_with(p.name, ${q})
+                 or strpos(translate(e.name, '（） ', '()'), ${q}) > 0)`;
+}
+
+function readRow(
+  row: Omit<
+    QueueRow,
+    'nextActor' | 'workingDaysLeft' | 'workingDaysWaiting' | 'nearing' | 'overdue' | 'replyOverdue'
+  >,
+  calendar: Calendar,
+  today: string,
+): QueueRow {
+  const clockRuns = row.deadline !== null && row.state === 'under_review';
+  const workingDaysLeft = clockRuns
+    ? workingDaysBetween(calendar, today, row.deadline!).days
+    : null;
+  const workingDaysWaiting =
+    row.deadline === null && row.submittedAt
+      ? workingDaysBetween(calendar, businessDate(row.submittedAt), today).days
+      : null;
+  const nextActor: NextActor[] =
+    row.state === 'correction_requested'
+      ? row.waitingOn
+      : row.state === 'approved'
+        ? ['announcement']
+        : AUTHORITY_STATES.includes(row.state)
+          ? ['officer']
+          : [];
+  return {
+    ...row,
+    nextActor,
+    workingDaysLeft,
+    workingDaysWaiting,
+    nearing:
+      workingDaysLeft !== null && workingDaysLeft >= 0 && workingDaysLeft <= NEARING_WORKING_DAYS,
+    overdue: workingDaysLeft !== null && workingDaysLeft < 0,
+    replyOverdue: row.replyBy !== null && row.replyBy < today,
+  };
+}

@@ -1,0 +1,195 @@
+import type { Db, WorkflowRules } from '../platform/index.js';
+import { addMonths, businessDate, isUuid, NotFoundError } from '../platform/index.js';
+import type { Calendar, ClockReading, DeadlineChange } from '../calendar/index.js';
+import { clockOf, deadlineChangesOf } from '../calendar/index.js';
+import type { CorrectionItem, CorrectionRequest } from '../corrections/index.js';
+import { itemsOf, requestsOf } from '../corrections/index.js';
+import type { ApplicationDraft, ApplicationEvent, ApplicationRow } from '../workflow/index.js';
+import {
+  eventsOf,
+  FINAL_STATES,
+  readApplication,
+  readDraft,
+  sqlStates,
+} from '../workflow/index.js';
+import type { EnterpriseApplication } from '../enterprise/index.js';
+import { materialsOf } from '../enterprise/index.js';
+import type { RegistrationSummary } from '../registrations/index.js';
+import { authorityMayApprove, registrationOfApplication } from '../registrations/index.js';
+import type { WrittenDecision } from './decisions.js';
+import { decisionOf } from './decisions.js';
+
+/**
+ * The review page's read model: everything an officer needs to decide without leaving it, and the
+ * checks beside the facts, each of which says what fails and which catalogue reason would answer it.
+ */
+
+export type ReviewCheck = {
+  code: 'contract_period' | 'one_enterprise' | 'open_application';
+  title: string;
+  ok: boolean;
+  message: string;
+  /** The catalogue reason that answers a failed check. */
+  offers?: { use: 'refusal' | 'correction'; code: string };
+};
+
+/** What the review shows of the application beyond its row. */
+type ReviewExtra = Pick<
+  EnterpriseApplication,
+  'enterpriseConfirmation' | 'signedFormFileId' | 'signedFormSnapshotVersion'
+> & { personName: string | null; enterpriseName: string | null; officerName: string | null };
+
+export type Review = {
+  application: ApplicationRow & ReviewExtra;
+  content: ApplicationDraft;
+  person: { name: string; idNumber: string; photoFileId: string | null } | null;
+  materials: { name: string; fileId: string }[];
+  registration: RegistrationSummary | undefined;
+  registrations: {
+    registrationNumber: string;
+    profession: string;
+    status: string;
+    enterpriseName: string;
+    validUntil: string;
+  }[];
+  earlier: Pick<ApplicationRow, 'id' | 'applicationNumber' | 'kind' | 'state' | 'startedAt'>[];
+  requests: CorrectionRequest[];
+  /** Items outside the officer's requests: the enterprise's licence still owed (rule 12). */
+  otherItems: CorrectionItem[];
+  events: ApplicationEvent[];
+  deadlineChanges: DeadlineChange[];
+  clock: ClockReading | undefined;
+  checks: ReviewCheck[];
+  decision: WrittenDecision | undefined;
+  accepted: boolean;
+};
+
+export async function reviewOf(
+  db: Db,
+  calendar: Calendar,
+  rules: WorkflowRules,
+  applicationId: string,
+  now: Date,
+): Promise<Review> {
+  if (!isUuid(applicationId)) throw new NotFoundError();
+  const app = await readApplication(db, applicationId);
+  // Only what reached the authority is the officer's to see.
+  if (!app || !app.submittedAt) throw new NotFoundError();
+  const today = businessDate(now);
+  const [extra] = await db<ReviewExtra[]>`
+    select a.enterprise_confirmation as "enterpriseConfirmation",
+           a.signed_form_file_id as "signedFormFileId",
+           a.signed_form_snapshot_version as "signedFormSnapshotVersion",
+           p.name as "personName", e.name as "enterpriseName", s.name as "officerName"
+    from applications a
+      left join persons p on p.id = a.person_id
+      left join enterprises e on e.id = a.enterprise_id
+      left join staff s on s.account_id = a.assigned_officer_id
+    where a.id = ${app.id}`;
+  const content = readDraft(app.snapshot);
+  const frozen = (app.snapshot ?? {}) as { person?: Review['person'] };
+  const [registrations, earlier, requests, items, events, deadlineChanges, decision] =
+    await Promise.all([
+      app.personId
+        ? db<Review['registrations']>`
+            select r.registration_number as "registrationNumber", r.profession, r.status,
+                   e.name as "enterpriseName", to_char(r.valid_until, 'YYYY-MM-DD') as "validUntil"
+            from registrations r join enterprises e on e.id = r.enterprise_id
+            where r.person_id = ${app.personId} order by r.created_at desc`
+        : Promise.resolve([]),
+      app.personId && app.profession
+        ? db<Review['earlier']>`
+            select id, application_number as "applicationNumber", kind, state,
+                   started_at as "startedAt"
+            from applications
+            where person_id = ${app.personId} and profession = ${app.profession}
+              and id <> ${app.id} and state not in ('draft', 'expired')
+            order by started_at desc limit 20`
+        : Promise.resolve([]),
+      requestsOf(db, app.id),
+      itemsOf(db, app.id),
+      eventsOf(db, app.id),
+      deadlineChangesOf(db, app.id),
+      decisionOf(db, app.id),
+    ]);
+  return {
+    application: { ...app, ...extra! },
+    content,
+    person: frozen.person ?? null,
+    materials: materialsOf(app, content),
+    registration: await registrationOfApplication(db, app),
+    registrations,
+    earlier,
+    requests,
+    otherItems: items.filter((i) => !i.requestId),
+    events,
+    deadlineChanges,
+    clock: await clockOf(db, app, calendar, today),
+    checks: await checksOf(db, app, content, rules, today, now),
+    decision,
+    accepted: events.some((e) => e.action === 'accept'),
+  };
+}
+
+/** The checks shown beside the facts, read today. */
+async function checksOf(
+  db: Db,
+  app: ApplicationRow,
+  content: ApplicationDraft,
+  rules: WorkflowRules,
+  today: string,
+  now: Date,
+): Promise<ReviewCheck[]> {
+  if (!app.personId || FINAL_STATES.includes(app.state)) return [];
+  const checks: ReviewCheck[] = [];
+  const end = content.employment?.contractEnd;
+  if (end) {
+    const mustRunUntil = addMonths(today, rules.contractMinMonths);
+    const ok = end >= mustRunUntil;
+    checks.push({
+      code: 'contract_period',
+      title: `劳动合同自今日起${rules.contractMinMonths}个月以上有效`,
+      ok,
+      message: ok
+        ? `劳动合同${end}到期，不早于${mustRunUntil}。`
+        : `劳动合同${end}到期，自今日起不足${rules.contractMinMonths}个月（须至少到${mustRunUntil}）。`,
+      ...(ok ? {} : { offers: { use: 'refusal' as const, code: 'contract_short' } }),
+    });
+  }
+  if (['initial', 'additional', 'renewal'].includes(app.kind)) {
+    // The same check the approval runs (rule 15), counting registrations made since filing.
+    const problems = await authorityMayApprove(db, app, now, rules);
+    checks.push({
+      code: 'one_enterprise',
+      title: '申请人的有效注册均在本单位（规则15）',
+      ok: problems.length === 0,
+      message:
+        problems.length === 0
+          ? '申请人没有在其他单位的有效注册。'
+          : problems.map((p) => p.message).join(''),
+      ...(problems.length === 0
+        ? {}
+        : { offers: { use: 'refusal' as const, code: 'other_enterprise' } }),
+    });
+  }
+  if (app.profession) {
+    const others = await db<{ applicationNumber: string }[]>`
+      select application_number as "applicationNumber" from applications
+      where person_id = ${app.personId} and profession = ${app.profession} and id <> ${app.id}
+        and kind in ('initial', 'additional', 'renewal', 'cancellation')
+        and state not in ${db.unsafe(sqlStates(FINAL_STATES))} and state <> 'draft'`;
+    checks.push({
+      code: 'open_application',
+      title: '同一专业没有其他在办申请',
+      ok: others.length === 0,
+      message:
+        others.length === 0
+          ? '申请人在该专业没有其他在办的注册申请。'
+          : `申请人在该专业另有在办申请：${others.map((o) => o.applicationNumber).join('、')}。`,
+      ...(others.length === 0
+        ? {}
+        : { offers: { use: 'refusal' as const, code: 'not_qualified' } }),
+    });
+  }
+  return checks;
+}
