@@ -21,7 +21,7 @@ import {
   startEmbeddedDb,
   systemClock,
 } from '../lib/platform/index.js';
-import { createServices } from '../lib/services/index.js';
+import { createServices, configuredWorkflow } from '../lib/services/index.js';
 import { createApp } from '../routes/app.js';
 import { paths } from '../routes/paths.js';
 import { launchBrowser, PHONE } from '../test/support/chromium.js';
@@ -47,7 +47,12 @@ async function main() {
   const browsers: Browser[] = [];
   try {
     await migrate(sql);
-    await seedDemoData(sql, systemClock, createLocalFileStore(path.join(dataDir, 'files')));
+    await seedDemoData(
+      sql,
+      systemClock,
+      createLocalFileStore(path.join(dataDir, 'files')),
+      configuredWorkflow(),
+    );
     const config = loadConfig({ NODE_ENV: 'development', DATA_DIR: dataDir, LOG_LEVEL: 'warn' });
     const app = createApp(
       createServices({ config, sql, clock: systemClock, logger: createLogger('warn') }),

@@ -33,7 +33,7 @@ import {
   startEmbeddedDb,
   systemClock,
 } from '../lib/platform/index.js';
-import { createServices } from '../lib/services/index.js';
+import { createServices, configuredWorkflow } from '../lib/services/index.js';
 import { createApp } from '../routes/app.js';
 import { setUpViews } from '../routes/middleware/views.js';
 import { paths, withQuery } from '../routes/paths.js';
@@ -77,7 +77,12 @@ async function main() {
   try {
     const sql = createSql(embedded.url, { max: 2 });
     await migrate(sql);
-    await seedDemoData(sql, systemClock, createLocalFileStore(path.join(dataDir, 'files')));
+    await seedDemoData(
+      sql,
+      systemClock,
+      createLocalFileStore(path.join(dataDir, 'files')),
+      configuredWorkflow(),
+    );
     await sql.end();
 
     // Behind a TLS-terminating proxy, as in production: the Secure session cookie is set.

@@ -74,7 +74,7 @@ async function main() {
   if (
     running.embedded &&
     config.demoData &&
-    (await seedDemoData(sql, systemClock, services.fileStore))
+    (await seedDemoData(sql, systemClock, services.fileStore, services))
   ) {
     logger.info('demo data seeded (see README for the demo logins)');
   }

@@ -1,5 +1,6 @@
 import cron from 'node-cron';
 import { applicationExpiry } from './application-expiry.js';
+import { correctionReminders } from './correction-reminders.js';
 import { sessionCleanup } from './session-cleanup.js';
 import type { Services } from '../lib/services/index.js';
 
@@ -8,6 +9,12 @@ export function startJobs(services: Services): () => Promise<void> {
   const tasks = [
     cron.schedule('*/10 * * * *', () => applicationExpiry(services), {
       name: 'application-expiry',
+      timezone: 'Asia/Shanghai',
+      noOverlap: true,
+    }),
+    // Daily at 08:30 Beijing time, before the working day starts.
+    cron.schedule('30 8 * * *', () => correctionReminders(services), {
+      name: 'correction-reminders',
       timezone: 'Asia/Shanghai',
       noOverlap: true,
     }),

@@ -6,6 +6,7 @@ export type JobOutcome = Record<string, string | number | boolean>;
 const JOB_LOCK_KEYS: Record<string, number> = {
   'session-cleanup': 7_320_001,
   'application-expiry': 7_320_002,
+  'correction-reminders': 7_320_003,
 };
 
 /**

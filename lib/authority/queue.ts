@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../platform/index.js';
-import { businessDate } from '../platform/index.js';
+import { addDays, businessDate, isUuid, searchForm } from '../platform/index.js';
 import type { Calendar } from '../calendar/index.js';
 import { workingDaysBetween } from '../calendar/index.js';
 import type { Profession } from '../reference/index.js';
@@ -25,6 +25,9 @@ export const queueTabNames: Record<QueueTab | 'decided_today', string> = {
   decided_today: '今日已决定',
 };
 
+/** The queue's search box: an application number, an ID number, a name or a credit code. */
+export const queueSearch = searchForm(100);
+
 /** The query string of the queue page. */
 export const queueForm = z.object({
   tab: z.enum([...QUEUE_TABS, 'decided_today']).catch('all'),
@@ -33,11 +36,14 @@ export const queueForm = z.object({
   /** An officer's account id, `none` for nobody's, `me` for the viewer's. */
   officer: z
     .string()
-    .regex(/^(none|me|[0-9a-f-]{36})$/)
+    .refine((v) => v === 'none' || v === 'me' || isUuid(v))
     .optional()
     .catch(undefined),
   provisional: z.literal('yes').optional().catch(undefined),
-  q: z.string().max(100).optional().catch(undefined),
+  q: z
+    .unknown()
+    .transform((v) => queueSearch.read(v) || undefined)
+    .optional(),
   after: z.string().max(200).optional().catch(undefined),
 });
 export type QueueFilter = z.infer<typeof queueForm>;
@@ -94,13 +100,17 @@ function decodeCursor(text: string | undefined): Cursor | undefined {
   if (!text) return undefined;
   try {
     const value = JSON.parse(Buffer.from(text, 'base64url').toString()) as Partial<Cursor>;
+    // A real date, a real instant and a real id, or the first page.
     if (
       typeof value.due === 'string' &&
       /^\d{4}-\d{2}-\d{2}$/.test(value.due) &&
+      !Number.isNaN(Date.parse(`${value.due}T00:00:00Z`)) &&
+      new Date(`${value.due}T00:00:00Z`).toISOString().startsWith(value.due) &&
       typeof value.at === 'string' &&
-      /^[0-9T:.\- +Z]{10,40}$/.test(value.at) &&
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(value.at) &&
+      !Number.isNaN(Date.parse(value.at)) &&
       typeof value.id === 'string' &&
-      /^[0-9a-f-]{36}$/.test(value.id)
+      isUuid(value.id)
     ) {
       return { due: value.due, at: value.at, id: value.id };
     }
@@ -131,7 +141,11 @@ export async function queuePage(
   const cursor = decodeCursor(filter.after);
   const decidedToday = filter.tab === 'decided_today';
   const where = db`
-    ${decidedToday ? db`d.decided_at >= ${startOfDay(today)}` : db`a.state in ${db(states)}`}
+    ${
+      decidedToday
+        ? db`d.decided_at >= ${startOfDay(today)} and d.decided_at < ${startOfDay(addDays(today, 1))}`
+        : db`a.state in ${db(states)}`
+    }
     ${filter.profession ? db`and a.profession = ${filter.profession}` : db``}
     ${filter.kind ? db`and a.kind = ${filter.kind}` : db``}
     ${
@@ -143,9 +157,10 @@ export async function queuePage(
     }
     ${filter.provisional ? db`and a.deadline_provisional` : db``}
     ${q ? searchCondition(db, q) : db``}`;
-  const from = decidedToday
-    ? db`applications a join decisions d on d.application_id = a.id`
-    : db`applications a`;
+  const from = db`applications a
+    ${decidedToday ? db`join decisions d on d.application_id = a.id` : db``}
+    left join persons p on p.id = a.person_id
+    left join enterprises e on e.id = a.enterprise_id`;
   const due = db`coalesce(a.deadline, (a.submitted_at at time zone 'Asia/Shanghai')::date)`;
   const [rows, [count]] = await Promise.all([
     db<
@@ -178,13 +193,11 @@ export async function queuePage(
              to_char(a.submitted_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
                as "cursorAt"
       from ${from}
-        left join persons p on p.id = a.person_id
-        left join enterprises e on e.id = a.enterprise_id
         left join staff s on s.account_id = a.assigned_officer_id
       where ${where}
         ${
           cursor
-            ? db`and (${due}, a.submitted_at, a.id) > (${cursor.due}::date, ${cursor.at}::timestamptz, ${cursor.id}::uuid)`
+            ? db`and (${due}, a.submitted_at, a.id) > (${cursor.due}::date, ${cursor.at}::text::timestamptz, ${cursor.id}::uuid)`
             : db``
         }
       order by ${due}, a.submitted_at, a.id

@@ -51,11 +51,12 @@ export const reasonEditForm = z.object({
     .trim()
     .min(1, '请填写标准表述')
     .max(500, '标准表述最多500个字'),
-  position: z.coerce
-    .number({ error: '排序须是数字' })
-    .int('排序须是整数')
-    .min(0, '排序须是0到999之间的整数')
-    .max(999, '排序须是0到999之间的整数'),
+  position: z
+    .string({ error: '请填写排序' })
+    .trim()
+    .max(3, '排序须是0到999之间的整数')
+    .regex(/^\d{1,3}$/, '排序须是0到999之间的整数')
+    .transform(Number),
   active: z.preprocess((v) => v === 'yes', z.boolean()),
 });
 export type ReasonEdit = z.infer<typeof reasonEditForm>;
@@ -65,8 +66,11 @@ export async function saveReason(
   request: { code: string; edit: ReasonEdit; adminAccountId: string; at: Date },
 ): Promise<void> {
   await sql.begin(async (tx) => {
-    const [before] = await tx<{ title: string; wording: string }[]>`
-      select title, wording from review_reasons where code = ${request.code} for update`;
+    const [before] = await tx<
+      { title: string; wording: string; position: number; active: boolean }[]
+    >`
+      select title, wording, position, active from review_reasons
+      where code = ${request.code} for update`;
     if (!before) throw new NotFoundError();
     const { title, wording, position, active } = request.edit;
     await tx`

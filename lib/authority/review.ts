@@ -193,3 +193,22 @@ async function checksOf(
   }
   return checks;
 }
+
+/**
+ * What the person's and the enterprise's pages show of the authority's part: the parties the open
+ * correction items wait on, and the written decision once made.
+ */
+export async function authorityStatusOf(
+  db: Db,
+  applicationId: string,
+): Promise<{ waitingOn: ('person' | 'enterprise')[]; decision: WrittenDecision | undefined }> {
+  const [items, decision] = await Promise.all([
+    itemsOf(db, applicationId),
+    decisionOf(db, applicationId),
+  ]);
+  const open = items.filter((i) => i.blocksReview && !i.closedAt).map((i) => i.addressedTo);
+  return {
+    waitingOn: (['person', 'enterprise'] as const).filter((p) => open.includes(p)),
+    decision,
+  };
+}

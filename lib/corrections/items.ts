@@ -56,12 +56,16 @@ export type CorrectionItem = {
   /** The officer's review of what was supplied. */
   review: 'accepted' | 'asked_again' | 'withdrawn' | null;
   reviewedAt: Date | null;
+  /** The reply deadline of the request it belongs to. */
+  replyBy: string | null;
 };
 
 const ITEM_COLUMNS = `
   id, application_id as "applicationId", addressed_to as "addressedTo", asks, what, why,
   blocks_review as "blocksReview", opened_at as "openedAt", closed_at as "closedAt", supplied,
-  request_id as "requestId", reason_code as "reasonCode", review, reviewed_at as "reviewedAt"`;
+  request_id as "requestId", reason_code as "reasonCode", review, reviewed_at as "reviewedAt",
+  (select to_char(r.reply_by, 'YYYY-MM-DD') from correction_requests r where r.id = request_id)
+    as "replyBy"`;
 
 export type NewItem = {
   addressedTo: CorrectionParty;
@@ -145,12 +149,12 @@ export async function supplyItem(
         ? await tx`select 1 from persons where id = ${app.personId} and account_id = ${request.accountId}`
         : await tx`select 1 from enterprises where id = ${app.enterpriseId} and account_id = ${request.accountId}`;
     if (!own) throw new NotFoundError();
-    if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
     // A licence item (rule 12) may close after approval and completion; nothing closes on an
-    // application that was withdrawn, refused or expired.
+    // application that was withdrawn, refused or expired (its open items closed with it).
     if (STOPPED_STATES.includes(app.state)) {
       throw new ConflictError('这项申请已终止办理，无需补正。');
     }
+    if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
     // The bytes go to the content-addressed store first: a rollback leaves them unreferenced
     // there, never a row that points at nothing.
     const supplied: Supplied = request.document
@@ -231,4 +235,15 @@ export async function voidLicenceItemsOfRegistration(
     from applications a
     where a.id = c.application_id and a.registration_id = ${registrationId}
       and c.asks = 'licence' and c.closed_at is null`;
+}
+
+/**
+ * When an application ends without a decision for it (refused, not accepted, withdrawn), its open
+ * correction items are no one's to supply any more: they close as void, in the same transaction.
+ */
+export async function voidOpenItems(tx: Tx, app: { id: string }, at: Date): Promise<void> {
+  await tx`
+    update correction_items
+    set closed_at = ${at}, supplied = ${tx.json({ voided: '申请已终止办理，本项随之撤销' })}
+    where application_id = ${app.id} and blocks_review and closed_at is null`;
 }

@@ -169,11 +169,16 @@ export function isOverdue(request: Pick<CorrectionRequest, 'replyBy' | 'open'>, 
 async function lockItem(
   tx: Tx,
   itemId: string,
+  applicationId?: string,
 ): Promise<{ app: ApplicationRow; item: CorrectionItem }> {
   if (!isUuid(itemId)) throw new NotFoundError();
   const [owner] = await tx<{ applicationId: string }[]>`
     select application_id as "applicationId" from correction_items
     where id = ${itemId} and blocks_review`;
+  // Asked through an application's page: the item must be that application's.
+  if (applicationId !== undefined && owner?.applicationId !== applicationId) {
+    throw new NotFoundError();
+  }
   const app = owner && (await lockApplication(tx, owner.applicationId));
   if (!app) throw new NotFoundError();
   await tx`select 1 from correction_items where id = ${itemId} for update`;
@@ -192,11 +197,11 @@ function assertSuppliedAndUnreviewed(item: CorrectionItem): void {
 /** The officer accepts what was supplied for an item. */
 export async function acceptSuppliedItem(
   deps: WorkflowDeps,
-  request: { itemId: string; officerAccountId: string },
+  request: { itemId: string; officerAccountId: string; applicationId?: string },
 ): Promise<void> {
   await deps.sql.begin(async (tx) => {
     const at = deps.clock.now();
-    const { app, item } = await lockItem(tx, request.itemId);
+    const { app, item } = await lockItem(tx, request.itemId, request.applicationId);
     assertSuppliedAndUnreviewed(item);
     await tx`
       update correction_items set review = 'accepted', reviewed_at = ${at},
@@ -219,13 +224,13 @@ export async function acceptSuppliedItem(
  */
 export async function askAgain(
   deps: WorkflowDeps,
-  request: { itemId: string; officerAccountId: string; note: string },
+  request: { itemId: string; officerAccountId: string; note: string; applicationId?: string },
 ): Promise<ApplicationRow> {
   const note = request.note.trim();
   if (!note) throw new ValidationError('请说明需要重新补正的原因。');
   return deps.sql.begin(async (tx) => {
     const at = deps.clock.now();
-    const { app, item } = await lockItem(tx, request.itemId);
+    const { app, item } = await lockItem(tx, request.itemId, request.applicationId);
     assertSuppliedAndUnreviewed(item);
     await tx`
       update correction_items set review = 'asked_again', reviewed_at = ${at},
@@ -253,13 +258,13 @@ export async function askAgain(
  */
 export async function withdrawItem(
   deps: WorkflowDeps,
-  request: { itemId: string; officerAccountId: string; reason: string },
+  request: { itemId: string; officerAccountId: string; reason: string; applicationId?: string },
 ): Promise<ApplicationRow> {
   const reason = request.reason.trim();
   if (!reason) throw new ValidationError('请说明撤回这项补正的原因。');
   return deps.sql.begin(async (tx) => {
     const at = deps.clock.now();
-    const { app, item } = await lockItem(tx, request.itemId);
+    const { app, item } = await lockItem(tx, request.itemId, request.applicationId);
     if (item.closedAt) throw new ConflictError('这项补正已经办结，不能撤回。');
     await tx`
       update correction_items

@@ -1,3 +1,4 @@
 /** Demo data for the embedded database (never in production), and its stand-in photo and scans. */
 export * from './files.js';
+export * from './review.js';
 export * from './seed.js';

@@ -1,5 +1,5 @@
 import { birthDateFromIdNumber, genderFromIdNumber, hashPassword } from '../identity/index.js';
-import type { ApplicationDraft, ApplicationKind } from '../workflow/index.js';
+import type { ApplicationDraft, ApplicationKind, WorkflowDeps } from '../workflow/index.js';
 import type { EducationLevel } from '../reference/index.js';
 import { addDays, addMonths, businessDate, recordAudit } from '../platform/index.js';
 import type { Clock, Sql, Tx } from '../platform/index.js';
@@ -12,6 +12,10 @@ import { demoPhoto, demoScan } from './files.js';
 import type { FileStore } from '../files/index.js';
 import { storeFile } from '../files/index.js';
 import type { AccountKind } from '../identity/index.js';
+import type { Calendar } from '../calendar/index.js';
+import { loadCalendar } from '../calendar/index.js';
+import type { Reviewed, ReviewStep, StaffName, WorkingMoment } from './review.js';
+import { momentOf, runReviews } from './review.js';
 
 // Demo data (DESIGN.md §6): real-looking people and enterprises of Jiangsu, one for each thing the
 // demo should show; the README's "Demo logins" table says which is which. ID numbers and credit
@@ -39,15 +43,24 @@ type DemoRegistration = {
   endsInDays: number;
 };
 
-/** An application the person has started and confirmed, left where confirmation puts it. */
+/** When a demo application was started or confirmed: whole days before seeding, or a working moment. */
+type When = { daysAgo: number } | WorkingMoment;
+
+/**
+ * An application the person has started and confirmed, left where confirmation puts it, or taken
+ * on from there by its `review` (review.ts): the enterprise's confirmation and submission and the
+ * authority's acts, each at its moment. A renewal acts on the person's registration in the
+ * profession.
+ */
 type DemoApplication = {
-  kind: Extract<ApplicationKind, 'initial' | 'out_of_province_qualification'>;
+  kind: Extract<ApplicationKind, 'initial' | 'out_of_province_qualification' | 'renewal'>;
   profession: Profession;
   /** Credit code of the employing enterprise; none for an out-of-province entry. */
   enterprise: string | null;
   demonstrationZone: boolean;
-  startedDaysAgo: number;
-  confirmedDaysAgo: number;
+  started: When;
+  confirmed: When;
+  review?: readonly ReviewStep[];
   /** The labour contract starts on the 1st of a past month and runs whole years. */
   employment?: { position: string; contractStartedMonthsAgo: number; contractYears: number };
   specialties?: readonly string[];
@@ -172,6 +185,9 @@ const contract = (position: string, contractStartedMonthsAgo: number) => ({
   contractYears: 3,
 });
 
+/** A moment `workingDaysAgo` working days before seeding, at a Beijing time (review.ts). */
+const wd = (workingDaysAgo: number, time: string): WorkingMoment => ({ workingDaysAgo, time });
+
 export const demoPersons = [
   // Constructor registered at 江苏华建 (建筑工程) with 60 days of validity left: renewal is open;
   // qualified in 市政公用工程 too, so an additional registration can add it.
@@ -222,8 +238,8 @@ export const demoPersons = [
         profession: 'cost_engineer',
         enterprise: NINGYUAN,
         demonstrationZone: false,
-        startedDaysAgo: 3,
-        confirmedDaysAgo: 2,
+        started: { daysAgo: 3 },
+        confirmed: { daysAgo: 2 },
         employment: contract('造价工程师', 8),
         specialties: ['土木建筑工程'],
       },
@@ -316,8 +332,8 @@ export const demoPersons = [
         profession: 'architect',
         enterprise: null,
         demonstrationZone: false,
-        startedDaysAgo: 12,
-        confirmedDaysAgo: 11,
+        started: { daysAgo: 12 },
+        confirmed: { daysAgo: 11 },
         outOfProvince: {
           examProvince: '浙江',
           certificateNumber: '33201530007215',
@@ -387,8 +403,8 @@ export const demoPersons = [
         profession: 'constructor',
         enterprise: WUJIANG,
         demonstrationZone: true,
-        startedDaysAgo: 2,
-        confirmedDaysAgo: 1,
+        started: { daysAgo: 2 },
+        confirmed: { daysAgo: 1 },
         employment: contract('项目技术负责人', 3),
         specialties: ['建筑工程'],
       },
@@ -416,8 +432,8 @@ export const demoPersons = [
         profession: 'constructor',
         enterprise: XINCHENG,
         demonstrationZone: false,
-        startedDaysAgo: 2,
-        confirmedDaysAgo: 1,
+        started: { daysAgo: 2 },
+        confirmed: { daysAgo: 1 },
         employment: contract('施工员', 4),
         specialties: ['市政公用工程'],
       },
@@ -455,10 +471,522 @@ export const demoPersons = [
         profession: 'cost_engineer',
         enterprise: XIJIAN,
         demonstrationZone: false,
-        startedDaysAgo: 1,
-        confirmedDaysAgo: 1,
+        started: { daysAgo: 1 },
+        confirmed: { daysAgo: 1 },
         employment: contract('造价员', 10),
         specialties: ['土木建筑工程'],
+      },
+    ],
+  },
+  // ---- With the authority (DESIGN.md §4): one in each of its states. Each was confirmed by
+  // the enterprise and submitted, then accepted, corrected and decided through the workflow's own
+  // functions, at moments counted in working days before seeding (review.ts).
+
+  // 待受理, nobody has it yet: submitted by 江苏华建 three working days ago.
+  {
+    idNumber: '320115198904162717',
+    name: '杨帆',
+    phone: '13805178264',
+    email: 'yangfan0416@example.com',
+    address: '南京市江宁区双龙大道1539号21世纪太阳城7栋1203室',
+    education: '本科',
+    qualifications: [
+      {
+        profession: 'constructor',
+        specialty: '建筑工程',
+        certificateNumber: '32201910052716',
+        passYear: 2019,
+      },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'constructor',
+        enterprise: HUAJIAN,
+        demonstrationZone: false,
+        started: wd(6, '09:10'),
+        confirmed: wd(6, '09:52'),
+        employment: contract('施工员', 14),
+        specialties: ['建筑工程'],
+        review: [
+          { act: 'enterprise_confirm', when: wd(5, '10:20') },
+          { act: 'submit', when: wd(3, '15:30') },
+        ],
+      },
+    ],
+  },
+  // 待受理, claimed by 周敏 (shenhe01) yesterday.
+  {
+    idNumber: '320105199108233424',
+    name: '何婷',
+    phone: '15805183627',
+    email: 'heting0823@example.com',
+    address: '南京市建邺区奥体大街69号新城科技园3栋602室',
+    education: '本科',
+    qualifications: [
+      {
+        profession: 'cost_engineer',
+        specialty: '土木建筑工程',
+        certificateNumber: '32202120027438',
+        passYear: 2021,
+      },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'cost_engineer',
+        enterprise: NINGYUAN,
+        demonstrationZone: false,
+        started: wd(5, '14:05'),
+        confirmed: wd(5, '14:40'),
+        employment: contract('造价工程师', 20),
+        specialties: ['土木建筑工程'],
+        review: [
+          { act: 'enterprise_confirm', when: wd(4, '09:45') },
+          { act: 'submit', when: wd(2, '11:10') },
+          { act: 'claim', officer: 'shenhe01', when: wd(1, '09:20') },
+        ],
+      },
+    ],
+  },
+  // 审核中, well within its deadline: a photo was asked for and supplied (the clock stopped
+  // meanwhile) and accepted by 顾晓东 (shenhe02).
+  {
+    idNumber: '320506198611051533',
+    name: '郭俊',
+    phone: '13962147805',
+    email: 'guojun1105@example.com',
+    address: '苏州市吴中区东吴北路299号东湖花园5幢402室',
+    education: '本科',
+    qualifications: [
+      {
+        profession: 'constructor',
+        specialty: '机电工程',
+        certificateNumber: '32201810047259',
+        passYear: 2018,
+      },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'constructor',
+        enterprise: WUJIANG,
+        demonstrationZone: false,
+        started: wd(17, '10:00'),
+        confirmed: wd(17, '10:35'),
+        employment: contract('机电工程师', 26),
+        specialties: ['机电工程'],
+        review: [
+          { act: 'enterprise_confirm', when: wd(16, '14:00') },
+          { act: 'submit', when: wd(15, '10:30') },
+          { act: 'accept', officer: 'shenhe02', when: wd(13, '09:40') },
+          {
+            act: 'request_correction',
+            officer: 'shenhe02',
+            when: wd(11, '15:10'),
+            items: [
+              { addressedTo: 'person', reason: 'photo_unfit', what: '近6个月内免冠正面证件照' },
+            ],
+          },
+          {
+            act: 'supply',
+            party: 'person',
+            note: '已重新上传近期免冠证件照。',
+            when: wd(8, '20:15'),
+          },
+          { act: 'accept_supplied', officer: 'shenhe02', when: wd(7, '10:05') },
+        ],
+      },
+    ],
+  },
+  // 审核中, nearing its deadline (2 working days left): accepted by 周敏 18 working days ago.
+  {
+    idNumber: '320508199002142867',
+    name: '林晓燕',
+    phone: '18912763058',
+    email: 'linxiaoyan0214@example.com',
+    address: '苏州市姑苏区十全街218号沧浪新村12幢303室',
+    education: '硕士研究生',
+    qualifications: [
+      {
+        profession: 'architect',
+        specialty: null,
+        certificateNumber: '32201830011652',
+        passYear: 2018,
+      },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'architect',
+        enterprise: GUSU,
+        demonstrationZone: false,
+        started: wd(22, '09:30'),
+        confirmed: wd(22, '10:10'),
+        employment: contract('建筑设计师', 6),
+        review: [
+          { act: 'enterprise_confirm', when: wd(21, '11:00') },
+          { act: 'submit', when: wd(20, '16:00') },
+          { act: 'accept', officer: 'shenhe01', when: wd(18, '10:15') },
+        ],
+      },
+    ],
+  },
+  // 审核中 and overdue (its deadline passed 4 working days ago): accepted by 周敏, then given to
+  // 顾晓东 by the admin.
+  {
+    idNumber: '320411198407304172',
+    name: '马骏',
+    phone: '13601502749',
+    email: 'majun0730@example.com',
+    address: '常州市新北区太湖东路101号万达广场公寓2幢1508室',
+    education: '硕士研究生',
+    qualifications: [
+      {
+        profession: 'structural_engineer',
+        specialty: null,
+        certificateNumber: '32201740007731',
+        passYear: 2017,
+      },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'structural_engineer',
+        enterprise: GUSU,
+        demonstrationZone: false,
+        started: wd(30, '09:00'),
+        confirmed: wd(30, '09:45'),
+        employment: contract('结构工程师', 15),
+        review: [
+          { act: 'enterprise_confirm', when: wd(29, '10:30') },
+          { act: 'submit', when: wd(28, '15:00') },
+          { act: 'accept', officer: 'shenhe01', when: wd(24, '09:50') },
+          { act: 'assign', admin: 'guanli01', officer: 'shenhe02', when: wd(3, '16:30') },
+        ],
+      },
+    ],
+  },
+  // 待材料补正 during review, past its reply deadline (逾期未补正): the enterprise supplied its
+  // item, the person has not.
+  {
+    idNumber: '320102198812090646',
+    name: '胡静',
+    phone: '13770618352',
+    email: 'hujing1209@example.com',
+    address: '南京市玄武区珠江路88号新世界中心A座2106室',
+    education: '本科',
+    qualifications: [
+      {
+        profession: 'constructor',
+        specialty: '市政公用工程',
+        certificateNumber: '32202010063184',
+        passYear: 2020,
+      },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'constructor',
+        enterprise: HUAJIAN,
+        demonstrationZone: false,
+        started: wd(36, '09:20'),
+        confirmed: wd(36, '10:00'),
+        employment: contract('施工员', 18),
+        specialties: ['市政公用工程'],
+        review: [
+          { act: 'enterprise_confirm', when: wd(35, '14:30') },
+          { act: 'submit', when: wd(34, '10:00') },
+          { act: 'accept', officer: 'shenhe01', when: wd(32, '09:30') },
+          {
+            act: 'request_correction',
+            officer: 'shenhe01',
+            when: wd(29, '14:00'),
+            items: [
+              {
+                addressedTo: 'person',
+                reason: 'contract_unclear',
+                what: '完整的劳动合同扫描件（含双方签章页）',
+              },
+              {
+                addressedTo: 'enterprise',
+                reason: 'social_insurance',
+                what: '申请人近3个月社会保险缴纳证明',
+              },
+            ],
+          },
+          {
+            act: 'supply',
+            party: 'enterprise',
+            note: '已上传申请人近3个月社保缴纳证明。',
+            when: wd(26, '10:40'),
+          },
+          { act: 'accept_supplied', officer: 'shenhe01', when: wd(25, '09:15') },
+        ],
+      },
+    ],
+  },
+  // 待材料补正 before acceptance: the signed form is to be uploaded again (the clock has not
+  // started; supplied, it goes back to 待受理).
+  {
+    idNumber: '320602199205211356',
+    name: '高峰',
+    phone: '15190862431',
+    email: 'gaofeng0521@example.com',
+    address: '南通市崇川区工农路57号海港花园9幢201室',
+    education: '大专',
+    qualifications: [
+      {
+        profession: 'constructor',
+        specialty: '公路工程',
+        certificateNumber: '32202210084527',
+        passYear: 2022,
+      },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'constructor',
+        enterprise: XIJIAN,
+        demonstrationZone: false,
+        started: wd(5, '10:00'),
+        confirmed: wd(5, '10:30'),
+        employment: contract('项目技术负责人', 9),
+        specialties: ['公路工程'],
+        review: [
+          { act: 'enterprise_confirm', when: wd(4, '15:00') },
+          { act: 'submit', when: wd(3, '09:40') },
+          {
+            act: 'request_correction',
+            officer: 'shenhe02',
+            when: wd(2, '10:50'),
+            items: [
+              {
+                addressedTo: 'enterprise',
+                reason: 'signed_form_unclear',
+                what: '法定代表人签字并加盖公章的申请表',
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+  // 审核中, accepted on the last working day: a demonstration-zone registration whose 20 working
+  // days run into the first year the calendar has no schedule for when seeded near the end of the
+  // last scheduled one (its deadline is then 暂定, provisional).
+  {
+    idNumber: '320584199309122285',
+    name: '陆雯',
+    phone: '13962578013',
+    email: 'luwen0912@example.com',
+    address: '苏州市吴江区盛泽镇市场路286号丝绸花园3幢1102室',
+    education: '本科',
+    qualifications: [
+      {
+        profession: 'constructor',
+        specialty: '建筑工程',
+        certificateNumber: '32202310075163',
+        passYear: 2023,
+      },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'constructor',
+        enterprise: WUJIANG,
+        demonstrationZone: true,
+        started: wd(5, '09:00'),
+        confirmed: wd(5, '09:40'),
+        employment: contract('施工员', 5),
+        specialties: ['建筑工程'],
+        review: [
+          { act: 'enterprise_confirm', when: wd(4, '14:20') },
+          { act: 'submit', when: wd(2, '10:00') },
+          { act: 'accept', officer: 'shenhe02', when: wd(0, '09:30') },
+        ],
+      },
+    ],
+  },
+  // 准予注册，待公告: approved by 周敏 on the working day before seeding; the registration is made, not yet public.
+  {
+    idNumber: '320205198703033196',
+    name: '罗斌',
+    phone: '13806190427',
+    email: 'luobin0303@example.com',
+    address: '南京市秦淮区应天大街388号晨光小区4栋605室',
+    education: '本科',
+    qualifications: [
+      {
+        profession: 'constructor',
+        specialty: '建筑工程',
+        certificateNumber: '32201510038842',
+        passYear: 2015,
+      },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'constructor',
+        enterprise: HUAJIAN,
+        demonstrationZone: false,
+        started: wd(17, '09:00'),
+        confirmed: wd(17, '09:30'),
+        employment: contract('项目经理', 30),
+        specialties: ['建筑工程'],
+        review: [
+          { act: 'enterprise_confirm', when: wd(16, '10:00') },
+          { act: 'submit', when: wd(15, '14:00') },
+          { act: 'accept', officer: 'shenhe01', when: wd(13, '10:30') },
+          {
+            act: 'decide',
+            officer: 'shenhe01',
+            choice: 'approve',
+            reasons: [],
+            note: '',
+            when: wd(1, '15:00'),
+          },
+        ],
+      },
+    ],
+  },
+  // 不予注册 (refused): the contract was asked for and never came (逾期未补正).
+  {
+    idNumber: '320106199010274822',
+    name: '韩雪',
+    phone: '15951697240',
+    email: 'hanxue1027@example.com',
+    address: '南京市鼓楼区中山北路281号虹桥新寓6栋907室',
+    education: '本科',
+    qualifications: [
+      {
+        profession: 'cost_engineer',
+        specialty: '安装工程',
+        certificateNumber: '32202220046915',
+        passYear: 2022,
+      },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'cost_engineer',
+        enterprise: NINGYUAN,
+        demonstrationZone: false,
+        started: wd(46, '09:30'),
+        confirmed: wd(46, '10:00'),
+        employment: contract('造价员', 12),
+        specialties: ['安装工程'],
+        review: [
+          { act: 'enterprise_confirm', when: wd(45, '11:00') },
+          { act: 'submit', when: wd(44, '15:00') },
+          { act: 'accept', officer: 'shenhe02', when: wd(42, '10:00') },
+          {
+            act: 'request_correction',
+            officer: 'shenhe02',
+            when: wd(40, '11:30'),
+            items: [
+              {
+                addressedTo: 'person',
+                reason: 'contract_period',
+                what: '与填报聘用信息一致的劳动合同扫描件',
+              },
+            ],
+          },
+          {
+            act: 'decide',
+            officer: 'shenhe02',
+            choice: 'refuse',
+            reasons: ['correction_overdue'],
+            note: '补正期限届满，申请人未提交劳动合同。',
+            when: wd(18, '10:00'),
+          },
+        ],
+      },
+    ],
+  },
+  // 不予受理 (not accepted): the contract's employer is not the enterprise, which no correction
+  // can mend.
+  {
+    idNumber: '321002198506180753',
+    name: '唐亮',
+    phone: '13952740186',
+    email: 'tangliang0618@example.com',
+    address: '扬州市广陵区运河南路88号东方百合园11幢501室',
+    education: '大专',
+    qualifications: [
+      {
+        profession: 'constructor',
+        specialty: '建筑工程',
+        certificateNumber: '32201810051378',
+        passYear: 2018,
+      },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'constructor',
+        enterprise: XIJIAN,
+        demonstrationZone: false,
+        started: wd(10, '09:00'),
+        confirmed: wd(10, '09:30'),
+        employment: contract('施工员', 7),
+        specialties: ['建筑工程'],
+        review: [
+          { act: 'enterprise_confirm', when: wd(9, '10:00') },
+          { act: 'submit', when: wd(8, '14:00') },
+          {
+            act: 'decide',
+            officer: 'shenhe01',
+            choice: 'not_accept',
+            reasons: ['materials_incomplete'],
+            note: '所附劳动合同的用人单位为另一家劳务公司，与聘用企业不一致，无法通过补正解决。',
+            when: wd(7, '10:30'),
+          },
+        ],
+      },
+    ],
+  },
+  // A renewal approved by 周敏 and so completed at once: his registration at 吴江 runs on.
+  {
+    idNumber: '320583198301251938',
+    name: '冯涛',
+    phone: '13914962305',
+    email: 'fengtao0125@example.com',
+    address: '苏州市昆山市前进中路218号中华园西村8幢302室',
+    education: '本科',
+    qualifications: [
+      {
+        profession: 'constructor',
+        specialty: '建筑工程',
+        certificateNumber: '32201310027764',
+        passYear: 2013,
+      },
+    ],
+    registrations: [
+      { enterprise: WUJIANG, profession: 'constructor', specialties: ['建筑工程'], endsInDays: 50 },
+    ],
+    applications: [
+      {
+        kind: 'renewal',
+        profession: 'constructor',
+        enterprise: WUJIANG,
+        demonstrationZone: false,
+        started: wd(14, '09:00'),
+        confirmed: wd(14, '09:40'),
+        employment: { position: '项目经理', contractStartedMonthsAgo: 34, contractYears: 5 },
+        review: [
+          { act: 'enterprise_confirm', when: wd(13, '10:00') },
+          { act: 'submit', when: wd(12, '15:00') },
+          { act: 'accept', officer: 'shenhe01', when: wd(11, '09:30') },
+          {
+            act: 'decide',
+            officer: 'shenhe01',
+            choice: 'approve',
+            reasons: [],
+            note: '',
+            when: wd(6, '14:00'),
+          },
+        ],
       },
     ],
   },
@@ -466,8 +994,9 @@ export const demoPersons = [
 
 export const demoStaff = [
   { username: 'shenhe01', name: '周敏', role: 'officer' },
+  { username: 'shenhe02', name: '顾晓东', role: 'officer' },
   { username: 'guanli01', name: '陈立', role: 'admin' },
-] as const;
+] as const satisfies readonly { username: StaffName; name: string; role: 'officer' | 'admin' }[];
 
 /** The declared date of the demo photo: within the 6 months rule 2 asks for. */
 const PHOTO_DECLARED_DAYS_AGO = 30;
@@ -484,13 +1013,25 @@ type Seeding = {
   /** The bytes of the demo photo and of the demo scan (stored once: files are content-addressed). */
   photo: Buffer;
   scan: Buffer;
+  /** The working-day calendar, for the moments counted in working days. */
+  calendar: Calendar;
 };
+
+/** The workflow's rules and hooks the seed drives the demo's applications with. */
+export type DemoWorkflow = Pick<WorkflowDeps, 'rules' | 'hooks'>;
 
 /**
  * Seeds the demo data in one transaction. Does nothing when accounts already exist, so every
- * start may call it; only the embedded database outside production gets it.
+ * start may call it; only the embedded database outside production gets it. The applications past
+ * the person's confirmation are driven by the workflow's own functions (review.ts), inside the same
+ * transaction, with the rules and hooks the caller gives (the services').
  */
-export async function seedDemoData(sql: Sql, clock: Clock, store: FileStore): Promise<boolean> {
+export async function seedDemoData(
+  sql: Sql,
+  clock: Clock,
+  store: FileStore,
+  workflow: DemoWorkflow,
+): Promise<boolean> {
   const [photo, scan] = await Promise.all([demoPhoto(), demoScan()]);
   return sql.begin(async (tx) => {
     await tx`lock table accounts in exclusive mode`;
@@ -505,28 +1046,44 @@ export async function seedDemoData(sql: Sql, clock: Clock, store: FileStore): Pr
       store,
       photo,
       scan,
+      calendar: await loadCalendar(tx),
     };
     const enterprises = new Map<string, Seeded>();
     for (const e of demoEnterprises) {
       enterprises.set(e.creditCode, await insertEnterprise(s, e));
       await insertLegalPerson(s, e);
     }
+    const reviewed: Reviewed[] = [];
     for (const p of demoPersons) {
       const person = await insertPerson(s, p);
       for (const q of p.qualifications) await insertRegistryQualification(s, p, q);
+      const registrations = new Map<Profession, string>();
       for (const r of registrationsOf(p)) {
-        await insertRegistration(s, person, enterprises.get(r.enterprise)!, r);
+        const id = await insertRegistration(s, person, enterprises.get(r.enterprise)!, r);
+        registrations.set(r.profession, id);
       }
       for (const a of applicationsOf(p)) {
         const enterprise = a.enterprise === null ? null : enterprises.get(a.enterprise)!;
-        await insertApplication(s, person, enterprise, a);
+        const registrationId = a.kind === 'renewal' ? registrations.get(a.profession)! : null;
+        const applicationId = await insertApplication(s, person, enterprise, registrationId, a);
+        if (a.review) {
+          reviewed.push({
+            applicationId,
+            personAccountId: person.accountId,
+            enterpriseAccountId: enterprise?.accountId ?? null,
+            steps: a.review,
+          });
+        }
       }
     }
+    const staffAccounts = new Map<StaffName, string>();
     for (const staff of demoStaff) {
       const accountId = await insertAccount(s, 'staff', staff.username, staff.name);
       await tx`insert into staff (account_id, name, role)
                values (${accountId}, ${staff.name}, ${staff.role})`;
+      staffAccounts.set(staff.username, accountId);
     }
+    await runReviews({ ...s, workflow, staff: staffAccounts }, reviewed);
     await recordAudit(tx, { at: s.at, actorAccountId: null, action: 'demo_data_seeded' });
     return true;
   });
@@ -609,16 +1166,23 @@ async function insertRegistration(
   person: Seeded,
   enterprise: Seeded,
   r: DemoRegistration,
-) {
+): Promise<string> {
   const validUntil = addDays(businessDate(at), r.endsInDays);
   const years = professions[r.profession].validityYears;
   const validFrom = addDays(addMonths(validUntil, -12 * years), 1);
   const number = await nextRegistrationNumber(tx, r.profession, validFrom);
-  await tx`
+  const [row] = await tx<{ id: string }[]>`
     insert into registrations (registration_number, person_id, enterprise_id, profession,
                                specialties, valid_from, valid_until, status, created_at)
     values (${number}, ${person.id}, ${enterprise.id}, ${r.profession}, ${[...r.specialties]},
-            ${validFrom}, ${validUntil}, 'active', ${new Date(`${validFrom}T09:00:00+08:00`)})`;
+            ${validFrom}, ${validUntil}, 'active', ${new Date(`${validFrom}T09:00:00+08:00`)})
+    returning id`;
+  return row!.id;
+}
+
+/** The instant of a demo application's start or confirmation. */
+function instantOf(s: Seeding, when: When): Date {
+  return 'daysAgo' in when ? daysBefore(s.at, when.daysAgo) : momentOf(s.calendar, s.at, when);
 }
 
 /** What the person entered in the wizard, with the contract dates worked out from `today`. */
@@ -643,17 +1207,18 @@ function draftOf(a: DemoApplication, today: string): ApplicationDraft {
 /**
  * An application as the workflow leaves it after the person's confirmation: the row at version 1
  * with its frozen snapshot (the same shape and hash as `snapshotOf` in lib/workflow/snapshot.ts), the
- * `start` and `confirm` events, and the enterprise's to-do notification.
+ * `start` and `confirm` events, and the enterprise's to-do notification. Returns its id.
  */
 async function insertApplication(
   s: Seeding,
   person: Seeded,
   enterprise: Seeded | null,
+  registrationId: string | null,
   a: DemoApplication,
-) {
-  const { tx, at } = s;
-  const startedAt = daysBefore(at, a.startedDaysAgo);
-  const confirmedAt = daysBefore(at, a.confirmedDaysAgo);
+): Promise<string> {
+  const { tx } = s;
+  const startedAt = instantOf(s, a.started);
+  const confirmedAt = instantOf(s, a.confirmed);
   const state = findTransition(a.kind, 'draft', 'confirm', 'person')!.to;
   const [serial] = await tx<{ n: string }[]>`select nextval('application_serial')::text as n`;
   const applicationNumber = `SQ${businessDate(startedAt).replaceAll('-', '')}${serial!.n.padStart(6, '0')}`;
@@ -682,12 +1247,13 @@ async function insertApplication(
   const [row] = await tx<{ id: string }[]>`
     insert into applications
       (application_number, kind, profession, person_id, enterprise_id, handed_to_enterprise_id,
-       demonstration_zone, state, version, draft, snapshot, snapshot_version, snapshot_hash,
-       started_at, state_changed_at)
+       registration_id, demonstration_zone, state, version, draft, snapshot, snapshot_version,
+       snapshot_hash, started_at, state_changed_at, submitted_at)
     values (${applicationNumber}, ${a.kind}, ${a.profession}, ${person.id},
-            ${enterprise?.id ?? null}, ${enterprise?.id ?? null}, ${a.demonstrationZone}, ${state},
-            1, ${tx.json(draft)},
-            ${tx.json(snapshot)}, 1, ${hash}, ${startedAt}, ${confirmedAt})
+            ${enterprise?.id ?? null}, ${enterprise?.id ?? null}, ${registrationId},
+            ${a.demonstrationZone}, ${state}, 1, ${tx.json(draft)},
+            ${tx.json(snapshot)}, 1, ${hash}, ${startedAt}, ${confirmedAt},
+            ${state === 'submitted' ? confirmedAt : null})
     returning id`;
   const event = (version: number, action: string, from: string | null, to: string, when: Date) => ({
     application_id: row!.id,
@@ -711,4 +1277,5 @@ async function insertApplication(
               ${toConfirmMessage(person.name, a.kind, a.profession, applicationNumber)}, true,
               ${confirmedAt})`;
   }
+  return row!.id;
 }

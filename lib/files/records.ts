@@ -71,6 +71,17 @@ export const ENTERPRISE_SEES_FILES = `(${ENTERPRISE_SEES_APPLICATION}
       and r.status = 'active')))`;
 
 /**
+ * Whether application `a` refers to file `f` (SQL): the person's photo or the new photo of a
+ * change in its snapshot, a material it lists, or what was supplied for one of its correction items.
+ */
+const PERSON_FILE_OF_APPLICATION = `(a.snapshot -> 'person' ->> 'photoFileId' = f.id::text
+  or a.snapshot -> 'change' ->> 'photoFileId' = f.id::text
+  or exists (select 1 from jsonb_each_text(coalesce(a.snapshot -> 'uploads', '{}'))
+             where value = f.id::text)
+  or exists (select 1 from correction_items c
+             where c.application_id = a.id and c.supplied ->> 'fileId' = f.id::text))`;
+
+/**
  * A file, for an account allowed to see it; anyone else gets the same "not found" as for a file
  * that does not exist, so ids cannot be probed.
  */
@@ -81,10 +92,10 @@ export async function readFileFor(
   accountId: string,
 ): Promise<StoredFile> {
   if (!isUuid(fileId)) throw new NotFoundError();
-  // Who may see a file, every rule in this one `where`: its owner; and the enterprise named by an
+  // Who may see a file, every rule in this one `where`: its owner; the enterprise named by an
   // application that refers to it (the person's photo and materials in the snapshot, or what was
-  // supplied for a correction item) while it may (ENTERPRISE_SEES_FILES). Officers of the
-  // authority come with their pages.
+  // supplied for a correction item) while it may (ENTERPRISE_SEES_FILES); and the authority's
+  // staff, for every application that reached it (its signed scan too).
   const [row] = await sql.unsafe<
     { sha256: string; contentType: UploadType; originalName: string }[]
   >(
@@ -99,12 +110,12 @@ export async function readFileFor(
              join enterprises e on e.id = a.enterprise_id
            where p.account_id = f.owner_account_id and e.account_id = $2
              and ${ENTERPRISE_SEES_FILES}
-             and (a.snapshot -> 'person' ->> 'photoFileId' = f.id::text
-               or a.snapshot -> 'change' ->> 'photoFileId' = f.id::text
-               or exists (select 1 from jsonb_each_text(coalesce(a.snapshot -> 'uploads', '{}'))
-                          where value = f.id::text)
-               or exists (select 1 from correction_items c
-                          where c.application_id = a.id and c.supplied ->> 'fileId' = f.id::text))))`,
+             and ${PERSON_FILE_OF_APPLICATION})
+         or (exists (select 1 from staff s where s.account_id = $2)
+           and exists (
+             select 1 from applications a
+             where a.submitted_at is not null
+               and (a.signed_form_file_id = f.id or ${PERSON_FILE_OF_APPLICATION}))))`,
     [fileId, accountId],
   );
   if (!row) throw new NotFoundError();

@@ -3,6 +3,7 @@ import { createLocalFileStore } from '../files/index.js';
 import type { LoginThrottle } from '../identity/index.js';
 import { createLoginThrottle } from '../identity/index.js';
 import type { Clock, Config, Logger, Sql, WorkflowRules } from '../platform/index.js';
+import { loadConfig } from '../platform/index.js';
 import type { WorkflowHooks } from '../workflow/index.js';
 import { workflowHooks } from './workflow-hooks.js';
 import { DocumentRenderer } from '../documents/index.js';
@@ -48,3 +49,11 @@ export function createServices(deps: {
 }
 
 export { workflowHooks };
+
+/**
+ * The workflow's rules (from the environment's configuration) and hooks, for what drives the
+ * workflow without the whole services: the demo data's seeding in tests and benchmarks.
+ */
+export function configuredWorkflow(): { rules: WorkflowRules; hooks: WorkflowHooks } {
+  return { rules: loadConfig().rules, hooks: workflowHooks };
+}

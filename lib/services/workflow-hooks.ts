@@ -16,7 +16,11 @@ import {
 } from '../registrations/index.js';
 import type { WorkflowHooks } from '../workflow/index.js';
 import { APPLICATION_KINDS } from '../workflow/index.js';
-import { voidLicenceItems, voidLicenceItemsOfRegistration } from '../corrections/index.js';
+import {
+  voidLicenceItems,
+  voidLicenceItemsOfRegistration,
+  voidOpenItems,
+} from '../corrections/index.js';
 
 /**
  * The guards and effects of the workflow, assembled in this one place: the table's transitions
@@ -43,6 +47,10 @@ export const workflowHooks: WorkflowHooks = {
         await voidLicenceItemsOfRegistration(tx, app.registrationId, at);
       },
     },
+    // An application that stopped asks nothing more of anyone.
+    { to: 'refused', run: voidOpenItems },
+    { to: 'not_accepted', run: voidOpenItems },
+    { to: 'withdrawn', run: voidOpenItems },
     // What the enterprise stated at confirmation no longer stands once it returns the application.
     { action: 'return', run: (tx, app, at) => voidLicenceItems(tx, app.id, at) },
     // Rule 12: the stated licence is kept on the registration the application completed.

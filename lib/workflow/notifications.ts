@@ -4,10 +4,17 @@ import type { ApplicationRow } from './applications.js';
 import type { ApplicationKind } from './table.js';
 import { ENTERPRISE_SEES_APPLICATION, kindNames, stateNameOf } from './table.js';
 import type { Db, Tx } from '../platform/index.js';
-import { asSentence } from '../platform/index.js';
+import { asSentence, isUuid, NotFoundError } from '../platform/index.js';
 
 /** What the workflow told an account (notifyParties), shown on its home page. */
-export type Notification = { id: string; message: string; createdAt: Date; read: boolean };
+export type Notification = {
+  id: string;
+  message: string;
+  createdAt: Date;
+  read: boolean;
+  /** The application it is about, when it is about one. */
+  applicationId: string | null;
+};
 
 /** The account's latest notifications, newest first, without the to-dos that are done. */
 export async function notificationsOf(
@@ -16,9 +23,34 @@ export async function notificationsOf(
   limit = 10,
 ): Promise<Notification[]> {
   return db<Notification[]>`
-    select id, message, created_at as "createdAt", read_at is not null as read
+    select id, message, created_at as "createdAt", read_at is not null as read,
+           application_id as "applicationId"
     from notifications where account_id = ${accountId} and not (is_to_do and done_at is not null)
     order by created_at desc, id limit ${limit}`;
+}
+
+/**
+ * The account marks a notification read (or, with 'all', every one it has); another account's
+ * is not found. Returns how many it marked.
+ */
+export async function markNotificationsRead(
+  db: Db,
+  accountId: string,
+  which: string,
+  at: Date,
+): Promise<number> {
+  if (which !== 'all') {
+    // Another account's notification, as far as this one can tell, does not exist.
+    const [own] = isUuid(which)
+      ? await db`select 1 from notifications where id = ${which} and account_id = ${accountId}`
+      : [];
+    if (!own) throw new NotFoundError();
+  }
+  const marked = await db`
+    update notifications set read_at = ${at}
+    where account_id = ${accountId} and read_at is null
+      ${which === 'all' ? db`` : db`and id = ${which}`}`;
+  return marked.count;
 }
 
 /** What an application is called in messages, e.g. 二级注册建造师初始注册申请（SQ…）. */

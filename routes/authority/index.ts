@@ -1,15 +1,23 @@
 import { requireRole } from '../middleware/auth.js';
 import { paths } from '../paths.js';
 import { calendarPage } from './calendar.js';
+import { correctionPages } from './corrections.js';
+import { decisionPages } from './decision.js';
+import { queuePageRoute } from './queue.js';
+import { reasonPages } from './reasons.js';
+import { reviewPages } from './review.js';
 import type { Services } from '../../lib/services/index.js';
 import { Router } from 'express';
 
+/** The authority's pages (/authority): the queue, the review, corrections, decisions, admin pages. */
 export function authorityRoutes(services: Services): Router {
   const router = Router();
   router.use(paths.authority.home, requireRole('staff'));
-  router.get(paths.authority.home, (_req, res) => {
-    res.render('pages/authority/home', { title: '审核工作台' });
-  });
+  queuePageRoute(router, services);
+  reviewPages(router, services);
+  correctionPages(router, services);
+  decisionPages(router, services);
+  reasonPages(router, services);
   calendarPage(router, services);
   return router;
 }

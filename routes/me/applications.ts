@@ -18,6 +18,7 @@ import {
   trimmed,
 } from '../../lib/platform/index.js';
 import type { Services } from '../../lib/services/index.js';
+import { businessDate } from '../../lib/platform/index.js';
 import { findTransition, kindNames, readDraft } from '../../lib/workflow/index.js';
 import type { Pages } from '../area.js';
 import { requireRole } from '../middleware/auth.js';
@@ -26,6 +27,7 @@ import { suppliedMaterial, uploadFields } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
 import { registrationOfApplication } from '../../lib/registrations/index.js';
 import { deadlineChangesOf } from '../../lib/calendar/index.js';
+import { authorityStatusOf, decisionOf } from '../../lib/authority/index.js';
 
 /** The person's applications, one application's page, and the correction items it asks of them. */
 export const applicationPages: Pages = ({ pages, uploads }, services) => {
@@ -36,6 +38,19 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
       title: '我的办件',
       applications: await applicationsOf(sql, person.personId, 'all'),
       withdrawn: req.query.withdrawn === '1',
+    });
+  });
+
+  // The written decision, for the person whose application it decides.
+  pages.get(paths.me.decision.pattern, async (req, res) => {
+    const { application } = await applicationOfPerson(sql, req.user!.id, String(req.params.id));
+    const decision = await decisionOf(sql, application.id);
+    // No decision yet: the application's page says where it stands.
+    if (!decision) return res.redirect(303, paths.me.application(application.id));
+    res.render('pages/decision', {
+      title: decision.facts.title,
+      decision,
+      back: paths.me.application(application.id),
     });
   });
 
@@ -106,6 +121,9 @@ function applicationPage(services: Services) {
       ),
       snapshot: readDraft(application.snapshot),
       snapshotPerson: (application.snapshot as { person?: object } | null)?.person,
+      ...(await authorityStatusOf(sql, application.id)),
+      decisionHref: paths.me.decision(application.id),
+      today: businessDate(services.clock.now()),
       corrections: (await itemsOf(sql, application.id)).filter((i) => i.addressedTo === 'person'),
       confirmed: req.query.confirmed === '1',
       supplied: req.query.supplied === '1',

@@ -5,7 +5,7 @@ import { Eta } from 'eta';
 import { stepTitles } from '../../lib/filing/index.js';
 import { businessDate } from '../../lib/platform/index.js';
 import { PROMISED_WORKING_DAYS, professions } from '../../lib/reference/index.js';
-import { actionNames, kindNames, stateNames } from '../../lib/workflow/index.js';
+import { actionNames, kindNames, stateNameOf, stateNames } from '../../lib/workflow/index.js';
 import { homeOf, paths } from '../paths.js';
 import type { FontStylesheet } from './fonts.js';
 import { buildFontStylesheet, FONT_FILES_DIR } from './fonts.js';
@@ -51,6 +51,7 @@ export function setUpViews(
     // The names every page shows things by.
     kindNames,
     stateNames,
+    stateNameOf,
     actionNames,
     professions,
     stepTitles,

@@ -25,6 +25,7 @@ import {
 } from '../../lib/platform/index.js';
 import { LICENCE_TYPES, licenceFields } from '../../lib/reference/index.js';
 import type { Services } from '../../lib/services/index.js';
+import { businessDate } from '../../lib/platform/index.js';
 import {
   STOPPED_STATES,
   actorOf,
@@ -43,6 +44,7 @@ import { suppliedMaterial, uploadFields, uploadedDocument } from '../middleware/
 import { paths } from '../paths.js';
 import { registrationOfApplication } from '../../lib/registrations/index.js';
 import { deadlineChangesOf } from '../../lib/calendar/index.js';
+import { authorityStatusOf, decisionOf } from '../../lib/authority/index.js';
 
 /**
  * A confirmation or submission the rules refuse: the missing scan is the enterprise's to upload
@@ -68,6 +70,20 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
   pages.get(paths.org.application.pattern, (req, res) => {
     const { values, errors } = takeRefused(req);
     return render(req, res, values, errors);
+  });
+
+  // The written decision, for the enterprise the application names.
+  pages.get(paths.org.decision.pattern, async (req, res) => {
+    const enterprise = res.locals.enterprise!;
+    const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
+    const decision = await decisionOf(sql, application.id);
+    // No decision yet: the application's page says where it stands.
+    if (!decision) return res.redirect(303, paths.org.application(application.id));
+    res.render('pages/decision', {
+      title: decision.facts.title,
+      decision,
+      back: paths.org.application(application.id),
+    });
   });
 
   pages.post(paths.org.confirm.pattern, async (req, res) => {
@@ -203,7 +219,7 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
 };
 
 /** The application's page, shown again with what was typed and the errors when refused. */
-function applicationPage({ sql }: Services) {
+function applicationPage({ sql, clock }: Services) {
   return async (
     req: Request,
     res: Response,
@@ -219,6 +235,9 @@ function applicationPage({ sql }: Services) {
       application,
       content,
       materials: materialsOf(application, content),
+      ...(await authorityStatusOf(sql, application.id)),
+      decisionHref: paths.org.decision(application.id),
+      today: businessDate(clock.now()),
       corrections: (await itemsOf(sql, application.id)).filter(
         (i) => i.addressedTo === 'enterprise',
       ),

@@ -1,8 +1,10 @@
+import { configuredWorkflow } from '../../lib/services/index.js';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import {
   birthDateFromIdNumber,
   checkCreditCode,
@@ -16,19 +18,34 @@ import {
   findTransition,
   readDraft,
 } from '../../lib/workflow/index.js';
+import type { Sql } from '../../lib/platform/index.js';
 import {
   addDays,
   addMonths,
   businessDate,
+  createSql,
   loadConfig,
+  migrate,
+  SettableClock,
   systemClock,
 } from '../../lib/platform/index.js';
+import type { Calendar } from '../../lib/calendar/index.js';
+import {
+  clockOf,
+  loadCalendar,
+  seedCalendar,
+  statutoryClock,
+  workingDaysBetween,
+} from '../../lib/calendar/index.js';
+import { NEARING_WORKING_DAYS, PROMISED_WORKING_DAYS } from '../../lib/reference/index.js';
+import type { DemoPerson } from '../../lib/demo/index.js';
 import {
   DEMO_PASSWORD,
   demoEnterprises,
   demoPersons,
   demoStaff,
   seedDemoData,
+  workingDaysBefore,
 } from '../../lib/demo/index.js';
 import { createLocalFileStore } from '../../lib/files/index.js';
 import type { FilingRequest } from '../../lib/filing/index.js';
@@ -146,7 +163,11 @@ describe('the demo persons', () => {
       expect(row.birthDate).toBe(birthDateFromIdNumber(row.idNumber));
       if (row.phone !== null) expect(row.phone).toMatch(/^1[3-9]\d{9}$/);
       expect(row.email).toMatch(/^[a-z0-9.]+@[a-z0-9.-]+$/);
-      if (row.address !== null) expect(row.address).toMatch(/^(南京|无锡|苏州|南通|扬州)市/);
+      if (row.address !== null) {
+        expect(row.address).toMatch(
+          /^(南京|无锡|徐州|常州|苏州|南通|连云港|淮安|盐城|扬州|镇江|泰州|宿迁)市/,
+        );
+      }
       expect(row.photoDeclared! >= addMonths(today(), -6)).toBe(true);
     }
     const complete = rows.filter((r) => r.phone && r.address && r.education);
@@ -250,21 +271,38 @@ describe('the demo persons', () => {
 describe('the demo registrations', () => {
   it('have numbers of the one format, the year of their start and the validity of the profession', async () => {
     const rows = await db.sql<
-      { number: string; profession: Profession; validFrom: string; validUntil: string }[]
+      {
+        number: string;
+        profession: Profession;
+        person: string;
+        validFrom: string;
+        validUntil: string;
+        renewed: boolean;
+      }[]
     >`
-      select registration_number as number, profession,
+      select registration_number as number, r.profession, p.name as person,
              to_char(valid_from, 'YYYY-MM-DD') as "validFrom",
-             to_char(valid_until, 'YYYY-MM-DD') as "validUntil"
-      from registrations order by registration_number`;
-    expect(rows.length).toBe(5);
+             to_char(valid_until, 'YYYY-MM-DD') as "validUntil",
+             exists (select 1 from applications a where a.registration_id = r.id
+                     and a.kind = 'renewal' and a.state = 'completed') as renewed
+      from registrations r join persons p on p.id = r.person_id order by registration_number`;
+    expect(rows.length).toBe(7);
     for (const r of rows) {
       expect(r.number).toMatch(REGISTRATION_NUMBER_PATTERN);
       expect(r.number.slice(1, 2)).toBe(String(professions[r.profession].digit));
       expect(r.number.slice(2, 6)).toBe(r.validFrom.slice(0, 4));
       const years = professions[r.profession].validityYears;
-      expect(addDays(addMonths(r.validUntil, -12 * years), 1)).toBe(r.validFrom);
+      if (r.renewed) {
+        // The renewal ran its validity on from the old end, by the profession's years.
+        const person: DemoPerson = demoPerson(r.person);
+        const { endsInDays } = person.registrations!.find((g) => g.profession === r.profession)!;
+        expect(r.validUntil).toBe(addMonths(addDays(today(), endsInDays), 12 * years));
+      } else {
+        expect(addDays(addMonths(r.validUntil, -12 * years), 1)).toBe(r.validFrom);
+      }
       expect(r.validFrom < today()).toBe(true);
     }
+    expect(rows.filter((r) => r.renewed).map((r) => r.person)).toEqual(['冯涛']);
   });
 });
 
@@ -393,7 +431,7 @@ describe('the demo applications', () => {
 
   it('have their events in order, each a transition of the table, the last one to their state', async () => {
     const apps = await applications();
-    expect(apps.length).toBe(5);
+    expect(apps.length).toBe(17);
     for (const a of apps) {
       const events = await db.sql<
         { version: number; action: string; role: Role; from: State | null; to: State }[]
@@ -405,7 +443,10 @@ describe('the demo applications', () => {
       for (let i = 1; i < events.length; i++) {
         const e = events[i]!;
         expect(e.from).toBe(events[i - 1]!.to);
-        expect(findTransition(a.kind, e.from!, e.action as Action, e.role)?.to).toBe(e.to);
+        const accepted = events.slice(0, i).some((earlier) => earlier.action === 'accept');
+        expect(findTransition(a.kind, e.from!, e.action as Action, e.role, accepted)?.to).toBe(
+          e.to,
+        );
       }
       expect(events.at(-1)!.to).toBe(a.state);
     }
@@ -449,6 +490,235 @@ describe('the demo applications', () => {
   });
 });
 
+/** Where the demo's applications with the authority were taken (lib/demo/review.ts), by person. */
+const WITH_THE_AUTHORITY: Record<string, State> = {
+  杨帆: 'submitted',
+  何婷: 'submitted',
+  郭俊: 'under_review',
+  林晓燕: 'under_review',
+  马骏: 'under_review',
+  陆雯: 'under_review',
+  胡静: 'correction_requested',
+  高峰: 'correction_requested',
+  罗斌: 'approved',
+  韩雪: 'refused',
+  唐亮: 'not_accepted',
+  冯涛: 'completed',
+};
+
+type AuthorityRow = {
+  id: string;
+  kind: ApplicationKind;
+  person: string;
+  state: State;
+  deadline: string | null;
+  provisional: boolean | null;
+  officer: string | null;
+};
+
+/**
+ * The authority's demo applications in a seeded database, checked against the workflow's own
+ * readings on `now`, the moment it was seeded: their states and officers, deadlines (overdue,
+ * nearing, provisional when the clock reaches an unscheduled year), correction requests, written
+ * decisions and the approved registration. Returns them by person.
+ */
+async function expectAuthorityDemo(sql: Sql, now: Date): Promise<Map<string, AuthorityRow>> {
+  const today = businessDate(now);
+  const calendar = await loadCalendar(sql);
+  const rows = await sql<AuthorityRow[]>`
+    select a.id, a.kind, p.name as person, a.state, to_char(a.deadline, 'YYYY-MM-DD') as deadline,
+           a.deadline_provisional as provisional, o.login_id as officer
+    from applications a join persons p on p.id = a.person_id
+    left join accounts o on o.id = a.assigned_officer_id
+    where a.submitted_at is not null and a.kind <> 'out_of_province_qualification'`;
+  const by = new Map(rows.map((r) => [r.person, r]));
+  expect(Object.fromEntries(rows.map((r) => [r.person, r.state]))).toEqual(WITH_THE_AUTHORITY);
+  const get = (name: string) => by.get(name)!;
+
+  // 待受理: one nobody has, one 周敏 claimed; neither has a clock yet.
+  expect(get('杨帆')).toMatchObject({ officer: null, deadline: null });
+  expect(get('何婷')).toMatchObject({ officer: 'shenhe01', deadline: null });
+  // Under review: the stored deadline is the clock read from the events, and tells how many
+  // working days are left.
+  const left = (name: string) => workingDaysBetween(calendar, today, get(name).deadline!).days;
+  for (const r of rows.filter((r) => r.state === 'under_review' || r.state === 'approved')) {
+    const reading = (await clockOf(sql, r, calendar, today))!;
+    expect({ deadline: r.deadline, provisional: r.provisional }, r.person).toEqual({
+      deadline: reading.deadline,
+      provisional: reading.provisional,
+    });
+  }
+  expect(left('郭俊')).toBeGreaterThan(NEARING_WORKING_DAYS);
+  expect(left('林晓燕')).toBeGreaterThanOrEqual(0);
+  expect(left('林晓燕')).toBeLessThanOrEqual(NEARING_WORKING_DAYS);
+  expect(left('马骏')).toBeLessThan(0);
+  expect(get('马骏').deadline! < today).toBe(true);
+  expect(get('马骏').officer).toBe('shenhe02'); // given to 顾晓东 by the admin
+  // Accepted on the last working day: its deadline is as far on as a deadline can be, provisional
+  // exactly when its 20 working days reach a year without a schedule.
+  const latest = statutoryClock(calendar, {
+    accepted: workingDaysBefore(calendar, today, 0),
+    pauses: [],
+    workingDays: PROMISED_WORKING_DAYS.initial.days,
+    today,
+  });
+  expect(get('陆雯')).toMatchObject({
+    deadline: latest.deadline,
+    provisional: latest.provisional,
+    officer: 'shenhe02',
+  });
+
+  // Correction requests: one during review past its reply deadline with the person's item still
+  // open (the enterprise's was supplied and accepted), one before acceptance still running, one
+  // supplied and accepted; the refused application's item closed with its refusal.
+  const requests = await sql<
+    { person: string; replyBy: string; beforeAcceptance: boolean; open: number; items: number }[]
+  >`
+    select p.name as person, to_char(r.reply_by, 'YYYY-MM-DD') as "replyBy",
+           r.before_acceptance as "beforeAcceptance",
+           (select count(*)::int from correction_items c
+            where c.request_id = r.id and c.blocks_review and c.closed_at is null) as open,
+           (select count(*)::int from correction_items c where c.request_id = r.id) as items
+    from correction_requests r join applications a on a.id = r.application_id
+    join persons p on p.id = a.person_id order by p.name`;
+  const request = (name: string) => requests.find((r) => r.person === name)!;
+  expect(requests.map((r) => r.person).sort()).toEqual(['郭俊', '胡静', '韩雪', '高峰'].sort());
+  expect(request('胡静')).toMatchObject({ beforeAcceptance: false, open: 1, items: 2 });
+  expect(request('胡静').replyBy < today).toBe(true);
+  expect(request('高峰')).toMatchObject({ beforeAcceptance: true, open: 1 });
+  expect(request('高峰').replyBy >= today).toBe(true);
+  expect(request('郭俊')).toMatchObject({ beforeAcceptance: false, open: 0 });
+  expect(request('韩雪')).toMatchObject({ open: 0 });
+  const [accepted] = await sql<{ n: number }[]>`
+    select count(*)::int as n from correction_items where review = 'accepted'`;
+  expect(accepted!.n).toBe(2);
+
+  // Written decisions of each kind, numbered, the refusals with their remedies.
+  const decisions = await sql<
+    {
+      person: string;
+      kind: string;
+      number: string;
+      reasons: { code: string }[];
+      remedies: string | null;
+    }[]
+  >`
+    select p.name as person, d.kind, d.number, d.reasons, d.facts ->> 'remedies' as remedies
+    from decisions d join applications a on a.id = d.application_id
+    join persons p on p.id = a.person_id order by d.decided_at`;
+  expect(Object.fromEntries(decisions.map((d) => [d.person, d.kind]))).toEqual({
+    韩雪: 'refusal',
+    唐亮: 'not_accepted',
+    冯涛: 'approval',
+    罗斌: 'approval',
+  });
+  for (const d of decisions) {
+    expect(d.number).toMatch(/^苏建注(准|不准|不受)字〔20\d\d〕第\d+号$/);
+    expect(d.remedies === null).toBe(d.kind === 'approval');
+  }
+  expect(decisions.find((d) => d.person === '韩雪')!.reasons.map((r) => r.code)).toEqual([
+    'correction_overdue',
+  ]);
+
+  // The approved initial registration, made by its decision and not yet public.
+  const approved = await sql<{ person: string; byApplication: string; number: string }[]>`
+    select p.name as person, r.approved_by_application_id as "byApplication",
+           r.registration_number as number
+    from registrations r join persons p on p.id = r.person_id where r.status = 'approved'`;
+  expect(approved).toEqual([
+    { person: '罗斌', byApplication: get('罗斌').id, number: expect.any(String) as unknown },
+  ]);
+  return by;
+}
+
+describe('the demo applications with the authority', () => {
+  it('are in every state the authority leaves them, as its own functions left them', async () => {
+    const [seeded] = await db.sql<{ at: Date }[]>`
+      select occurred_at as at from audit_events where action = 'demo_data_seeded'`;
+    await expectAuthorityDemo(db.sql, seeded!.at);
+  });
+
+  it('include two officers and an admin, who log in with the demo password', async () => {
+    const rows = await db.sql<{ username: string; name: string; role: string }[]>`
+      select a.login_id as username, s.name, s.role
+      from staff s join accounts a on a.id = s.account_id order by a.login_id`;
+    expect(rows).toEqual([
+      { username: 'guanli01', name: '陈立', role: 'admin' },
+      { username: 'shenhe01', name: '周敏', role: 'officer' },
+      { username: 'shenhe02', name: '顾晓东', role: 'officer' },
+    ]);
+    for (const staff of demoStaff) {
+      expect(await checkPassword(db.sql, 'staff', staff.username, DEMO_PASSWORD)).toMatchObject({
+        ok: true,
+      });
+    }
+  });
+});
+
+/** A database of its own, migrated and seeded as on a first start at `at`. */
+async function seededAt(at: string): Promise<{ sql: Sql; drop(): Promise<void> }> {
+  const adminUrl = inject('databaseAdminUrl');
+  const name = `demo_${createHash('sha256').update(at).digest('hex').slice(0, 12)}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`drop database if exists ${name} with (force)`);
+  await admin.unsafe(`create database ${name}`);
+  const sql = createSql(adminUrl.replace(/\/postgres$/, `/${name}`), { max: 2 });
+  await migrate(sql);
+  await seedCalendar(sql, new Date(at));
+  const store = createLocalFileStore(await mkdtemp(path.join(os.tmpdir(), 'demo-files-')));
+  expect(await seedDemoData(sql, new SettableClock(at), store, configuredWorkflow())).toBe(true);
+  return {
+    sql,
+    async drop() {
+      await sql.end();
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+/** The first year from `today`'s on that the calendar has no published schedule for. */
+async function firstUnscheduledYear(sql: Sql, today: string): Promise<number> {
+  const years = new Set(
+    (await sql<{ year: number }[]>`select year from calendar_years where published`).map(
+      (r) => r.year,
+    ),
+  );
+  let year = Number(today.slice(0, 4));
+  while (years.has(year)) year += 1;
+  return year;
+}
+
+describe('the demo data seeded on another day', () => {
+  it('near the end of the last scheduled year: a deadline provisional in the first unscheduled one', async () => {
+    const year = await firstUnscheduledYear(db.sql, today());
+    const at = `${year - 1}-12-21T10:00:00+08:00`;
+    const seeded = await seededAt(at);
+    try {
+      const by = await expectAuthorityDemo(seeded.sql, new Date(at));
+      // 陆雯's, accepted on the last working day, and any other whose days run that far.
+      const provisional = [...by.values()].filter((r) => r.provisional);
+      expect(provisional.map((r) => r.person)).toContain('陆雯');
+      for (const r of provisional) expect(r.deadline!.slice(0, 4), r.person).toBe(String(year));
+    } finally {
+      await seeded.drop();
+    }
+  });
+
+  it('in the Spring Festival holiday: every state still there, counted in working days', async () => {
+    const at = '2026-02-19T08:30:00+08:00';
+    const seeded = await seededAt(at);
+    try {
+      const calendar: Calendar = await loadCalendar(seeded.sql);
+      // Seeded on a holiday: the last working day is before it.
+      expect(workingDaysBefore(calendar, '2026-02-19', 0) < '2026-02-19').toBe(true);
+      await expectAuthorityDemo(seeded.sql, new Date(at));
+    } finally {
+      await seeded.drop();
+    }
+  });
+});
+
 describe('seeding again', () => {
   it('changes nothing', async () => {
     const tables = [
@@ -465,6 +735,9 @@ describe('seeding again', () => {
       'application_events',
       'notifications',
       'correction_items',
+      'correction_requests',
+      'decisions',
+      'decision_counters',
       'audit_events',
     ];
     const counts = async () => {
@@ -480,7 +753,7 @@ describe('seeding again', () => {
     const before = await counts();
     expect(before.accounts).toBe(demoPersons.length + demoEnterprises.length + demoStaff.length);
     const store = createLocalFileStore(await mkdtemp(path.join(os.tmpdir(), 'demo-files-')));
-    expect(await seedDemoData(db.sql, systemClock, store)).toBe(false);
+    expect(await seedDemoData(db.sql, systemClock, store, configuredWorkflow())).toBe(false);
     expect(await counts()).toEqual(before);
   });
 });

@@ -12,6 +12,9 @@ import {
 } from '../../lib/filing/index.js';
 import { inputLimits } from '../../lib/platform/index.js';
 import { calendarYearForm } from '../../lib/calendar/index.js';
+import { queueSearch, reasonEditForm } from '../../lib/authority/index.js';
+import { CORRECTION_LIMITS } from '../../routes/authority/corrections.js';
+import { decisionForm } from '../../routes/authority/decision.js';
 import { DEMO_PASSWORD } from '../../lib/demo/index.js';
 import { licenceFields } from '../../lib/reference/index.js';
 import { loginSchema } from '../../routes/auth/login.js';
@@ -179,6 +182,35 @@ describe('maxlength comes from the schema (issue 10, item 13)', () => {
       returnForm,
     );
     expect(new Set(names)).toEqual(new Set(['licenceNumber', 'note', 'reason']));
+  });
+
+  it('on the authority’s queue, corrections, decision and reason pages', async () => {
+    const sql = suite.t.db.sql;
+    const person = await createPerson(sql, NOW);
+    const id = await insertApplication(sql, NOW, {
+      kind: 'renewal',
+      state: 'submitted',
+      profession: 'constructor',
+      personId: person.personId,
+      enterpriseId: null,
+    });
+    await sql`update applications set submitted_at = ${NOW} where id = ${id}`;
+    const agent = request.agent(suite.t.app);
+    await logInAs(agent, paths.login.staff, 'guanli01', DEMO_PASSWORD);
+    expect(expectLimits((await agent.get(paths.authority.home)).text, queueSearch.limits)).toEqual([
+      'q',
+    ]);
+    const corrections = expectLimits(
+      (await agent.get(paths.authority.corrections(id))).text,
+      CORRECTION_LIMITS,
+    );
+    expect(corrections).toEqual(['note-1', 'note-2', 'note-3', 'note-4', 'note-5']);
+    expect(
+      expectLimits((await agent.get(paths.authority.decision(id))).text, decisionForm),
+    ).toEqual(['note']);
+    expect(
+      expectLimits((await agent.get(paths.authority.reason('photo_unfit'))).text, reasonEditForm),
+    ).toEqual(['title', 'wording', 'position']);
   });
 
   it('on the admin’s calendar page', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runJob } from '../../jobs/run-job.js';
 import { sessionCleanup } from '../../jobs/session-cleanup.js';
+import { correctionReminders } from '../../jobs/correction-reminders.js';
 import { integrationSuite } from '../support/app.js';
 
 const suite = integrationSuite();
@@ -44,5 +45,22 @@ describe('session cleanup job', () => {
     expect(run?.outcome).toBe('failed');
     expect(run?.detail.error).toContain('disk full');
     expect(await sessionCleanup(suite.t.services)).toBe('ok');
+  });
+});
+
+describe('correction reminders job', () => {
+  it('runs under its lock, records how many it sent, and sends nothing twice', async () => {
+    // The demo data's open correction requests: whatever is due today is sent on the first run.
+    suite.t.clock.set(new Date());
+    expect(await correctionReminders(suite.t.services)).toBe('ok');
+    const [first] = await suite.t.db.sql<{ outcome: string; detail: { sent: number } }[]>`
+      select outcome, detail from job_runs where job = 'correction-reminders'
+      order by id desc limit 1`;
+    expect(first?.outcome).toBe('ok');
+    expect(typeof first?.detail.sent).toBe('number');
+    expect(await correctionReminders(suite.t.services)).toBe('ok');
+    const [second] = await suite.t.db.sql<{ detail: { sent: number } }[]>`
+      select detail from job_runs where job = 'correction-reminders' order by id desc limit 1`;
+    expect(second?.detail.sent).toBe(0);
   });
 });

@@ -20,7 +20,13 @@ import {
 const suite = integrationSuite({ clock: NOW });
 
 type Who = Awaited<ReturnType<typeof signInNewEnterprise>>;
-type Ids = { application: string; item: string; rename: string; file: string };
+type Ids = {
+  application: string;
+  item: string;
+  rename: string;
+  file: string;
+  notification: string;
+};
 type Probe = (who: Who, ids: Ids) => Promise<{ status: number }>;
 
 /** One request per /org route with an id, as enterprise `who` would send it. */
@@ -34,6 +40,12 @@ const orgIdPaths = Object.keys(paths.org).filter(
 const probes: Record<OrgIdPath, Probe> = {
   application: (w, ids) => w.agent.get(paths.org.application(ids.application)),
   form: (w, ids) => w.agent.get(paths.org.form(ids.application)),
+  decision: (w, ids) => w.agent.get(paths.org.decision(ids.application)),
+  notificationsRead: (w, ids) =>
+    w.agent
+      .post(paths.org.notificationsRead(ids.notification))
+      .type('form')
+      .send({ _csrf: w._csrf }),
   confirm: (w, ids) =>
     w.agent
       .post(paths.org.confirm(ids.application))
@@ -127,12 +139,16 @@ describe('enterprise B and enterprise A’s things', () => {
     });
     const rename = filed.id;
     const proof = readDraft(filed.snapshot).uploads!['business-licence']!;
-    const ids = { application, item, rename, file };
+    const [notice] = await suite.t.db.sql<{ id: string }[]>`
+      insert into notifications (account_id, application_id, message, created_at)
+      values (${a.enterprise.accountId}, ${application}, '测试消息。', now()) returning id`;
+    const ids = { application, item, rename, file, notification: notice!.id };
     const snapshot = async () =>
       suite.t.db.sql`
         select (select json_agg(a order by id) from applications a
                 where enterprise_id = ${a.enterprise.enterpriseId}) as applications,
-               (select json_agg(c) from correction_items c where id = ${item}) as items`;
+               (select json_agg(c) from correction_items c where id = ${item}) as items,
+               (select json_agg(n) from notifications n where id = ${notice!.id}) as notices`;
     const before = await snapshot();
 
     for (const [route, probe] of Object.entries(probes)) {

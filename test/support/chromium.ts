@@ -55,12 +55,14 @@ export async function launchBrowser({
  * and then every test's pages would fetch the web font's subsets, and measure before they arrive
  * unlike after. The font comes from the @fontsource/noto-sans-sc dependency: Chromium's font
  * manager takes only TrueType/CFF files from fontconfig, so its WOFF2 files are decompressed
- * (wawoff2) to plain OpenType once, into the temp dir.
+ * (wawoff2) to plain OpenType once, into the temp dir, under the family name an installed Noto
+ * Sans SC has (the subsets call themselves "Noto Sans SC Thin"), so no system CJK font package is
+ * needed.
  */
 async function chineseFontConfig(): Promise<string> {
   const packageJson = require.resolve('@fontsource/noto-sans-sc/package.json');
   const { version } = JSON.parse(await readFile(packageJson, 'utf8')) as { version: string };
-  const dir = path.join(os.tmpdir(), `jsreg-test-fonts-${version}-2`);
+  const dir = path.join(os.tmpdir(), `jsreg-test-fonts-${version}-3`);
   const config = path.join(dir, 'fonts.conf');
   if (existsSync(config)) return config; // written last, so the fonts are there
   await mkdir(dir, { recursive: true });
@@ -77,6 +79,11 @@ async function chineseFontConfig(): Promise<string> {
   <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
   <dir>${dir}</dir>
   <cachedir>${path.join(dir, 'cache')}</cachedir>
+  <!-- The subset files name their family "Noto Sans SC Thin"; installed, the font is "Noto Sans SC". -->
+  <match target="scan">
+    <test name="family"><string>Noto Sans SC Thin</string></test>
+    <edit name="family" mode="assign" binding="same"><string>Noto Sans SC</string></edit>
+  </match>
 </fontconfig>
 `,
   );

@@ -1,3 +1,4 @@
+import { configuredWorkflow } from '../../lib/services/index.js';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -31,7 +32,12 @@ export default async function setup(project: TestProject) {
   await seedCalendar(sql, systemClock.now());
   // The demo photos and scans go to this run's own folder; test apps have their own DATA_DIR,
   // and createTestApp puts the same stand-in bytes into each app's store.
-  await seedDemoData(sql, systemClock, createLocalFileStore(path.join(dataDir, 'files')));
+  await seedDemoData(
+    sql,
+    systemClock,
+    createLocalFileStore(path.join(dataDir, 'files')),
+    configuredWorkflow(),
+  );
   await sql.end();
   const admin = postgres(db.adminUrl, { max: 1, onnotice: () => {} });
   await admin.unsafe(`alter database ${TEMPLATE_DB} is_template true`);

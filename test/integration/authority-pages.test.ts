@@ -1,0 +1,246 @@
+import request from 'supertest';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD } from '../../lib/demo/index.js';
+import { paths } from '../../routes/paths.js';
+import { csrfTokenFrom, integrationSuite, logInAs } from '../support/app.js';
+import {
+  createEnterprise,
+  createPerson,
+  insertApplication,
+  NOW,
+  PASSWORD,
+} from '../support/fixtures.js';
+
+// The authority's pages over HTTP (issue 12): the queue, the review page, acceptance, the
+// correction request form, the two-step decision and the written decision each party sees.
+
+const suite = integrationSuite({ clock: NOW });
+
+async function officer(username = 'shenhe01') {
+  const agent = request.agent(suite.t.app);
+  const res = await logInAs(agent, paths.login.staff, username, DEMO_PASSWORD);
+  expect(res.status).toBe(303);
+  return agent;
+}
+
+/** An initial application the enterprise submitted, with its person and enterprise signed in. */
+async function submitted() {
+  const sql = suite.t.db.sql;
+  const person = await createPerson(sql, NOW, { password: PASSWORD, name: '韩雪梅' });
+  const enterprise = await createEnterprise(sql, NOW, { password: PASSWORD });
+  const id = await insertApplication(sql, NOW, {
+    kind: 'initial',
+    state: 'submitted',
+    profession: 'constructor',
+    personId: person.personId,
+    enterpriseId: enterprise.enterpriseId,
+    draft: {
+      specialties: ['建筑工程'],
+      employment: { position: '项目经理', contractStart: '2025-01-01', contractEnd: '2029-12-31' },
+      person: { name: '韩雪梅', idNumber: person.idNumber, photoFileId: person.fileId },
+    },
+  });
+  await sql`update applications set submitted_at = ${NOW} where id = ${id}`;
+  const [row] = await sql<{ number: string }[]>`
+    select application_number as number from applications where id = ${id}`;
+  return { id, number: row!.number, person, enterprise };
+}
+
+const stateOf = async (id: string) =>
+  (await suite.t.db.sql<{ state: string }[]>`select state from applications where id = ${id}`)[0]!
+    .state;
+
+const versionOf = async (id: string) =>
+  String(
+    (
+      await suite.t.db.sql<{ version: number }[]>`select version from applications where id = ${id}`
+    )[0]!.version,
+  );
+
+describe('the authority pages', () => {
+  it('list a submitted application in the queue and take it through acceptance, a correction request and approval', async () => {
+    const app = await submitted();
+    const agent = await officer();
+    const queue = await agent.get(
+      `${paths.authority.home}?tab=submitted&q=${app.person.idNumber.toLowerCase()}`,
+    );
+    expect(queue.status).toBe(200);
+    expect(queue.text).toContain('lang="zh-CN"');
+    expect(queue.text).toContain(`data-number="${app.number}"`);
+
+    const review = await agent.get(paths.authority.application(app.id));
+    expect(review.status).toBe(200);
+    expect(review.text).toContain('data-testid="accept"');
+    expect(review.text).toContain('data-testid="check-contract_period"');
+
+    const _csrf = await csrfTokenFrom(agent, paths.authority.application(app.id));
+    const accepted = await agent
+      .post(paths.authority.accept(app.id))
+      .type('form')
+      .send({ _csrf, version: await versionOf(app.id) });
+    expect(accepted.status).toBe(303);
+    expect(await stateOf(app.id)).toBe('under_review');
+
+    // A stale page: the acceptance again with the old version is a conflict on the page.
+    const stale = await agent
+      .post(paths.authority.accept(app.id))
+      .type('form')
+      .send({ _csrf, version: '0' });
+    expect(stale.status).toBe(409);
+    expect(stale.text).toContain('data-testid="error-summary"');
+
+    // A row without a reason is refused beside its field; nothing is asked.
+    const bad = await agent
+      .post(paths.authority.corrections(app.id))
+      .type('form')
+      .send({ _csrf, version: await versionOf(app.id), 'note-2': '补充说明' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('请为第2项选择补正理由');
+    expect(bad.text).toContain('补充说明</textarea>');
+    expect(await stateOf(app.id)).toBe('under_review');
+
+    const asked = await agent
+      .post(paths.authority.corrections(app.id))
+      .type('form')
+      .send({
+        _csrf,
+        version: await versionOf(app.id),
+        'reason-1': 'contract_unclear',
+        'reason-2': 'social_insurance',
+        'note-2': '请提供2026年的记录。',
+      });
+    expect(asked.status).toBe(303);
+    expect(await stateOf(app.id)).toBe('correction_requested');
+
+    // The person sees the item with its reply deadline, and who must act.
+    const person = request.agent(suite.t.app);
+    await logInAs(person, paths.login.person, app.person.idNumber, PASSWORD);
+    const page = await person.get(paths.me.application(app.id));
+    expect(page.text).toContain('data-testid="reply-by"');
+    expect(page.text).toContain('劳动合同不清晰');
+    expect(page.text).toMatch(/data-testid="next-actor">下一步：<strong>您、聘用企业/);
+
+    // The officer withdraws both items (opened by mistake): back to review.
+    const items = await suite.t.db.sql<{ id: string }[]>`
+      select id from correction_items where application_id = ${app.id} order by opened_at, what`;
+    for (const item of items) {
+      const res = await agent
+        .post(paths.authority.itemReview(app.id, item.id))
+        .type('form')
+        .send({ _csrf, verdict: 'withdraw', note: '误发' });
+      expect(res.status).toBe(303);
+    }
+    expect(await stateOf(app.id)).toBe('under_review');
+
+    // The decision: the first step confirms and writes nothing.
+    const version = await versionOf(app.id);
+    const confirm = await agent
+      .post(paths.authority.decision(app.id))
+      .type('form')
+      .send({ _csrf, choice: 'approve', version });
+    expect(confirm.status).toBe(200);
+    expect(confirm.text).toContain('data-testid="decision-confirm"');
+    expect(await stateOf(app.id)).toBe('under_review');
+    const decided = await agent
+      .post(paths.authority.decision(app.id))
+      .type('form')
+      .send({ _csrf, choice: 'approve', version, confirmed: 'yes' });
+    expect(decided.status).toBe(303);
+    expect(await stateOf(app.id)).toBe('approved');
+
+    // The written decision, for the officer and the person; another person does not find it.
+    const document = await agent.get(paths.authority.decisionDocument(app.id));
+    expect(document.text).toContain('准予注册决定书');
+    expect(document.text).toMatch(/苏建注准字〔2026〕第\d+号/);
+    expect((await person.get(paths.me.decision(app.id))).text).toContain('准予注册决定书');
+    const stranger = await createPerson(suite.t.db.sql, NOW, { password: PASSWORD });
+    const other = request.agent(suite.t.app);
+    await logInAs(other, paths.login.person, stranger.idNumber, PASSWORD);
+    expect((await other.get(paths.me.decision(app.id))).status).toBe(404);
+  });
+
+  it('refuse a refusal without a reason beside the reasons, and record one with it', async () => {
+    const app = await submitted();
+    const agent = await officer();
+    const _csrf = await csrfTokenFrom(agent, paths.authority.application(app.id));
+    const bare = await agent
+      .post(paths.authority.decision(app.id))
+      .type('form')
+      .send({ _csrf, choice: 'not_accept', version: await versionOf(app.id), note: '见附件' });
+    expect(bare.status).toBe(422);
+    expect(bare.text).toContain('不予受理须选择至少一项理由');
+    expect(bare.text).toContain('见附件</textarea>');
+    const done = await agent
+      .post(paths.authority.decision(app.id))
+      .type('form')
+      .send({
+        _csrf,
+        choice: 'not_accept',
+        reasons: 'duplicate',
+        version: await versionOf(app.id),
+        confirmed: 'yes',
+      });
+    expect(done.status).toBe(303);
+    expect(await stateOf(app.id)).toBe('not_accepted');
+    const enterprise = request.agent(suite.t.app);
+    await logInAs(enterprise, paths.login.enterprise, app.enterprise.creditCode, PASSWORD);
+    const page = await enterprise.get(paths.org.application(app.id));
+    expect(page.text).toContain('不予受理决定书');
+    const doc = await enterprise.get(paths.org.decision(app.id));
+    expect(doc.text).toContain('行政复议');
+    expect(doc.text).toContain('同一事项已有申请正在办理');
+  });
+
+  it('let an officer claim, and only an admin assign', async () => {
+    const app = await submitted();
+    const agent = await officer();
+    const _csrf = await csrfTokenFrom(agent, paths.authority.application(app.id));
+    expect(
+      (await agent.post(paths.authority.claim(app.id)).type('form').send({ _csrf })).status,
+    ).toBe(303);
+    const [row] = await suite.t.db.sql<{ officer: string }[]>`
+      select s.name as officer from applications a join staff s on s.account_id = a.assigned_officer_id
+      where a.id = ${app.id}`;
+    expect(row?.officer).toBeTruthy();
+    const assign = await agent
+      .post(paths.authority.assign(app.id))
+      .type('form')
+      .send({ _csrf, officer: 'none' });
+    expect(assign.status).toBe(403);
+    const admin = await officer('guanli01');
+    const adminCsrf = await csrfTokenFrom(admin, paths.authority.application(app.id));
+    const unassigned = await admin
+      .post(paths.authority.assign(app.id))
+      .type('form')
+      .send({ _csrf: adminCsrf, officer: 'none' });
+    expect(unassigned.status).toBe(303);
+    const [after] = await suite.t.db.sql<{ officer: string | null }[]>`
+      select assigned_officer_id as officer from applications where id = ${app.id}`;
+    expect(after?.officer).toBeNull();
+  });
+
+  it('keep the reason catalogue for admins: an edit is saved and audited, a bad one refused beside its field', async () => {
+    const admin = await officer('guanli01');
+    const _csrf = await csrfTokenFrom(admin, paths.authority.reason('photo_unfit'));
+    const bad = await admin
+      .post(paths.authority.reason('photo_unfit'))
+      .type('form')
+      .send({ _csrf, title: '', wording: '请重新上传证件照。', position: '30', active: 'yes' });
+    expect(bad.status).toBe(422);
+    expect(bad.text).toContain('请填写名称');
+    const good = await admin.post(paths.authority.reason('photo_unfit')).type('form').send({
+      _csrf,
+      title: '照片不合格',
+      wording: '请重新上传证件照。',
+      position: '30',
+      active: 'yes',
+    });
+    expect(good.status).toBe(303);
+    expect((await admin.get(paths.authority.reasons)).text).toContain('照片不合格');
+    const [audit] = await suite.t.db.sql`
+      select 1 from audit_events where action = 'review_reason_saved' and subject_id = 'photo_unfit'`;
+    expect(audit).toBeDefined();
+    const officerAgent = await officer();
+    expect((await officerAgent.get(paths.authority.reason('photo_unfit'))).status).toBe(403);
+  });
+});
