@@ -103,7 +103,7 @@ export async function openItem(
 
 export async function itemsOf(sql: Db, applicationId: string): Promise<CorrectionItem[]> {
   return sql.unsafe<CorrectionItem[]>(
-    `select ${ITEM_COLUMNS} from correction_items where application_id = $1 order by opened_at, id`,
+    `select ${ITEM_COLUMNS} from correction_items where application_id = $1 order by seq`,
     [applicationId],
   );
 }

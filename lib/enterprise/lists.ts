@@ -238,7 +238,7 @@ export async function openItemsOfEnterprise(
       left join persons p on p.id = a.person_id
     where a.enterprise_id = ${enterpriseId} and c.addressed_to = 'enterprise'
       and c.closed_at is null and a.state not in ${sql.unsafe(STOPPED)}
-    order by c.opened_at, c.id
+    order by c.opened_at, c.seq
     limit ${limit}`;
 }
 

@@ -244,3 +244,50 @@ describe('the authority pages', () => {
     expect((await officerAgent.get(paths.authority.reason('photo_unfit'))).status).toBe(403);
   });
 });
+
+describe('notifications', () => {
+  it('link to their application, are marked read one by one or all at once, and only by their own account', async () => {
+    const app = await submitted();
+    const agent = await officer();
+    const _csrf = await csrfTokenFrom(agent, paths.authority.application(app.id));
+    await agent
+      .post(paths.authority.accept(app.id))
+      .type('form')
+      .send({ _csrf, version: await versionOf(app.id) });
+    const person = request.agent(suite.t.app);
+    await logInAs(person, paths.login.person, app.person.idNumber, PASSWORD);
+    const home = await person.get(paths.me.home);
+    expect(home.text).toContain(`href="${paths.me.application(app.id)}"`);
+    expect(home.text).toContain('data-testid="unread"');
+    const [notice] = await suite.t.db.sql<{ id: string }[]>`
+      select n.id from notifications n join persons p on p.account_id = n.account_id
+      where p.id = ${app.person.personId} and n.application_id = ${app.id} and n.read_at is null`;
+    const personCsrf = await csrfTokenFrom(person, paths.me.home);
+
+    // Another account cannot mark it, and does not learn it exists.
+    const enterprise = request.agent(suite.t.app);
+    await logInAs(enterprise, paths.login.enterprise, app.enterprise.creditCode, PASSWORD);
+    const enterpriseCsrf = await csrfTokenFrom(enterprise, paths.org.home);
+    const foreign = await enterprise
+      .post(paths.org.notificationsRead(notice!.id))
+      .type('form')
+      .send({ _csrf: enterpriseCsrf });
+    expect(foreign.status).toBe(404);
+
+    const read = await person
+      .post(paths.me.notificationsRead(notice!.id))
+      .type('form')
+      .send({ _csrf: personCsrf });
+    expect(read.status).toBe(303);
+    const [after] = await suite.t.db.sql<{ readAt: Date | null }[]>`
+      select read_at as "readAt" from notifications where id = ${notice!.id}`;
+    expect(after?.readAt).not.toBeNull();
+
+    const all = await enterprise
+      .post(paths.org.notificationsRead('all'))
+      .type('form')
+      .send({ _csrf: enterpriseCsrf });
+    expect(all.status).toBe(303);
+    expect((await enterprise.get(paths.org.home)).text).not.toContain('data-testid="unread"');
+  });
+});
