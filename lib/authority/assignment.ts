@@ -1,5 +1,5 @@
 import type { Sql, Tx } from '../platform/index.js';
-import { ConflictError, NotFoundError, recordAudit, ValidationError } from '../platform/index.js';
+import { ConflictError, isUuid, NotFoundError, recordAudit, RuleError } from '../platform/index.js';
 import type { ApplicationRow } from '../workflow/index.js';
 import { AUTHORITY_STATES, lockApplication } from '../workflow/index.js';
 
@@ -73,9 +73,14 @@ export async function assignApplication(
   await sql.begin(async (tx) => {
     const app = await lockWithAuthority(tx, request.applicationId);
     if (request.officerAccountId) {
-      const [officer] =
-        await tx`select 1 from staff where account_id = ${request.officerAccountId}`;
-      if (!officer) throw new ValidationError('请选择一名审核人员。');
+      const [officer] = isUuid(request.officerAccountId)
+        ? await tx`select 1 from staff where account_id = ${request.officerAccountId}`
+        : [];
+      if (!officer) {
+        throw new RuleError([
+          { code: 'officer_unknown', message: '请从列表中选择一名审核人员。', field: 'officer' },
+        ]);
+      }
     }
     if (app.assignedOfficerId === request.officerAccountId) return;
     await tx`update applications set assigned_officer_id = ${request.officerAccountId}

@@ -122,7 +122,7 @@ async function reasonsGiven(tx: Tx, choice: DecisionChoice, codes: readonly stri
   }
   const rows = await tx<{ code: string; title: string; wording: string }[]>`
     select code, title, wording from review_reasons
-    where use = ${use} and code in ${tx([...codes])} order by position, code`;
+    where use = ${use} and active and code in ${tx([...codes])} order by position, code`;
   if (rows.length !== new Set(codes).size) throw new ValidationError('所选理由不在理由目录中。');
   return rows;
 }
@@ -155,6 +155,8 @@ export async function decide(
         applicationId: moved.id,
         action: 'complete',
         actor: { role: 'system' },
+        // The approval's notice says it; its completion in the same act is not news.
+        notify: false,
       });
     }
     // As the effects left it (an initial registration's number is on it now).

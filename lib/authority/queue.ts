@@ -86,7 +86,9 @@ export type QueueRow = {
  * half-width (NFKC), spaces removed, a lower-case x of an ID number made upper-case.
  */
 export function normaliseSearch(text: string): string {
-  return text.normalize('NFKC').replace(/\s+/gu, '').toUpperCase();
+  const compact = text.normalize('NFKC').replace(/\s+/gu, '');
+  // An application number, an ID number or a credit code is upper-case; a name keeps its case.
+  return /^(sq\d+|\d{17}[\dx]|[0-9a-z]{18})$/i.test(compact) ? compact.toUpperCase() : compact;
 }
 
 /** The keyset of a row: its due date, its arrival (to the microsecond) and its id. */
@@ -106,9 +108,15 @@ function decodeCursor(text: string | undefined): Cursor | undefined {
       /^\d{4}-\d{2}-\d{2}$/.test(value.due) &&
       !Number.isNaN(Date.parse(`${value.due}T00:00:00Z`)) &&
       new Date(`${value.due}T00:00:00Z`).toISOString().startsWith(value.due) &&
+      value.due >= '1900' &&
+      value.due < '2101' &&
       typeof value.at === 'string' &&
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/.test(value.at) &&
+      /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3})\d{3}Z$/.test(value.at) &&
+      value.at >= '1900' &&
+      value.at < '2101' &&
       !Number.isNaN(Date.parse(value.at)) &&
+      // No rolled-over date (2026-02-30 would parse as March 2nd).
+      new Date(value.at).toISOString().slice(0, 23) === value.at.slice(0, 23) &&
       typeof value.id === 'string' &&
       isUuid(value.id)
     ) {

@@ -6,6 +6,7 @@ import type { CorrectionItem, CorrectionRequest } from '../corrections/index.js'
 import { itemsOf, requestsOf } from '../corrections/index.js';
 import type { ApplicationDraft, ApplicationEvent, ApplicationRow } from '../workflow/index.js';
 import {
+  AUTHORITY_STATES,
   eventsOf,
   FINAL_STATES,
   readApplication,
@@ -25,7 +26,7 @@ import { decisionOf } from './decisions.js';
  */
 
 export type ReviewCheck = {
-  code: 'contract_period' | 'one_enterprise' | 'open_application';
+  code: 'contract_period' | 'one_enterprise' | 'open_application' | 'corrections_reviewed';
   title: string;
   ok: boolean;
   message: string;
@@ -125,10 +126,32 @@ export async function reviewOf(
     events,
     deadlineChanges,
     clock: await clockOf(db, app, calendar, today),
-    checks: await checksOf(db, app, content, rules, today, now),
+    checks: [
+      ...(await checksOf(db, app, content, rules, today, now)),
+      ...reviewedCheck(app, items),
+    ],
     decision,
     accepted: events.some((e) => e.action === 'accept'),
   };
+}
+
+/** Every supplied correction item reviewed (accepted or asked again) before deciding. */
+function reviewedCheck(app: ApplicationRow, items: CorrectionItem[]): ReviewCheck[] {
+  if (!AUTHORITY_STATES.includes(app.state)) return [];
+  const supplied = items.filter((i) => i.blocksReview && i.closedAt && !i.supplied?.voided);
+  if (supplied.length === 0) return [];
+  const unreviewed = supplied.filter((i) => !i.review);
+  return [
+    {
+      code: 'corrections_reviewed',
+      title: '补正材料均已审核',
+      ok: unreviewed.length === 0,
+      message:
+        unreviewed.length === 0
+          ? `已提交的${supplied.length}项补正均已审核。`
+          : `尚有${unreviewed.length}项补正未审核：${unreviewed.map((i) => i.what).join('、')}。请在下方“材料补正”中认可或要求重新补正。`,
+    },
+  ];
 }
 
 /** The checks shown beside the facts, read today. */
@@ -140,7 +163,7 @@ async function checksOf(
   today: string,
   now: Date,
 ): Promise<ReviewCheck[]> {
-  if (!app.personId || FINAL_STATES.includes(app.state)) return [];
+  if (!app.personId || !AUTHORITY_STATES.includes(app.state)) return [];
   const checks: ReviewCheck[] = [];
   const end = content.employment?.contractEnd;
   if (end) {

@@ -40,7 +40,10 @@ export function clockInputsOf(
   for (const e of events) {
     if (e.occurredAt < acceptance.occurredAt) continue;
     const day = businessDate(e.occurredAt);
-    if (e.action === 'request_correction') pauses.push({ from: day, to: null });
+    // A further request while the clock is already stopped does not stop it again.
+    if (e.action === 'request_correction' && pauses.at(-1)?.to !== null) {
+      pauses.push({ from: day, to: null });
+    }
     if (e.action === 'corrections_complete') {
       const open = pauses.at(-1);
       if (open && open.to === null) open.to = day;

@@ -56,8 +56,9 @@ export type CorrectionItem = {
   /** The officer's review of what was supplied. */
   review: 'accepted' | 'asked_again' | 'withdrawn' | null;
   reviewedAt: Date | null;
-  /** The reply deadline of the request it belongs to. */
+  /** The reply deadline of the request it belongs to, and whether it is provisional (暂定). */
   replyBy: string | null;
+  replyByProvisional: boolean | null;
 };
 
 const ITEM_COLUMNS = `
@@ -65,7 +66,9 @@ const ITEM_COLUMNS = `
   blocks_review as "blocksReview", opened_at as "openedAt", closed_at as "closedAt", supplied,
   request_id as "requestId", reason_code as "reasonCode", review, reviewed_at as "reviewedAt",
   (select to_char(r.reply_by, 'YYYY-MM-DD') from correction_requests r where r.id = request_id)
-    as "replyBy"`;
+    as "replyBy",
+  (select r.reply_by_provisional from correction_requests r where r.id = request_id)
+    as "replyByProvisional"`;
 
 export type NewItem = {
   addressedTo: CorrectionParty;

@@ -9,7 +9,7 @@ import {
 } from '../platform/index.js';
 import { addWorkingDays, loadCalendar, workingDaysBetween } from '../calendar/index.js';
 import type { ApplicationRow, WorkflowDeps } from '../workflow/index.js';
-import { lockApplication, transitionIn, wasAccepted } from '../workflow/index.js';
+import { AUTHORITY_STATES, lockApplication, transitionIn, wasAccepted } from '../workflow/index.js';
 import type { CorrectionItem, CorrectionParty, NewItem } from './items.js';
 import { itemsOf, openItem } from './items.js';
 
@@ -67,30 +67,16 @@ export async function requestCorrectionsIn(
   );
   const replyBy = `请于${reply.date}${reply.provisional ? '（暂定）' : ''}前补正`;
   const whats = request.items.map((i) => i.what.trim()).join('；');
-  let application: ApplicationRow;
-  if (locked.state === 'correction_requested') {
-    // Already waiting for other items: the new request joins them, and its parties are told.
-    if (request.expectedVersion !== undefined && request.expectedVersion !== locked.version) {
-      throw new ConflictError('这项申请已有新的办理进展，请刷新页面查看后再操作。');
-    }
-    application = locked;
-    await notifyAddressees(
-      tx,
-      application,
-      [...new Set(request.items.map((i) => i.addressedTo))],
-      `申请（${application.applicationNumber}）需要补正：${whats}。${replyBy}。`,
-      at,
-    );
-  } else {
-    // The transition tells both parties, the reply deadline with the reason.
-    application = await transitionIn(tx, deps, {
-      applicationId: locked.id,
-      action: 'request_correction',
-      actor: { role: 'officer', accountId: request.officerAccountId },
-      reason: `${whats}（${replyBy}）`,
-      expectedVersion: request.expectedVersion,
-    });
-  }
+  // A transition even when already waiting for other items: the timeline shows every request,
+  // and a page older than it (another officer's) is refused as stale. It tells both parties, the
+  // reply deadline with the reason.
+  const application = await transitionIn(tx, deps, {
+    applicationId: locked.id,
+    action: 'request_correction',
+    actor: { role: 'officer', accountId: request.officerAccountId },
+    reason: `${whats}（${replyBy}）`,
+    expectedVersion: request.expectedVersion,
+  });
   const [row] = await tx<{ id: string }[]>`
     insert into correction_requests
       (application_id, opened_by_account_id, opened_at, reply_by, reply_by_provisional,
@@ -181,6 +167,9 @@ async function lockItem(
   }
   const app = owner && (await lockApplication(tx, owner.applicationId));
   if (!app) throw new NotFoundError();
+  if (!AUTHORITY_STATES.includes(app.state)) {
+    throw new ConflictError('这项申请已不在审核中，不能再审核补正事项。');
+  }
   await tx`select 1 from correction_items where id = ${itemId} for update`;
   const item = (await itemsOf(tx, app.id)).find((i) => i.id === itemId)!;
   return { app, item };
@@ -308,6 +297,7 @@ export async function sendReplyReminders(
       {
         id: string;
         replyBy: string;
+        provisional: boolean;
         applicationId: string;
         applicationNumber: string;
         personId: string | null;
@@ -316,7 +306,8 @@ export async function sendReplyReminders(
         sent: number[];
       }[]
     >`
-      select r.id, to_char(r.reply_by, 'YYYY-MM-DD') as "replyBy", a.id as "applicationId",
+      select r.id, to_char(r.reply_by, 'YYYY-MM-DD') as "replyBy",
+             r.reply_by_provisional as provisional, a.id as "applicationId",
              a.application_number as "applicationNumber", a.person_id as "personId",
              a.enterprise_id as "enterpriseId",
              array(select distinct c.addressed_to from correction_items c
@@ -350,7 +341,7 @@ export async function sendReplyReminders(
           enterpriseId: request.enterpriseId,
         },
         request.parties,
-        `申请（${request.applicationNumber}）的材料补正将于${request.replyBy}到期，还剩${left}个工作日，请尽快补正。`,
+        `申请（${request.applicationNumber}）的材料补正将于${request.replyBy}${request.provisional ? '（暂定）' : ''}到期，还剩${left}个工作日，请尽快补正。`,
         at,
       );
       sent += 1;

@@ -2,7 +2,13 @@ import { GoneError, NotFoundError } from '../platform/index.js';
 import type { ActiveRegistration } from '../registrations/index.js';
 import { activeRegistrations } from '../registrations/index.js';
 import type { ApplicationEvent, ApplicationRow, Notification, State } from '../workflow/index.js';
-import { eventsOf, notificationsOf, readApplication } from '../workflow/index.js';
+import {
+  eventsOf,
+  FINAL_STATES,
+  notificationsOf,
+  readApplication,
+  sqlStates,
+} from '../workflow/index.js';
 import type { PersonFacts } from './person.js';
 import { missingProfileFields, personOfAccount } from './person.js';
 import type { UsableQualification } from './qualifications.js';
@@ -43,7 +49,7 @@ export async function applicationsOf(
            a.state_changed_at as "stateChangedAt"
     from applications a left join enterprises e on e.id = a.enterprise_id
     where a.person_id = ${personId} and a.state <> 'expired'
-      and (${only} = 'all' or a.state not in ('completed', 'refused', 'withdrawn'))
+      and (${only} = 'all' or a.state not in ${db.unsafe(sqlStates(FINAL_STATES))})
     order by a.started_at desc`;
 }
 

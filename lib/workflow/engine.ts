@@ -5,7 +5,7 @@ import { lockApplication, wasAccepted } from './applications.js';
 import { notifyParties } from './notifications.js';
 import { snapshotOf } from './snapshot.js';
 import type { Action, ApplicationKind, GuardName, Role, State } from './table.js';
-import { actionNames, findTransition, stateNames } from './table.js';
+import { actionNames, findTransition, stateNameOf } from './table.js';
 import type { AccountKind, SessionUser } from '../identity/index.js';
 
 /** A check a transition of the table names (its `guard`): what stops it, empty when nothing does. */
@@ -99,6 +99,8 @@ export type TransitionRequest = {
   expectedVersion?: number;
   /** The party whose act set off this (system) transition: it is not told of it. */
   causedBy?: 'person' | 'enterprise';
+  /** False for a step the parties were just told of in the same act (a renewal's completion). */
+  notify?: boolean;
 };
 
 /**
@@ -131,7 +133,7 @@ export async function transitionIn(
   const rule = findTransition(app.kind, app.state, request.action, request.actor.role, accepted);
   if (!rule) {
     throw new ConflictError(
-      `这项申请当前状态为“${stateNames[app.state]}”，不能${actionNames[request.action]}。`,
+      `这项申请当前状态为“${stateNameOf(app.kind, app.state)}”，不能${actionNames[request.action]}。`,
     );
   }
   const reason = request.reason?.trim() || null;
@@ -176,6 +178,8 @@ export async function transitionIn(
     if (effect.to && effect.to !== moved.state) continue;
     await effect.run(tx, moved, at);
   }
-  await notifyParties(tx, moved, request.causedBy ?? request.actor.role, reason, at);
+  if (request.notify !== false) {
+    await notifyParties(tx, moved, request.causedBy ?? request.actor.role, reason, at);
+  }
   return moved;
 }

@@ -234,6 +234,15 @@ export const TRANSITIONS: readonly Transition[] = [
     to: 'correction_requested',
     reasonRequired: true,
   },
+  // A further request while items of earlier ones are still open (an item asked again): it waits on.
+  {
+    kinds: AUTHORITY_DECIDES,
+    from: ['correction_requested'],
+    action: 'request_correction',
+    role: 'officer',
+    to: 'correction_requested',
+    reasonRequired: true,
+  },
   {
     kinds: AUTHORITY_DECIDES,
     from: ['correction_requested'],
@@ -260,11 +269,30 @@ export const TRANSITIONS: readonly Transition[] = [
   },
   {
     kinds: DECIDED,
-    from: ['under_review', 'correction_requested'],
+    from: ['under_review'],
     action: 'refuse',
     role: 'officer',
     to: 'refused',
     reasonRequired: true,
+  },
+  // Corrections not supplied in time (逾期未补正): refused once accepted, not accepted before.
+  {
+    kinds: DECIDED,
+    from: ['correction_requested'],
+    action: 'refuse',
+    role: 'officer',
+    to: 'refused',
+    reasonRequired: true,
+    accepted: true,
+  },
+  {
+    kinds: DECIDED,
+    from: ['correction_requested'],
+    action: 'not_accept',
+    role: 'officer',
+    to: 'not_accepted',
+    reasonRequired: true,
+    accepted: false,
   },
   // Initial and additional complete at their announcement; a renewal and a personal change at
   // once, in the approval's transaction.

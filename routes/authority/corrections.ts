@@ -115,10 +115,15 @@ export function correctionPages(router: Router, services: Services): void {
       req,
       res,
       (problems) =>
-        render(req, res, values, {
-          summary: problems.map((p) => ({ href: '#reason-1', text: p.message })),
-          fields: {},
-        }),
+        render(
+          req,
+          res,
+          { ...values, version: '' },
+          {
+            summary: problems.map((p) => ({ href: '#reason-1', text: p.message })),
+            fields: {},
+          },
+        ),
       { conflicts: true },
     );
     const applicationId = String(req.params.id);

@@ -125,7 +125,7 @@ export function decisionPages(router: Router, services: Services): void {
     const a = review.application;
     if (!choicesFor(review).includes(form.choice)) {
       return renderForm(req, res.status(409), values, {
-        summary: [{ href: '#choice', text: '这项申请当前不能作出这一决定，请刷新页面查看。' }],
+        summary: [{ href: '#main', text: '这项申请当前不能作出这一决定，请刷新页面查看。' }],
         fields: {},
       });
     }
@@ -154,14 +154,20 @@ export function decisionPages(router: Router, services: Services): void {
         effects: effectsOf(review, form.choice, businessDate(clock.now())),
       });
     }
+    // Refused or overtaken: the form again, with the application as it now stands (its version).
     onRefusal(
       req,
       res,
       (problems) =>
-        renderForm(req, res, values, {
-          summary: problems.map((p) => ({ href: '#choice', text: p.message })),
-          fields: {},
-        }),
+        renderForm(
+          req,
+          res,
+          { ...values, version: '' },
+          {
+            summary: problems.map((p) => ({ href: '#main', text: p.message })),
+            fields: {},
+          },
+        ),
       { conflicts: true },
     );
     await decide(services, {

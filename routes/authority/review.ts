@@ -88,6 +88,7 @@ export function reviewPages(router: Router, services: Services): void {
           a.state === 'correction_requested' ||
           findTransition(a.kind, a.state, 'request_correction', 'officer', review.accepted),
         ),
+        refuse: Boolean(findTransition(a.kind, a.state, 'refuse', 'officer', review.accepted)),
         decide: ['approve', 'refuse', 'not_accept'].some((action) =>
           findTransition(a.kind, a.state, action as 'approve', 'officer', review.accepted),
         ),
@@ -117,8 +118,9 @@ export function reviewPages(router: Router, services: Services): void {
   });
 
   router.post(paths.authority.assign.pattern, requireAdmin, async (req, res) => {
+    // Nobody ('' or none), or one officer's id; anything else is refused as unknown.
     const posted = trimmed(req.body).officer;
-    const officer = typeof posted === 'string' ? posted : '';
+    const officer = typeof posted === 'string' ? posted : 'unknown';
     onRefusal(req, res, (problems) => render(req, res, problemsAsErrors(problems)), {
       conflicts: true,
     });
@@ -170,6 +172,12 @@ export function reviewPages(router: Router, services: Services): void {
 }
 
 /** A refusal (or someone acting first) at the top of the review page. */
-function problemsAsErrors(problems: { message: string }[]): FormErrors {
-  return { summary: problems.map((p) => ({ href: '#actions', text: p.message })), fields: {} };
+function problemsAsErrors(problems: { message: string; field?: string }[]): FormErrors {
+  const fields = Object.fromEntries(
+    problems.flatMap((p) => (p.field ? [[p.field, p.message]] : [])),
+  );
+  return {
+    summary: problems.map((p) => ({ href: `#${p.field ?? 'actions'}`, text: p.message })),
+    fields,
+  };
 }

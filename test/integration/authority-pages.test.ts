@@ -147,6 +147,11 @@ describe('the authority pages', () => {
       .send({ _csrf, choice: 'approve', version, confirmed: 'yes' });
     expect(decided.status).toBe(303);
     expect(await stateOf(app.id)).toBe('approved');
+    // Decided: the review page no longer runs the checks (its own new registration is no
+    // reason against it).
+    const after = await agent.get(paths.authority.application(app.id));
+    expect(after.text).not.toContain('check--fail');
+    expect(after.text).not.toContain('data-testid="checks"');
 
     // The written decision, for the officer and the person; another person does not find it.
     const document = await agent.get(paths.authority.decisionDocument(app.id));
@@ -209,6 +214,16 @@ describe('the authority pages', () => {
     expect(assign.status).toBe(403);
     const admin = await officer('guanli01');
     const adminCsrf = await csrfTokenFrom(admin, paths.authority.application(app.id));
+    // Someone not on the list (a crafted id, or two at once) is refused beside the list.
+    for (const officer of ['abc', ['a', 'b']]) {
+      const refused = await admin
+        .post(paths.authority.assign(app.id))
+        .type('form')
+        .send({ _csrf: adminCsrf, officer });
+      expect(refused.status).toBe(422);
+      expect(refused.text).toContain('请从列表中选择一名审核人员');
+      expect(refused.text).toContain('id="officer-error"');
+    }
     const unassigned = await admin
       .post(paths.authority.assign(app.id))
       .type('form')
