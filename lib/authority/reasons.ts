@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import type { Db, Sql } from '../platform/index.js';
 import { NotFoundError, recordAudit } from '../platform/index.js';
@@ -87,4 +88,43 @@ export async function saveReason(
       detail: { before, after: { title, wording, position, active } },
     });
   });
+}
+
+/** An admin's new reason: its use, and for a correction its usual addressee, then as an edit. */
+export const newReasonForm = reasonEditForm
+  .extend({
+    use: z.enum(REASON_USES, { error: '请选择理由的用途' }),
+    addressedTo: z.enum(['person', 'enterprise']).optional(),
+  })
+  .refine((r) => r.use !== 'correction' || r.addressedTo !== undefined, {
+    message: '材料补正理由请选择通常的补正对象',
+    path: ['addressedTo'],
+  });
+export type NewReason = z.infer<typeof newReasonForm>;
+
+/** Adds a reason to the catalogue under a code of its own; returns the code. */
+export async function addReason(
+  sql: Sql,
+  request: { reason: NewReason; adminAccountId: string; at: Date },
+): Promise<string> {
+  const { use, title, wording, position, active, addressedTo } = request.reason;
+  const code = `custom_${randomBytes(5).toString('hex')}`;
+  await sql.begin(async (tx) => {
+    await tx`
+      insert into review_reasons
+        (code, use, title, wording, addressed_to, active, position, updated_at,
+         updated_by_account_id)
+      values (${code}, ${use}, ${title}, ${wording},
+              ${use === 'correction' ? (addressedTo ?? null) : null}, ${active}, ${position},
+              ${request.at}, ${request.adminAccountId})`;
+    await recordAudit(tx, {
+      at: request.at,
+      actorAccountId: request.adminAccountId,
+      action: 'review_reason_added',
+      subjectType: 'review_reason',
+      subjectId: code,
+      detail: { use, title, wording, position, active },
+    });
+  });
+  return code;
 }

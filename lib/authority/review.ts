@@ -30,8 +30,9 @@ export type ReviewCheck = {
   title: string;
   ok: boolean;
   message: string;
-  /** The catalogue reason that answers a failed check. */
-  offers?: { use: 'refusal' | 'correction'; code: string };
+  /** The catalogue's refusal reason that answers a failed check, and a correction reason when a
+   * correction could answer it instead. */
+  offers?: { refusal: string; correction?: string };
 };
 
 /** What the review shows of the application beyond its row. */
@@ -176,7 +177,7 @@ async function checksOf(
       message: ok
         ? `劳动合同${end}到期，不早于${mustRunUntil}。`
         : `劳动合同${end}到期，自今日起不足${rules.contractMinMonths}个月（须至少到${mustRunUntil}）。`,
-      ...(ok ? {} : { offers: { use: 'refusal' as const, code: 'contract_short' } }),
+      ...(ok ? {} : { offers: { refusal: 'contract_short', correction: 'contract_period' } }),
     });
   }
   if (['initial', 'additional', 'renewal'].includes(app.kind)) {
@@ -190,9 +191,7 @@ async function checksOf(
         problems.length === 0
           ? '申请人没有在其他单位的有效注册。'
           : problems.map((p) => p.message).join(''),
-      ...(problems.length === 0
-        ? {}
-        : { offers: { use: 'refusal' as const, code: 'other_enterprise' } }),
+      ...(problems.length === 0 ? {} : { offers: { refusal: 'other_enterprise' } }),
     });
   }
   if (app.profession) {
@@ -209,9 +208,7 @@ async function checksOf(
         others.length === 0
           ? '申请人在该专业没有其他在办的注册申请。'
           : `申请人在该专业另有在办申请：${others.map((o) => o.applicationNumber).join('、')}。`,
-      ...(others.length === 0
-        ? {}
-        : { offers: { use: 'refusal' as const, code: 'not_qualified' } }),
+      ...(others.length === 0 ? {} : { offers: { refusal: 'not_qualified' } }),
     });
   }
   return checks;

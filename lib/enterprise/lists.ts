@@ -220,6 +220,9 @@ export type OpenItem = {
   what: string;
   why: string;
   asks: CorrectionAsks;
+  /** The reply deadline of the authority's request (none for the licence item of rule 12). */
+  replyBy: string | null;
+  replyByProvisional: boolean | null;
 };
 
 /**
@@ -233,9 +236,12 @@ export async function openItemsOfEnterprise(
 ): Promise<OpenItem[]> {
   return sql<OpenItem[]>`
     select c.id, c.application_id as "applicationId", a.application_number as "applicationNumber",
-           p.name as "personName", c.what, c.why, c.asks
+           p.name as "personName", c.what, c.why, c.asks,
+           to_char(r.reply_by, 'YYYY-MM-DD') as "replyBy",
+           r.reply_by_provisional as "replyByProvisional"
     from correction_items c join applications a on a.id = c.application_id
       left join persons p on p.id = a.person_id
+      left join correction_requests r on r.id = c.request_id
     where a.enterprise_id = ${enterpriseId} and c.addressed_to = 'enterprise'
       and c.closed_at is null and a.state not in ${sql.unsafe(STOPPED)}
     order by c.opened_at, c.seq

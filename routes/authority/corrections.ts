@@ -100,9 +100,11 @@ export function correctionPages(router: Router, services: Services): void {
     });
   };
 
-  router.get(paths.authority.corrections.pattern, (req, res) =>
-    render(req, res, { version: '' }, noErrors),
-  );
+  // ?reason= (from a failed check on the review page) fills in the first row's reason.
+  router.get(paths.authority.corrections.pattern, (req, res) => {
+    const reason = typeof req.query.reason === 'string' ? req.query.reason : '';
+    return render(req, res, { version: '', 'reason-1': reason }, noErrors);
+  });
 
   router.post(paths.authority.corrections.pattern, async (req, res) => {
     const values = trimmed(req.body);

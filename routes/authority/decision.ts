@@ -1,7 +1,8 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { DecisionChoice, Review } from '../../lib/authority/index.js';
-import { decide, decisionOf, reasonsOf, reviewOf } from '../../lib/authority/index.js';
+import { decide, reasonsOf, reviewOf } from '../../lib/authority/index.js';
+import { showWrittenDecision } from './written-decision.js';
 import { loadCalendar } from '../../lib/calendar/index.js';
 import type { FormErrors } from '../../lib/platform/index.js';
 import { formatErrors, inputLimits, noErrors, trimmed } from '../../lib/platform/index.js';
@@ -182,13 +183,12 @@ export function decisionPages(router: Router, services: Services): void {
   });
 
   router.get(paths.authority.decisionDocument.pattern, async (req, res) => {
-    const review = await load(req);
-    const decision = await decisionOf(sql, review.application.id);
-    if (!decision) return res.redirect(303, paths.authority.application(review.application.id));
-    res.render('pages/decision', {
-      title: decision.facts.title,
-      decision,
-      back: paths.authority.application(review.application.id),
-    });
+    const { application } = await load(req);
+    await showWrittenDecision(
+      res,
+      sql,
+      application.id,
+      paths.authority.application(application.id),
+    );
   });
 }

@@ -1,5 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import {
+  addReason,
+  newReasonForm,
   reasonEditForm,
   reasonsOf,
   reasonUseNames,
@@ -24,13 +26,35 @@ const LIMITS = inputLimits(reasonEditForm);
  * order, and whether officers are offered it.
  */
 export function reasonPages(router: Router, { sql, clock }: Services): void {
-  router.get(paths.authority.reasons, async (req, res) => {
+  const renderList = async (req: Request, res: Response, values: object, errors: FormErrors) => {
     res.render('pages/authority/reasons', {
       title: '理由目录',
       reasons: await reasonsOf(sql),
       useNames: reasonUseNames,
       saved: typeof req.query.saved === 'string' ? req.query.saved : undefined,
+      values,
+      errors,
+      limits: LIMITS,
     });
+  };
+
+  router.get(paths.authority.reasons, (req, res) =>
+    renderList(req, res, { position: '100', active: 'yes' }, noErrors),
+  );
+
+  // An admin adds a reason; the list comes back with it, or with the errors beside the fields.
+  router.post(paths.authority.reasons, requireAdmin, async (req, res) => {
+    const values = trimmed(req.body);
+    const parsed = newReasonForm.safeParse(values);
+    if (!parsed.success) {
+      return renderList(req, res.status(422), values, formatErrors(parsed.error));
+    }
+    const code = await addReason(sql, {
+      reason: parsed.data,
+      adminAccountId: req.user!.id,
+      at: clock.now(),
+    });
+    res.redirect(303, `${paths.authority.reasons}?saved=${encodeURIComponent(code)}`);
   });
 
   const renderEdit = async (req: Request, res: Response, values: object, errors: FormErrors) => {

@@ -27,7 +27,8 @@ import { suppliedMaterial, uploadFields } from '../middleware/uploads.js';
 import { paths } from '../paths.js';
 import { registrationOfApplication } from '../../lib/registrations/index.js';
 import { deadlineChangesOf } from '../../lib/calendar/index.js';
-import { authorityStatusOf, decisionOf } from '../../lib/authority/index.js';
+import { authorityStatusOf } from '../../lib/authority/index.js';
+import { showWrittenDecision } from '../authority/written-decision.js';
 
 /** The person's applications, one application's page, and the correction items it asks of them. */
 export const applicationPages: Pages = ({ pages, uploads }, services) => {
@@ -44,14 +45,7 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
   // The written decision, for the person whose application it decides.
   pages.get(paths.me.decision.pattern, async (req, res) => {
     const { application } = await applicationOfPerson(sql, req.user!.id, String(req.params.id));
-    const decision = await decisionOf(sql, application.id);
-    // No decision yet: the application's page says where it stands.
-    if (!decision) return res.redirect(303, paths.me.application(application.id));
-    res.render('pages/decision', {
-      title: decision.facts.title,
-      decision,
-      back: paths.me.application(application.id),
-    });
+    await showWrittenDecision(res, sql, application.id, paths.me.application(application.id));
   });
 
   const render = applicationPage(services);

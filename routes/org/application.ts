@@ -44,7 +44,8 @@ import { suppliedMaterial, uploadFields, uploadedDocument } from '../middleware/
 import { paths } from '../paths.js';
 import { registrationOfApplication } from '../../lib/registrations/index.js';
 import { deadlineChangesOf } from '../../lib/calendar/index.js';
-import { authorityStatusOf, decisionOf } from '../../lib/authority/index.js';
+import { authorityStatusOf } from '../../lib/authority/index.js';
+import { showWrittenDecision } from '../authority/written-decision.js';
 
 /**
  * A confirmation or submission the rules refuse: the missing scan is the enterprise's to upload
@@ -76,14 +77,7 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
   pages.get(paths.org.decision.pattern, async (req, res) => {
     const enterprise = res.locals.enterprise!;
     const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
-    const decision = await decisionOf(sql, application.id);
-    // No decision yet: the application's page says where it stands.
-    if (!decision) return res.redirect(303, paths.org.application(application.id));
-    res.render('pages/decision', {
-      title: decision.facts.title,
-      decision,
-      back: paths.org.application(application.id),
-    });
+    await showWrittenDecision(res, sql, application.id, paths.org.application(application.id));
   });
 
   pages.post(paths.org.confirm.pattern, async (req, res) => {

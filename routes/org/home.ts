@@ -1,3 +1,4 @@
+import { businessDate } from '../../lib/platform/index.js';
 import { openItemsOfEnterprise, renameStatusOf, toDoOf } from '../../lib/enterprise/index.js';
 import { markNotificationsRead, notificationsOf } from '../../lib/workflow/index.js';
 import type { Pages } from '../area.js';
@@ -19,6 +20,7 @@ export const homePage: Pages = ({ pages }, { sql, clock }) => {
       openItems: await openItemsOfEnterprise(sql, enterprise.id),
       rename: await renameStatusOf(sql, enterprise.id),
       notifications: await notificationsOf(sql, req.user!.id),
+      today: businessDate(clock.now()),
       saved: req.query.saved,
     });
   });

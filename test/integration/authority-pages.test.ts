@@ -70,6 +70,11 @@ describe('the authority pages', () => {
 
     const review = await agent.get(paths.authority.application(app.id));
     expect(review.status).toBe(200);
+    // A failed check's correction link fills in the matching reason.
+    const prefilled = await agent.get(
+      `${paths.authority.corrections(app.id)}?reason=contract_period`,
+    );
+    expect(prefilled.text).toMatch(/<option value="contract_period" selected>/);
     expect(review.text).toContain('data-testid="accept"');
     expect(review.text).toContain('data-testid="check-contract_period"');
 
@@ -111,6 +116,13 @@ describe('the authority pages', () => {
       });
     expect(asked.status).toBe(303);
     expect(await stateOf(app.id)).toBe('correction_requested');
+
+    // The enterprise's home lists its item with the reply deadline.
+    const employer = request.agent(suite.t.app);
+    await logInAs(employer, paths.login.enterprise, app.enterprise.creditCode, PASSWORD);
+    const employerHome = await employer.get(paths.org.home);
+    expect(employerHome.text).toContain('data-testid="open-item-reply-by"');
+    expect(employerHome.text).toContain('社保缴纳证明');
 
     // The person sees the item with its reply deadline, and who must act.
     const person = request.agent(suite.t.app);
@@ -257,6 +269,33 @@ describe('the authority pages', () => {
     expect(audit).toBeDefined();
     const officerAgent = await officer();
     expect((await officerAgent.get(paths.authority.reason('photo_unfit'))).status).toBe(403);
+
+    // A new reason: a correction reason needs its usual addressee; then officers are offered it.
+    const fresh = { _csrf, use: 'correction', title: '执业印章', wording: '请补充执业印章印模。' };
+    const missing = await admin
+      .post(paths.authority.reasons)
+      .type('form')
+      .send({ ...fresh, position: '5', active: 'yes' });
+    expect(missing.status).toBe(422);
+    expect(missing.text).toContain('材料补正理由请选择通常的补正对象');
+    expect(missing.text).toContain('value="执业印章"');
+    const added = await admin
+      .post(paths.authority.reasons)
+      .type('form')
+      .send({ ...fresh, addressedTo: 'person', position: '5', active: 'yes' });
+    expect(added.status).toBe(303);
+    const waiting = await submitted();
+    const form = await officerAgent.get(paths.authority.corrections(waiting.id));
+    expect(form.text).toContain('执业印章');
+    const [addedAudit] = await suite.t.db.sql`
+      select 1 from audit_events where action = 'review_reason_added'`;
+    expect(addedAudit).toBeDefined();
+    const officerCsrf = await csrfTokenFrom(officerAgent, paths.authority.reasons);
+    const forbidden = await officerAgent
+      .post(paths.authority.reasons)
+      .type('form')
+      .send({ ...fresh, _csrf: officerCsrf, addressedTo: 'person', position: '5' });
+    expect(forbidden.status).toBe(403);
   });
 });
 

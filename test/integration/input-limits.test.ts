@@ -211,6 +211,11 @@ describe('maxlength comes from the schema (issue 10, item 13)', () => {
     expect(
       expectLimits((await agent.get(paths.authority.reason('photo_unfit'))).text, reasonEditForm),
     ).toEqual(['title', 'wording', 'position']);
+    expect(expectLimits((await agent.get(paths.authority.reasons)).text, reasonEditForm)).toEqual([
+      'title',
+      'wording',
+      'position',
+    ]);
   });
 
   it('on the admin’s calendar page', async () => {
