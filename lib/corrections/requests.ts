@@ -175,6 +175,20 @@ async function lockItem(
   return { app, item };
 }
 
+/** The officer's review of an item, kept on it. */
+async function markReviewed(
+  tx: Tx,
+  itemId: string,
+  review: 'accepted' | 'asked_again',
+  officerAccountId: string,
+  at: Date,
+): Promise<void> {
+  await tx`
+    update correction_items set review = ${review}, reviewed_at = ${at},
+           reviewed_by_account_id = ${officerAccountId}
+    where id = ${itemId}`;
+}
+
 /** What an officer may do with an item once supplied. */
 function assertSuppliedAndUnreviewed(item: CorrectionItem): void {
   if (!item.closedAt || item.supplied?.voided) {
@@ -192,10 +206,7 @@ export async function acceptSuppliedItem(
     const at = deps.clock.now();
     const { app, item } = await lockItem(tx, request.itemId, request.applicationId);
     assertSuppliedAndUnreviewed(item);
-    await tx`
-      update correction_items set review = 'accepted', reviewed_at = ${at},
-             reviewed_by_account_id = ${request.officerAccountId}
-      where id = ${item.id}`;
+    await markReviewed(tx, item.id, 'accepted', request.officerAccountId, at);
     await recordAudit(tx, {
       at,
       actorAccountId: request.officerAccountId,
@@ -221,10 +232,7 @@ export async function askAgain(
     const at = deps.clock.now();
     const { app, item } = await lockItem(tx, request.itemId, request.applicationId);
     assertSuppliedAndUnreviewed(item);
-    await tx`
-      update correction_items set review = 'asked_again', reviewed_at = ${at},
-             reviewed_by_account_id = ${request.officerAccountId}
-      where id = ${item.id}`;
+    await markReviewed(tx, item.id, 'asked_again', request.officerAccountId, at);
     const { application } = await requestCorrectionsIn(tx, deps, {
       applicationId: app.id,
       officerAccountId: request.officerAccountId,
