@@ -64,7 +64,11 @@ export type Review = {
   checks: ReviewCheck[];
   decision: WrittenDecision | undefined;
   accepted: boolean;
+  /** The steps that are not transitions, for the timeline: claims, assignments, item reviews. */
+  steps: ReviewStep[];
 };
+
+export type ReviewStep = { at: Date; title: string; by: string; note: string | null };
 
 export async function reviewOf(
   db: Db,
@@ -90,7 +94,7 @@ export async function reviewOf(
     where a.id = ${app.id}`;
   const content = readDraft(app.snapshot);
   const frozen = (app.snapshot ?? {}) as { person?: Review['person'] };
-  const [registrations, earlier, requests, items, events, deadlineChanges, decision] =
+  const [registrations, earlier, requests, items, events, deadlineChanges, decision, steps] =
     await Promise.all([
       app.personId
         ? db<Review['registrations']>`
@@ -113,6 +117,7 @@ export async function reviewOf(
       eventsOf(db, app.id),
       deadlineChangesOf(db, app.id),
       decisionOf(db, app.id),
+      stepsOf(db, app.id),
     ]);
   return {
     application: { ...app, ...extra! },
@@ -133,7 +138,59 @@ export async function reviewOf(
     ],
     decision,
     accepted: events.some((e) => e.action === 'accept'),
+    steps,
   };
+}
+
+const STEP_TITLES: Record<string, string> = {
+  application_claimed: '审核人员认领',
+  application_assigned: '管理员分配承办人',
+  correction_item_supplied: '提交补正',
+  correction_item_accepted: '认可补正',
+  correction_item_asked_again: '要求重新补正',
+  correction_item_withdrawn: '撤回补正事项',
+};
+
+/**
+ * The audited steps of an application that are not transitions, oldest first: claims and
+ * assignments, and each correction item's supply and review (read through the items' ids, so the
+ * audit table's subject index serves it).
+ */
+async function stepsOf(db: Db, applicationId: string): Promise<ReviewStep[]> {
+  const rows = await db<
+    {
+      at: Date;
+      action: string;
+      by: string | null;
+      what: string | null;
+      detail: { reason?: string };
+    }[]
+  >`
+    select e.occurred_at as at, e.action, coalesce(s.name, ac.display_name) as by,
+           c.what, e.detail
+    from audit_events e
+      left join accounts ac on ac.id = e.actor_account_id
+      left join staff s on s.account_id = e.actor_account_id
+      left join correction_items c
+        on e.subject_type = 'correction_item' and c.id::text = e.subject_id
+    where (e.subject_type = 'application' and e.subject_id = ${applicationId}
+           and e.action in ('application_claimed', 'application_assigned'))
+       or (e.subject_type = 'correction_item'
+           and e.subject_id in (select id::text from correction_items
+                                where application_id = ${applicationId}))
+    order by e.occurred_at, e.id`;
+  return rows.flatMap((r) => {
+    const title = STEP_TITLES[r.action];
+    if (!title) return [];
+    return [
+      {
+        at: r.at,
+        title: r.what ? `${title}：${r.what}` : title,
+        by: r.by ?? '平台',
+        note: r.detail.reason ?? null,
+      },
+    ];
+  });
 }
 
 /** Every supplied correction item reviewed (accepted or asked again) before deciding. */

@@ -175,10 +175,11 @@ async function lockItem(
   return { app, item };
 }
 
-/** The officer's review of an item, kept on it. */
+/** The officer's review of an item, kept on it, with its audit event. */
 async function markReviewed(
   tx: Tx,
   itemId: string,
+  applicationId: string,
   review: 'accepted' | 'asked_again',
   officerAccountId: string,
   at: Date,
@@ -187,6 +188,14 @@ async function markReviewed(
     update correction_items set review = ${review}, reviewed_at = ${at},
            reviewed_by_account_id = ${officerAccountId}
     where id = ${itemId}`;
+  await recordAudit(tx, {
+    at,
+    actorAccountId: officerAccountId,
+    action: `correction_item_${review}`,
+    subjectType: 'correction_item',
+    subjectId: itemId,
+    detail: { applicationId },
+  });
 }
 
 /** What an officer may do with an item once supplied. */
@@ -206,15 +215,7 @@ export async function acceptSuppliedItem(
     const at = deps.clock.now();
     const { app, item } = await lockItem(tx, request.itemId, request.applicationId);
     assertSuppliedAndUnreviewed(item);
-    await markReviewed(tx, item.id, 'accepted', request.officerAccountId, at);
-    await recordAudit(tx, {
-      at,
-      actorAccountId: request.officerAccountId,
-      action: 'correction_item_accepted',
-      subjectType: 'correction_item',
-      subjectId: item.id,
-      detail: { applicationId: app.id },
-    });
+    await markReviewed(tx, item.id, app.id, 'accepted', request.officerAccountId, at);
   });
 }
 
@@ -232,7 +233,7 @@ export async function askAgain(
     const at = deps.clock.now();
     const { app, item } = await lockItem(tx, request.itemId, request.applicationId);
     assertSuppliedAndUnreviewed(item);
-    await markReviewed(tx, item.id, 'asked_again', request.officerAccountId, at);
+    await markReviewed(tx, item.id, app.id, 'asked_again', request.officerAccountId, at);
     const { application } = await requestCorrectionsIn(tx, deps, {
       applicationId: app.id,
       officerAccountId: request.officerAccountId,

@@ -132,7 +132,8 @@ describe('the authority pages', () => {
     expect(page.text).toContain('劳动合同不清晰');
     expect(page.text).toMatch(/data-testid="next-actor">下一步：<strong>您、聘用企业/);
 
-    // The officer withdraws both items (opened by mistake): back to review.
+    // The officer withdraws both items (opened by mistake) a minute later: back to review.
+    suite.t.clock.set(new Date(NOW.getTime() + 60_000));
     const items = await suite.t.db.sql<{ id: string }[]>`
       select id from correction_items where application_id = ${app.id} order by opened_at, what`;
     for (const item of items) {
@@ -143,6 +144,12 @@ describe('the authority pages', () => {
       expect(res.status).toBe(303);
     }
     expect(await stateOf(app.id)).toBe('under_review');
+    // The timeline has every step, transitions and the withdrawals in between, in time order.
+    const timeline = (await agent.get(paths.authority.application(app.id))).text;
+    const withdrawn = timeline.indexOf('撤回补正事项：劳动合同不清晰');
+    expect(withdrawn).toBeGreaterThan(timeline.indexOf('要求材料补正 →'));
+    expect(timeline.indexOf('补正完成 →')).toBeGreaterThan(withdrawn);
+    expect(timeline).toContain('原因：误发');
 
     // The decision: the first step confirms and writes nothing.
     const version = await versionOf(app.id);
