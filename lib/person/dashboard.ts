@@ -26,6 +26,9 @@ export type ApplicationSummary = {
   enterpriseName: string | null;
   startedAt: Date;
   stateChangedAt: Date;
+  /** Correction items the person still owes on it, and the earliest reply deadline among them. */
+  itemsOwed: number;
+  replyBy: string | null;
 };
 
 export type Dashboard = {
@@ -46,7 +49,14 @@ export async function applicationsOf(
   return db<ApplicationSummary[]>`
     select a.id, a.application_number as "applicationNumber", a.kind, a.profession, a.state,
            e.name as "enterpriseName", a.started_at as "startedAt",
-           a.state_changed_at as "stateChangedAt"
+           a.state_changed_at as "stateChangedAt",
+           (select count(*)::int from correction_items c
+            where c.application_id = a.id and c.addressed_to = 'person' and c.closed_at is null)
+             as "itemsOwed",
+           (select to_char(min(r.reply_by), 'YYYY-MM-DD') from correction_items c
+              join correction_requests r on r.id = c.request_id
+            where c.application_id = a.id and c.addressed_to = 'person' and c.closed_at is null)
+             as "replyBy"
     from applications a left join enterprises e on e.id = a.enterprise_id
     where a.person_id = ${personId} and a.state <> 'expired'
       and (${only} = 'all' or a.state not in ${db.unsafe(sqlStates(FINAL_STATES))})

@@ -131,6 +131,10 @@ describe('the authority pages', () => {
     expect(page.text).toContain('data-testid="reply-by"');
     expect(page.text).toContain('劳动合同不清晰');
     expect(page.text).toMatch(/data-testid="next-actor">下一步：<strong>您、聘用企业/);
+    // And the home page says what is owed, and by when.
+    expect((await person.get(paths.me.home)).text).toMatch(
+      /data-testid="items-owed"><strong>需要您补正1项材料<\/strong>，请于 \d{4}-\d{2}-\d{2} 前补正/,
+    );
 
     // The officer withdraws both items (opened by mistake) a minute later: back to review.
     suite.t.clock.set(new Date(NOW.getTime() + 60_000));
