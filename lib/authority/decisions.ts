@@ -23,7 +23,8 @@ const KIND_OF_CHOICE: Record<DecisionChoice, DecisionKind> = {
   refuse: 'refusal',
   not_accept: 'not_accepted',
 };
-const REASON_USE_OF: Record<DecisionChoice, ReasonUse | null> = {
+/** Which part of the catalogue a decision's reasons come from; an approval gives none. */
+export const REASON_USE_OF: Record<DecisionChoice, ReasonUse | null> = {
   approve: null,
   refuse: 'refusal',
   not_accept: 'not_accepted',

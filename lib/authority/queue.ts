@@ -81,6 +81,12 @@ export type QueueRow = {
   replyOverdue: boolean;
 };
 
+/** A row as the database gives it, before what the page computes from it today. */
+type StoredRow = Omit<
+  QueueRow,
+  'nextActor' | 'workingDaysLeft' | 'workingDaysWaiting' | 'nearing' | 'overdue' | 'replyOverdue'
+>;
+
 /**
  * A search box's text as the records spell it: full-width letters, digits and brackets made
  * half-width (NFKC), spaces removed, a lower-case x of an ID number made upper-case.
@@ -171,17 +177,7 @@ export async function queuePage(
     left join enterprises e on e.id = a.enterprise_id`;
   const due = db`coalesce(a.deadline, (a.submitted_at at time zone 'Asia/Shanghai')::date)`;
   const [rows, [count]] = await Promise.all([
-    db<
-      (Omit<
-        QueueRow,
-        | 'nextActor'
-        | 'workingDaysLeft'
-        | 'workingDaysWaiting'
-        | 'nearing'
-        | 'overdue'
-        | 'replyOverdue'
-      > & { due: string; cursorAt: string })[]
-    >`
+    db<(StoredRow & { due: string; cursorAt: string })[]>`
       select a.id, a.application_number as "applicationNumber", a.kind, a.profession, a.state,
              p.name as "personName", e.name as "enterpriseName", a.submitted_at as "submittedAt",
              to_char(a.deadline, 'YYYY-MM-DD') as deadline,
@@ -243,14 +239,7 @@ function searchCondition(db: Db, q: string) {
                  or strpos(translate(e.name, '（） ', '()'), ${q}) > 0)`;
 }
 
-function readRow(
-  row: Omit<
-    QueueRow,
-    'nextActor' | 'workingDaysLeft' | 'workingDaysWaiting' | 'nearing' | 'overdue' | 'replyOverdue'
-  >,
-  calendar: Calendar,
-  today: string,
-): QueueRow {
+function readRow(row: StoredRow, calendar: Calendar, today: string): QueueRow {
   const clockRuns = row.deadline !== null && row.state === 'under_review';
   const workingDaysLeft = clockRuns
     ? workingDaysBetween(calendar, today, row.deadline!).days

@@ -1,7 +1,7 @@
 import type { Db, WorkflowRules } from '../platform/index.js';
 import { addMonths, businessDate, isUuid, NotFoundError } from '../platform/index.js';
 import type { Calendar, ClockReading, DeadlineChange } from '../calendar/index.js';
-import { clockOf, deadlineChangesOf } from '../calendar/index.js';
+import { clockOfEvents, deadlineChangesOf } from '../calendar/index.js';
 import type { CorrectionItem, CorrectionRequest } from '../corrections/index.js';
 import { itemsOf, requestsOf } from '../corrections/index.js';
 import type { ApplicationDraft, ApplicationEvent, ApplicationRow } from '../workflow/index.js';
@@ -70,18 +70,17 @@ export type Review = {
 
 export type ReviewStep = { at: Date; title: string; by: string; note: string | null };
 
-export async function reviewOf(
+/**
+ * An application as the officer sees it: its row, the enterprise's statement and signed scan, the
+ * names of the person, the enterprise and the officer who has it. Only what reached the authority
+ * is the officer's to see; anything else is not found.
+ */
+export async function officerApplicationOf(
   db: Db,
-  calendar: Calendar,
-  rules: WorkflowRules,
   applicationId: string,
-  now: Date,
-): Promise<Review> {
-  if (!isUuid(applicationId)) throw new NotFoundError();
-  const app = await readApplication(db, applicationId);
-  // Only what reached the authority is the officer's to see.
+): Promise<Review['application']> {
+  const app = isUuid(applicationId) ? await readApplication(db, applicationId) : undefined;
   if (!app || !app.submittedAt) throw new NotFoundError();
-  const today = businessDate(now);
   const [extra] = await db<ReviewExtra[]>`
     select a.enterprise_confirmation as "enterpriseConfirmation",
            a.signed_form_file_id as "signedFormFileId",
@@ -92,6 +91,18 @@ export async function reviewOf(
       left join enterprises e on e.id = a.enterprise_id
       left join staff s on s.account_id = a.assigned_officer_id
     where a.id = ${app.id}`;
+  return { ...app, ...extra! };
+}
+
+export async function reviewOf(
+  db: Db,
+  calendar: Calendar,
+  rules: WorkflowRules,
+  applicationId: string,
+  now: Date,
+): Promise<Review> {
+  const app = await officerApplicationOf(db, applicationId);
+  const today = businessDate(now);
   const content = readDraft(app.snapshot);
   const frozen = (app.snapshot ?? {}) as { person?: Review['person'] };
   const [registrations, earlier, requests, items, events, deadlineChanges, decision, steps] =
@@ -120,7 +131,7 @@ export async function reviewOf(
       stepsOf(db, app.id),
     ]);
   return {
-    application: { ...app, ...extra! },
+    application: app,
     content,
     person: frozen.person ?? null,
     materials: materialsOf(app, content),
@@ -131,7 +142,7 @@ export async function reviewOf(
     otherItems: items.filter((i) => !i.requestId),
     events,
     deadlineChanges,
-    clock: await clockOf(db, app, calendar, today),
+    clock: clockOfEvents(app.kind, events, calendar, today),
     checks: [
       ...(await checksOf(db, app, content, rules, today, now)),
       ...reviewedCheck(app, items),
@@ -278,11 +289,9 @@ async function checksOf(
 export async function authorityStatusOf(
   db: Db,
   applicationId: string,
+  items: readonly CorrectionItem[],
 ): Promise<{ waitingOn: ('person' | 'enterprise')[]; decision: WrittenDecision | undefined }> {
-  const [items, decision] = await Promise.all([
-    itemsOf(db, applicationId),
-    decisionOf(db, applicationId),
-  ]);
+  const decision = await decisionOf(db, applicationId);
   const open = items.filter((i) => i.blocksReview && !i.closedAt).map((i) => i.addressedTo);
   return {
     waitingOn: (['person', 'enterprise'] as const).filter((p) => open.includes(p)),

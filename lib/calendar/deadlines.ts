@@ -60,7 +60,17 @@ export async function clockOf(
   today: string,
 ): Promise<ClockReading | undefined> {
   if (!isClocked(app.kind)) return undefined;
-  return readingOf(app.kind, await eventsOf(db, app.id), calendar, today);
+  return clockOfEvents(app.kind, await eventsOf(db, app.id), calendar, today);
+}
+
+/** The same, from events the caller has already read. */
+export function clockOfEvents(
+  kind: ApplicationKind,
+  events: readonly Pick<ApplicationEvent, 'action' | 'occurredAt'>[],
+  calendar: Calendar,
+  today: string,
+): ClockReading | undefined {
+  return isClocked(kind) ? readingOf(kind, events, calendar, today) : undefined;
 }
 
 /** The clock of a kind that has one, from its events; none before the acceptance. */

@@ -57,9 +57,6 @@ export async function requestCorrectionsIn(
     }
   }
   const at = deps.clock.now();
-  const locked = await lockApplication(tx, request.applicationId);
-  if (!locked) throw new NotFoundError();
-  const accepted = await wasAccepted(tx, locked.id);
   const reply = addWorkingDays(
     await loadCalendar(tx),
     businessDate(at),
@@ -71,7 +68,7 @@ export async function requestCorrectionsIn(
   // and a page older than it (another officer's) is refused as stale. It tells both parties, the
   // reply deadline with the reason.
   const application = await transitionIn(tx, deps, {
-    applicationId: locked.id,
+    applicationId: request.applicationId,
     action: 'request_correction',
     actor: { role: 'officer', accountId: request.officerAccountId },
     reason: `${whats}（${replyBy}）`,
@@ -82,7 +79,7 @@ export async function requestCorrectionsIn(
       (application_id, opened_by_account_id, opened_at, reply_by, reply_by_provisional,
        before_acceptance)
     values (${application.id}, ${request.officerAccountId}, ${at}, ${reply.date},
-            ${reply.provisional}, ${!accepted})
+            ${reply.provisional}, ${!(await wasAccepted(tx, application.id))})
     returning id`;
   const requestId = row!.id;
   for (const item of request.items) {

@@ -5,7 +5,7 @@ import { lockApplication, wasAccepted } from './applications.js';
 import { notifyParties } from './notifications.js';
 import { snapshotOf } from './snapshot.js';
 import type { Action, ApplicationKind, GuardName, Role, State } from './table.js';
-import { actionNames, findTransition, stateNameOf } from './table.js';
+import { actionNames, dependsOnAcceptance, findTransition, stateNameOf } from './table.js';
 import type { AccountKind, SessionUser } from '../identity/index.js';
 
 /** A check a transition of the table names (its `guard`): what stops it, empty when nothing does. */
@@ -129,7 +129,10 @@ export async function transitionIn(
   if (request.expectedVersion !== undefined && request.expectedVersion !== app.version) {
     throw new ConflictError(STALE);
   }
-  const accepted = await wasAccepted(tx, app.id);
+  // Read from the events only when the table's rows for this step ask for it.
+  const accepted =
+    dependsOnAcceptance(app.kind, app.state, request.action, request.actor.role) &&
+    (await wasAccepted(tx, app.id));
   const rule = findTransition(app.kind, app.state, request.action, request.actor.role, accepted);
   if (!rule) {
     throw new ConflictError(

@@ -346,6 +346,13 @@ export const TRANSITIONS: readonly Transition[] = [
   },
 ];
 
+function candidates(kind: ApplicationKind, from: State, action: Action, role: Role) {
+  return TRANSITIONS.filter(
+    (t) =>
+      t.action === action && t.role === role && t.kinds.includes(kind) && t.from.includes(from),
+  );
+}
+
 export function findTransition(
   kind: ApplicationKind,
   from: State,
@@ -353,14 +360,19 @@ export function findTransition(
   role: Role,
   accepted = false,
 ): Transition | undefined {
-  return TRANSITIONS.find(
-    (t) =>
-      t.action === action &&
-      t.role === role &&
-      t.kinds.includes(kind) &&
-      t.from.includes(from) &&
-      (t.accepted === undefined || t.accepted === accepted),
+  return candidates(kind, from, action, role).find(
+    (t) => t.accepted === undefined || t.accepted === accepted,
   );
+}
+
+/** Whether which transition applies depends on the authority's acceptance (rows with `accepted`). */
+export function dependsOnAcceptance(
+  kind: ApplicationKind,
+  from: State,
+  action: Action,
+  role: Role,
+): boolean {
+  return candidates(kind, from, action, role).some((t) => t.accepted !== undefined);
 }
 
 export const kindNames: Record<ApplicationKind, string> = {

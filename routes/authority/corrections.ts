@@ -1,7 +1,6 @@
 import type { Request, Response, Router } from 'express';
 import type { ReviewReason } from '../../lib/authority/index.js';
-import { reasonsOf, reviewOf } from '../../lib/authority/index.js';
-import { loadCalendar } from '../../lib/calendar/index.js';
+import { officerApplicationOf, reasonsOf } from '../../lib/authority/index.js';
 import type { NewItem } from '../../lib/corrections/index.js';
 import { requestCorrections } from '../../lib/corrections/index.js';
 import type { FormErrors } from '../../lib/platform/index.js';
@@ -73,7 +72,7 @@ function itemsOf(
  * note; the reply deadline follows from the calendar and is shown to the parties.
  */
 export function correctionPages(router: Router, services: Services): void {
-  const { sql, clock, config } = services;
+  const { sql, config } = services;
 
   const render = async (
     req: Request,
@@ -81,16 +80,9 @@ export function correctionPages(router: Router, services: Services): void {
     values: Record<string, unknown>,
     errors: FormErrors,
   ) => {
-    const review = await reviewOf(
-      sql,
-      await loadCalendar(sql),
-      config.rules,
-      String(req.params.id),
-      clock.now(),
-    );
     res.render('pages/authority/corrections', {
       title: '要求材料补正',
-      a: review.application,
+      a: await officerApplicationOf(sql, String(req.params.id)),
       reasons: await reasonsOf(sql, { use: 'correction', activeOnly: true }),
       rows: Array.from({ length: CORRECTION_ROWS }, (_, i) => i + 1),
       replyWorkingDays: config.rules.correctionReplyWorkingDays,

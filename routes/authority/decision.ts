@@ -1,7 +1,7 @@
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import type { DecisionChoice, Review } from '../../lib/authority/index.js';
-import { decide, reasonsOf, reviewOf } from '../../lib/authority/index.js';
+import { decide, REASON_USE_OF, reasonsOf, reviewOf } from '../../lib/authority/index.js';
 import { showWrittenDecision } from './written-decision.js';
 import { loadCalendar } from '../../lib/calendar/index.js';
 import type { FormErrors } from '../../lib/platform/index.js';
@@ -130,8 +130,7 @@ export function decisionPages(router: Router, services: Services): void {
         fields: {},
       });
     }
-    const use =
-      form.choice === 'refuse' ? 'refusal' : form.choice === 'not_accept' ? 'not_accepted' : null;
+    const use = REASON_USE_OF[form.choice];
     const catalogue = use ? await reasonsOf(sql, { use, activeOnly: true }) : [];
     const reasons = catalogue.filter((r) => form.reasons.includes(r.code));
     if (use && reasons.length === 0) {

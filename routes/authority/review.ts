@@ -24,7 +24,13 @@ import {
   trimmed,
 } from '../../lib/platform/index.js';
 import type { Services } from '../../lib/services/index.js';
-import { findTransition, kindNames, postedVersion } from '../../lib/workflow/index.js';
+import type { Action } from '../../lib/workflow/index.js';
+import {
+  AUTHORITY_STATES,
+  findTransition,
+  kindNames,
+  postedVersion,
+} from '../../lib/workflow/index.js';
 import { professions } from '../../lib/reference/index.js';
 import { requireAdmin } from '../middleware/auth.js';
 import { onRefusal } from '../middleware/refusals.js';
@@ -71,6 +77,9 @@ export function reviewPages(router: Router, services: Services): void {
     );
     const a = review.application;
     const today = businessDate(now);
+    const withAuthority = AUTHORITY_STATES.includes(a.state);
+    const allows = (action: Action) =>
+      Boolean(findTransition(a.kind, a.state, action, 'officer', review.accepted));
     const done = typeof req.query.done === 'string' ? req.query.done : '';
     res.render('pages/authority/review', {
       title: `${a.personName ?? a.enterpriseName ?? ''}的${a.profession ? professions[a.profession].name : ''}${kindNames[a.kind]}申请`,
@@ -79,19 +88,14 @@ export function reviewPages(router: Router, services: Services): void {
       today,
       done: done in DONE ? DONE[done as keyof typeof DONE] : null,
       officers: req.user!.staffRole === 'admin' ? await officersOf(sql) : [],
+      // What the officer may do now: the table says, as the engine will.
+      withAuthority,
       may: {
-        claim:
-          !a.assignedOfficerId &&
-          ['submitted', 'under_review', 'correction_requested'].includes(a.state),
-        accept: Boolean(findTransition(a.kind, a.state, 'accept', 'officer', review.accepted)),
-        correct: Boolean(
-          a.state === 'correction_requested' ||
-          findTransition(a.kind, a.state, 'request_correction', 'officer', review.accepted),
-        ),
-        refuse: Boolean(findTransition(a.kind, a.state, 'refuse', 'officer', review.accepted)),
-        decide: ['approve', 'refuse', 'not_accept'].some((action) =>
-          findTransition(a.kind, a.state, action as 'approve', 'officer', review.accepted),
-        ),
+        claim: withAuthority && !a.assignedOfficerId,
+        accept: allows('accept'),
+        correct: allows('request_correction'),
+        refuse: allows('refuse'),
+        decide: allows('approve') || allows('refuse') || allows('not_accept'),
       },
       overdue: (request: { replyBy: string; open: number }) => isOverdue(request, today),
       errors,

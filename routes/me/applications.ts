@@ -98,6 +98,7 @@ function applicationPage(services: Services) {
     const { application } = detail;
     const context = stepContextOf(application);
     const editable = isEditable(application);
+    const items = await itemsOf(sql, application.id);
     res.render('pages/me/application', {
       title: `${kindNames[application.kind]}申请`,
       ...detail,
@@ -115,10 +116,10 @@ function applicationPage(services: Services) {
       ),
       snapshot: readDraft(application.snapshot),
       snapshotPerson: (application.snapshot as { person?: object } | null)?.person,
-      ...(await authorityStatusOf(sql, application.id)),
+      ...(await authorityStatusOf(sql, application.id, items)),
       decisionHref: paths.me.decision(application.id),
       today: businessDate(services.clock.now()),
-      corrections: (await itemsOf(sql, application.id)).filter((i) => i.addressedTo === 'person'),
+      corrections: items.filter((i) => i.addressedTo === 'person'),
       confirmed: req.query.confirmed === '1',
       supplied: req.query.supplied === '1',
       values,

@@ -224,17 +224,16 @@ function applicationPage({ sql, clock }: Services) {
     const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
     const snapshot = (application.snapshot ?? {}) as Record<string, unknown>;
     const content = readDraft(snapshot);
+    const items = await itemsOf(sql, application.id);
     res.render('pages/org/application', {
       title: `${applicantName(snapshot, application.personName)}的${kindNames[application.kind]}申请`,
       application,
       content,
       materials: materialsOf(application, content),
-      ...(await authorityStatusOf(sql, application.id)),
+      ...(await authorityStatusOf(sql, application.id, items)),
       decisionHref: paths.org.decision(application.id),
       today: businessDate(clock.now()),
-      corrections: (await itemsOf(sql, application.id)).filter(
-        (i) => i.addressedTo === 'enterprise',
-      ),
+      corrections: items.filter((i) => i.addressedTo === 'enterprise'),
       events: await eventsOf(sql, application.id),
       person: snapshot.person,
       enterpriseName: employerName(snapshot, enterprise),
