@@ -13,12 +13,15 @@ if [[ ! -f $stamp || "$(cat "$stamp")" != "$want" ]]; then
   echo "$want" >"$stamp"
 fi
 
-# Debian packages: Chromium (pages in tests, PDF documents) and poppler-utils (pdftotext and
-# pdftoppm: the documents' tests read PDFs back, and signed PDF scans are rasterised).
+# Debian packages: Chromium (pages in tests, PDF documents), poppler-utils (pdftotext and
+# pdftoppm: the documents' tests read PDFs back, and signed PDF scans are rasterised) and
+# postgresql-client (psql, for the jobs' benchmark).
 chromium=${CHROMIUM_PATH:-/usr/bin/chromium}
 missing=()
 [[ -x $chromium ]] || missing+=(chromium)
 command -v pdftoppm >/dev/null || missing+=(poppler-utils)
+# psql: npm run bench:jobs runs the jobs' statements bare through it, beside our code.
+command -v psql >/dev/null || missing+=(postgresql-client)
 if ((${#missing[@]})); then
   if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
     echo "setup: installing ${missing[*]} from Debian's packages"

@@ -1,29 +1,22 @@
 import cron from 'node-cron';
-import { applicationExpiry } from './application-expiry.js';
-import { correctionReminders } from './correction-reminders.js';
-import { sessionCleanup } from './session-cleanup.js';
+import { JOBS, runJob } from '../lib/jobs/index.js';
 import type { Services } from '../lib/services/index.js';
 
-/** Schedules the jobs of this app instance; returns a function that stops them. */
+/**
+ * Schedules every job of lib/jobs in this app instance (Beijing time); returns a function that
+ * stops them. Each run takes its job's advisory lock, so however many instances fire at once, one
+ * runs it and the others record a skipped run.
+ */
 export function startJobs(services: Services): () => Promise<void> {
-  const tasks = [
-    cron.schedule('*/10 * * * *', () => applicationExpiry(services), {
-      name: 'application-expiry',
-      timezone: 'Asia/Shanghai',
-      noOverlap: true,
-    }),
-    // Daily at 08:30 Beijing time, before the working day starts.
-    cron.schedule('30 8 * * *', () => correctionReminders(services), {
-      name: 'correction-reminders',
-      timezone: 'Asia/Shanghai',
-      noOverlap: true,
-    }),
-    cron.schedule('17 * * * *', () => sessionCleanup(services), {
-      name: 'session-cleanup',
-      timezone: 'Asia/Shanghai',
-      noOverlap: true,
-    }),
-  ];
+  const tasks = JOBS.map((job) =>
+    cron.schedule(
+      job.schedule(services),
+      async () => {
+        await runJob(services, job.name);
+      },
+      { name: job.name, timezone: 'Asia/Shanghai', noOverlap: true },
+    ),
+  );
   return async () => {
     for (const task of tasks) await task.stop();
   };

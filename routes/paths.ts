@@ -26,6 +26,7 @@ export const paths = {
   search: '/search',
   verify: '/verify',
   announcements: '/announcements',
+  announcement: route('/announcements/:key'),
   help: '/help',
   login: {
     person: '/login/person',
@@ -81,6 +82,9 @@ export const paths = {
     itemReview: route('/authority/applications/:id/items/:itemId/review'),
     reasons: '/authority/reasons',
     reason: route('/authority/reasons/:code'),
+    jobs: '/authority/jobs',
+    job: route('/authority/jobs/:name'),
+    jobRun: route('/authority/jobs/:name/run'),
   },
   assets: '/public',
   /** htmx, served from its npm package. */

@@ -1,3 +1,4 @@
+import { publishAnnouncements } from '../announcements/index.js';
 import type { DecisionChoice } from '../authority/index.js';
 import {
   acceptApplication,
@@ -56,6 +57,8 @@ export type ReviewStep = { when: WorkingMoment } & (
   | { act: 'supply'; party: CorrectionParty; note: string }
   /** The officer accepts every supplied item not yet reviewed. */
   | { act: 'accept_supplied'; officer: StaffName }
+  /** The publish job's run (every approval waiting by then is announced). */
+  | { act: 'publish' }
   | {
       act: 'decide';
       officer: StaffName;
@@ -260,6 +263,9 @@ async function runStep(
       }
       return;
     }
+    case 'publish':
+      await publishAnnouncements(deps);
+      return;
     case 'decide':
       await decide(deps, {
         applicationId,

@@ -850,6 +850,50 @@ export const demoPersons = [
       },
     ],
   },
+  // 已公告: approved by 顾晓东 and published in the next morning's announcement, so the registration
+  // is active and public (/announcements) and the application completed.
+  {
+    idNumber: '320104199205144523',
+    name: '沈佳怡',
+    phone: '13951762380',
+    email: 'shenjiayi0514@example.com',
+    address: '南京市秦淮区中山南路239号金鹰花园2栋1102室',
+    education: '本科',
+    qualifications: [
+      {
+        profession: 'cost_engineer',
+        specialty: '土木建筑工程',
+        certificateNumber: '32202110047315',
+        passYear: 2021,
+      },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'cost_engineer',
+        enterprise: HUAJIAN,
+        demonstrationZone: false,
+        started: wd(22, '09:00'),
+        confirmed: wd(22, '09:40'),
+        employment: contract('造价员', 30),
+        specialties: ['土木建筑工程'],
+        review: [
+          { act: 'enterprise_confirm', when: wd(21, '10:00') },
+          { act: 'submit', when: wd(20, '14:00') },
+          { act: 'accept', officer: 'shenhe02', when: wd(19, '10:30') },
+          {
+            act: 'decide',
+            officer: 'shenhe02',
+            choice: 'approve',
+            reasons: [],
+            note: '',
+            when: wd(10, '15:00'),
+          },
+          { act: 'publish', when: wd(9, '09:00') },
+        ],
+      },
+    ],
+  },
   // 不予注册 (refused): the contract was asked for and never came (逾期未补正).
   {
     idNumber: '320106199010274822',

@@ -3,7 +3,8 @@ import { isUuid, NotFoundError } from '../platform/index.js';
 import { ENTERPRISE_SEES_APPLICATION, sqlStates, STOPPED_STATES } from '../workflow/index.js';
 import type { UploadType } from './checks.js';
 import type { FileStore } from './store.js';
-import type { Db } from '../platform/index.js';
+import { sha256Hex } from './store.js';
+import type { Db, Tx } from '../platform/index.js';
 
 /** The `files` table: who owns which stored bytes, and who else may read them. */
 
@@ -21,8 +22,13 @@ export type NewFile = {
  * the transaction that also records what the file is for. Bytes stored for a transaction that then
  * rolls back stay in the store unreferenced, which is harmless (a sweep can remove them).
  */
-export async function storeFile(sql: Db, store: FileStore, file: NewFile): Promise<string> {
+export async function storeFile(db: Db, store: FileStore, file: NewFile): Promise<string> {
   if (file.bytes.length === 0) throw new Error('storeFile: empty file');
+  if (!('savepoint' in db)) return db.begin((tx) => storeFile(tx, store, file));
+  const sql = db;
+  // The purge deletes bytes under the same lock, after checking no row holds them: until this
+  // transaction commits its row, it cannot delete what `put` found already stored.
+  await lockContent(sql, sha256Hex(file.bytes));
   const sha256 = await store.put(file.bytes);
   const [row] = await sql<{ id: string }[]>`
     insert into files (sha256, content_type, size_bytes, original_name, owner_account_id, created_at)
@@ -31,6 +37,11 @@ export async function storeFile(sql: Db, store: FileStore, file: NewFile): Promi
             ${file.at})
     returning id`;
   return row!.id;
+}
+
+/** The transaction-long lock on one content, taken by storeFile and by the purge. */
+export async function lockContent(tx: Tx, sha256: string): Promise<void> {
+  await tx`select pg_advisory_xact_lock(hashtextextended(${sha256}, 0))`;
 }
 
 const EXTENSIONS: Record<UploadType, string> = {
@@ -101,7 +112,7 @@ export async function readFileFor(
   >(
     `select f.sha256, f.content_type as "contentType", f.original_name as "originalName"
      from files f
-     where f.id = $1
+     where f.id = $1 and f.purged_at is null
        and (f.owner_account_id = $2
          or exists (
            -- only the owner's own applications can refer to a person's file

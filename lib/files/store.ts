@@ -13,6 +13,8 @@ export interface FileStore {
   put(bytes: Buffer): Promise<string>;
   get(sha256: string): Promise<Buffer | undefined>;
   has(sha256: string): Promise<boolean>;
+  /** Removes the bytes (nothing when they are not there). */
+  delete(sha256: string): Promise<void>;
 }
 
 const SHA256_HEX = /^[0-9a-f]{64}$/;
@@ -57,6 +59,10 @@ export function createLocalFileStore(dir: string): FileStore {
         throw err;
       }
       return sha256;
+    },
+
+    async delete(sha256) {
+      await rm(pathOf(sha256), { force: true });
     },
 
     async get(sha256) {

@@ -7,7 +7,7 @@ import {
   nextApplicationNumber,
   readDraft,
   recordStart,
-  transition,
+  transitionAllIn,
   transitionIn,
 } from '../workflow/index.js';
 import {
@@ -288,20 +288,21 @@ async function saveDraftIn(
  */
 export async function expireUnconfirmed(deps: WorkflowDeps): Promise<number> {
   const lastDayChanged = addDays(businessDate(deps.clock.now()), -deps.rules.confirmWithinDays - 1);
-  const due = await deps.sql<{ id: string }[]>`
-    select id from applications
-    where state in ('draft', 'returned') and kind <> 'enterprise_rename'
-      and (state_changed_at at time zone 'Asia/Shanghai')::date <= ${lastDayChanged}::date`;
-  let expired = 0;
-  for (const { id } of due) {
-    try {
-      await transition(deps, { applicationId: id, action: 'expire', actor: { role: 'system' } });
-      expired++;
-    } catch (err) {
-      if (!(err instanceof ConflictError)) throw err; // confirmed meanwhile: nothing to do
-    }
-  }
-  return expired;
+  // Set-based: the due applications locked in one statement and moved in a few (transitionAllIn);
+  // one confirmed meanwhile is no longer due when its lock is had.
+  return deps.sql.begin(async (tx) => {
+    const due = await tx<{ id: string }[]>`
+      select id from applications
+      where state in ('draft', 'returned') and kind <> 'enterprise_rename'
+        and (state_changed_at at time zone 'Asia/Shanghai')::date <= ${lastDayChanged}::date
+      order by id
+      for update`;
+    const moved = await transitionAllIn(tx, deps, {
+      applicationIds: due.map((d) => d.id),
+      action: 'expire',
+    });
+    return moved.length;
+  });
 }
 
 /** The last day an application in draft or returned can still be confirmed (Shanghai date). */

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import cron from 'node-cron';
 import { z } from 'zod';
 
 const DEV_SESSION_SECRET = 'dev-only-not-a-secret-change-me-in-production';
@@ -36,6 +37,12 @@ const schema = z
     RENEWAL_WINDOW_CLOSES_DAYS: z.coerce.number().int().min(0).default(30),
     CONTRACT_MIN_MONTHS: z.coerce.number().int().min(0).default(3),
     CORRECTION_REPLY_WORKING_DAYS: z.coerce.number().int().min(1).max(120).default(20),
+    // When the announcements are published (Asia/Shanghai; the job skips days that are not
+    // working days): a node-cron expression.
+    PUBLISH_SCHEDULE: z
+      .string()
+      .refine((v) => cron.validate(v), 'not a cron expression')
+      .default('0 9 * * *'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
@@ -67,6 +74,8 @@ export type Config = {
   /** The PDF renderer (lib/documents): pages at once, renders waiting, time limit, restarts. */
   documents: { pages: number; queue: number; timeoutMs: number; restartAfter: number };
   rules: WorkflowRules;
+  /** The jobs' schedules that a province may change (jobs/index.ts has the rest). */
+  schedules: { publishAnnouncements: string };
 };
 
 /** The figures of the rules in DESIGN.md §3 that a province might change. */
@@ -126,5 +135,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       contractMinMonths: e.CONTRACT_MIN_MONTHS,
       correctionReplyWorkingDays: e.CORRECTION_REPLY_WORKING_DAYS,
     },
+    schedules: { publishAnnouncements: e.PUBLISH_SCHEDULE },
   };
 }

@@ -80,7 +80,7 @@ export async function registerApproved(tx: Tx, app: ApplicationRow, at: Date): P
     returning id`;
   await tx`update applications set registration_id = ${row!.id} where id = ${app.id}`;
   // Rule 12: the licence stated at confirmation goes with it; one still owed stays on its item.
-  await keepStatedLicence(tx, app.id);
+  await keepStatedLicence(tx, [app.id]);
 }
 
 /** The workflow effect of an approved renewal: the validity runs on from the old end date. */

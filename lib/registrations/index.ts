@@ -2,3 +2,4 @@
 export * from './numbers.js';
 export * from './registrations.js';
 export * from './approval.js';
+export * from './lifecycle.js';

@@ -38,9 +38,10 @@ export async function endRegistration(tx: Tx, registrationId: string, at: Date):
  * Rule 12: the licence of an application that completed is kept on its registration: the one the
  * enterprise supplied later for its "none for now" (the latest licence item closed with one), else
  * the one it stated when it confirmed; "none for now" with nothing supplied yet clears an earlier
- * one (its open item fills it in when supplied).
+ * one (its open item fills it in when supplied). Set-based: one statement for the applications.
  */
-export async function keepStatedLicence(tx: Tx, applicationId: string): Promise<void> {
+export async function keepStatedLicence(tx: Tx, applicationIds: readonly string[]): Promise<void> {
+  if (applicationIds.length === 0) return;
   await tx`
     update registrations r
     set enterprise_licence = coalesce(
@@ -56,7 +57,7 @@ export async function keepStatedLicence(tx: Tx, applicationId: string): Promise<
       case when jsonb_typeof(a.enterprise_confirmation -> 'licence') = 'object'
       then a.enterprise_confirmation -> 'licence' end)
     from applications a
-    where a.id = ${applicationId} and r.id = a.registration_id
+    where a.id = any(${applicationIds as string[]}::uuid[]) and r.id = a.registration_id
       and a.enterprise_confirmation ? 'licence'`;
 }
 

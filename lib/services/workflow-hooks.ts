@@ -8,6 +8,8 @@ import { personMayFile } from '../filing/index.js';
 import { recordDeadline } from '../calendar/index.js';
 import { applyPersonalChange, recordApprovedEntry } from '../person/index.js';
 import {
+  activateRegistrations,
+  addAnnouncedSpecialties,
   authorityMayApprove,
   endRegistration,
   keepStatedLicence,
@@ -57,9 +59,11 @@ export const workflowHooks: WorkflowHooks = {
     {
       kinds: APPLICATION_KINDS.filter((k) => k !== 'cancellation'),
       to: 'completed',
-      run: async (tx, app) => {
-        if (app.registrationId) await keepStatedLicence(tx, app.id);
-      },
+      runAll: (tx, apps) =>
+        keepStatedLicence(
+          tx,
+          apps.filter((a) => a.registrationId).map((a) => a.id),
+        ),
     },
     // Rule 9: the enterprise takes its new name; rule 14: the entry becomes a qualification.
     { kinds: ['enterprise_rename'], action: 'approve', run: applyRename },
@@ -72,5 +76,8 @@ export const workflowHooks: WorkflowHooks = {
     // An approved initial registration is made (public at its announcement); a renewal runs on.
     { kinds: ['initial'], action: 'approve', run: registerApproved },
     { kinds: ['renewal'], action: 'approve', run: renewApproved },
+    // Rule 5: initial and additional registrations take effect at their announcement.
+    { kinds: ['initial'], action: 'complete', runAll: activateRegistrations },
+    { kinds: ['additional'], action: 'complete', runAll: addAnnouncedSpecialties },
   ],
 };

@@ -59,6 +59,22 @@ export async function lockApplication(tx: Tx, id: string): Promise<ApplicationRo
   return row;
 }
 
+/** An application row without its draft and snapshot, as a job moving thousands reads them. */
+export type BulkApplicationRow = Omit<ApplicationRow, 'draft' | 'snapshot'>;
+
+const BULK_COLUMNS = APPLICATION_COLUMNS.replace('draft, snapshot,', '');
+
+/** Many applications, locked in id order (so two callers cannot deadlock on them). */
+export async function lockApplications(
+  tx: Tx,
+  ids: readonly string[],
+): Promise<BulkApplicationRow[]> {
+  if (ids.length === 0) return [];
+  return tx<BulkApplicationRow[]>`
+    select ${tx.unsafe(BULK_COLUMNS)} from applications
+    where id = any(${ids as string[]}::uuid[]) order by id for update`;
+}
+
 /**
  * Whether the authority has accepted the application: it has been under review (only acceptance
  * leads there first), so corrections asked now lead back to review rather than to 待受理.

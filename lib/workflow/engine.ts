@@ -1,8 +1,8 @@
 import type { Clock, Problem, Sql, Tx, WorkflowRules } from '../platform/index.js';
 import { ConflictError, NotFoundError, RuleError, ValidationError } from '../platform/index.js';
-import type { ApplicationRow } from './applications.js';
-import { lockApplication, wasAccepted } from './applications.js';
-import { notifyParties } from './notifications.js';
+import type { ApplicationRow, BulkApplicationRow } from './applications.js';
+import { lockApplication, lockApplications, wasAccepted } from './applications.js';
+import { notifyMoves, notifyParties } from './notifications.js';
 import { snapshotOf } from './snapshot.js';
 import type { Action, ApplicationKind, GuardName, Role, State } from './table.js';
 import { actionNames, dependsOnAcceptance, findTransition, stateNameOf } from './table.js';
@@ -19,15 +19,64 @@ export type Guard = (
 /** What a transition sets off in the same transaction, on the application as it now stands. */
 export type Effect = (tx: Tx, app: ApplicationRow, at: Date) => Promise<void>;
 
-/** One row of the effects table: after which transitions (every condition given must hold). */
+/**
+ * The same for many applications moved at once (transitionAllIn), in one statement or a few; it
+ * is given the rows without their draft and snapshot (a statement reads those it needs).
+ */
+export type EffectAll = (tx: Tx, apps: readonly BulkApplicationRow[], at: Date) => Promise<void>;
+
+/**
+ * One row of the effects table: after which transitions (every condition given must hold), and
+ * what it does: row by row (`run`), or over every application moved (`runAll`), which a job's
+ * transitions of thousands of applications need and one transition uses with one.
+ */
 export type EffectRow = {
   /** The kinds it applies to; every kind when absent. */
   kinds?: readonly ApplicationKind[];
   action?: Action;
   /** The state the transition led to. */
   to?: State;
-  run: Effect;
-};
+} & ({ run: Effect; runAll?: never } | { runAll: EffectAll; run?: never });
+
+function effectApplies(effect: EffectRow, app: BulkApplicationRow, action: Action): boolean {
+  if (effect.kinds && !effect.kinds.includes(app.kind)) return false;
+  if (effect.action && effect.action !== action) return false;
+  return !effect.to || effect.to === app.state;
+}
+
+/** Runs the effects of one action on the applications it moved, in the table's order. */
+async function runEffects(
+  tx: Tx,
+  effects: readonly EffectRow[],
+  moved: readonly ApplicationRow[],
+  action: Action,
+  at: Date,
+): Promise<void> {
+  for (const effect of effects) {
+    const apps = moved.filter((app) => effectApplies(effect, app, action));
+    if (apps.length === 0) continue;
+    if (effect.runAll) await effect.runAll(tx, apps, at);
+    else for (const app of apps) await effect.run(tx, app, at);
+  }
+}
+
+/** The bulk path's effects: only those written for many (runAll) are set-based, as a job needs. */
+async function runBulkEffects(
+  tx: Tx,
+  effects: readonly EffectRow[],
+  moved: readonly BulkApplicationRow[],
+  action: Action,
+  at: Date,
+): Promise<void> {
+  for (const effect of effects) {
+    const apps = moved.filter((app) => effectApplies(effect, app, action));
+    if (apps.length === 0) continue;
+    if (!effect.runAll) {
+      throw new Error(`transitionAllIn: an effect of ${action} runs row by row; give it runAll`);
+    }
+    await effect.runAll(tx, apps, at);
+  }
+}
 
 /**
  * The guards and effects of the modules above the workflow (filing, enterprise, corrections,
@@ -175,14 +224,86 @@ export async function transitionIn(
   }
   const moved = updated.count === 1 ? await lockApplication(tx, app.id) : undefined;
   if (!moved) throw new ConflictError('这项申请刚刚被办理过，请刷新页面查看。');
-  for (const effect of hooks.effects) {
-    if (effect.kinds && !effect.kinds.includes(moved.kind)) continue;
-    if (effect.action && effect.action !== request.action) continue;
-    if (effect.to && effect.to !== moved.state) continue;
-    await effect.run(tx, moved, at);
-  }
+  await runEffects(tx, hooks.effects, [moved], request.action, at);
   if (request.notify !== false) {
     await notifyParties(tx, moved, request.causedBy ?? request.actor.role, reason, at);
   }
   return moved;
+}
+
+export type BulkTransitionRequest = {
+  /** The applications to move; those the table does not let this action move are left as they are. */
+  applicationIds: readonly string[];
+  /** A platform step: no guard, no snapshot, the same for every application it moves. */
+  action: Action;
+  /** Each application's reason (on its event and in its notification). */
+  reasonOf?: (app: BulkApplicationRow) => string | null;
+  /** What the parties are told of it, in place of its new state and reason. */
+  whatOf?: (app: BulkApplicationRow) => string | undefined;
+};
+
+/**
+ * Moves many applications by the same platform step in the caller's transaction, set-based: they
+ * are locked in one statement, their events written in one, their rows changed in one, the
+ * effects run over all of them (`runAll`) and the parties notified in a few. Each moves by the
+ * table exactly as `transitionIn` would move it alone. Returns the applications as they now stand.
+ */
+export async function transitionAllIn(
+  tx: Tx,
+  deps: Pick<WorkflowDeps, 'clock' | 'hooks'>,
+  request: BulkTransitionRequest,
+): Promise<BulkApplicationRow[]> {
+  const { action } = request;
+  if (action === 'confirm' || action === 'submit') {
+    throw new Error(`transitionAllIn: ${action} freezes a snapshot; use transitionIn`);
+  }
+  const at = deps.clock.now();
+  const steps: { app: BulkApplicationRow; to: State; reason: string | null }[] = [];
+  for (const app of await lockApplications(tx, request.applicationIds)) {
+    if (dependsOnAcceptance(app.kind, app.state, action, 'system')) {
+      throw new Error(`transitionAllIn: ${action} from ${app.state} depends on the acceptance`);
+    }
+    const rule = findTransition(app.kind, app.state, action, 'system');
+    if (!rule) continue;
+    if (rule.guard) throw new Error(`transitionAllIn: ${action} has a guard; use transitionIn`);
+    const reason = request.reasonOf?.(app)?.trim() || null;
+    if (rule.reasonRequired && !reason)
+      throw new ValidationError(`${actionNames[action]}须填写原因。`);
+    steps.push({ app, to: rule.to, reason });
+  }
+  if (steps.length === 0) return [];
+  const ids = steps.map((s) => s.app.id);
+  await tx`
+    insert into application_events
+      (application_id, version, action, actor_role, from_state, to_state, reason, occurred_at)
+    select m.id, m.version, ${action}, 'system', m.from_state, m.to_state, m.reason, ${at}
+    from unnest(${ids}::uuid[], ${steps.map((s) => s.app.version + 1)}::int[],
+                ${steps.map((s) => s.app.state)}::text[], ${steps.map((s) => s.to)}::text[],
+                ${steps.map((s) => s.reason) as string[]}::text[])
+         as m (id, version, from_state, to_state, reason)`;
+  await tx`
+    update applications a
+    set state = m.to_state, version = m.version, state_changed_at = ${at},
+        submitted_at = coalesce(a.submitted_at, case when m.to_state = 'submitted' then ${at}::timestamptz end)
+    from unnest(${ids}::uuid[], ${steps.map((s) => s.app.version + 1)}::int[],
+                ${steps.map((s) => s.to)}::text[]) as m (id, version, to_state)
+    where a.id = m.id`;
+  const moved = steps.map(({ app, to, reason }) => ({
+    app: { ...app, state: to, version: app.version + 1, stateChangedAt: at },
+    reason,
+  }));
+  await runBulkEffects(
+    tx,
+    deps.hooks.effects,
+    moved.map((m) => m.app),
+    action,
+    at,
+  );
+  await notifyMoves(
+    tx,
+    moved.map((m) => ({ ...m, what: request.whatOf?.(m.app) })),
+    'system',
+    at,
+  );
+  return moved.map((m) => m.app);
 }

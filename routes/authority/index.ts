@@ -3,6 +3,7 @@ import { paths } from '../paths.js';
 import { calendarPage } from './calendar.js';
 import { correctionPages } from './corrections.js';
 import { decisionPages } from './decision.js';
+import { jobPages } from './jobs.js';
 import { queuePageRoute } from './queue.js';
 import { reasonPages } from './reasons.js';
 import { reviewPages } from './review.js';
@@ -19,5 +20,6 @@ export function authorityRoutes(services: Services): Router {
   decisionPages(router, services);
   reasonPages(router, services);
   calendarPage(router, services);
+  jobPages(router, services);
   return router;
 }

@@ -1,3 +1,4 @@
+import { announcementOfApplication } from '../../lib/announcements/index.js';
 import type { Request, Response } from 'express';
 import { correctionNoteForm, itemsOf, supplyItem } from '../../lib/corrections/index.js';
 import {
@@ -118,6 +119,7 @@ function applicationPage(services: Services) {
       snapshotPerson: (application.snapshot as { person?: object } | null)?.person,
       ...(await authorityStatusOf(sql, application.id, items)),
       decisionHref: paths.me.decision(application.id),
+      announcement: await announcementOfApplication(sql, application.id),
       today: businessDate(services.clock.now()),
       corrections: items.filter((i) => i.addressedTo === 'person'),
       confirmed: req.query.confirmed === '1',

@@ -82,8 +82,15 @@ export const applyPages: Pages = ({ pages }, services) => {
       errors,
     });
   };
+  // ?profession= preselects one (a renewal reminder's link names the registration's).
   pages.get(paths.me.applyProfession, (req, res) =>
-    renderProfession(req, res, req.query.kind, {}, noErrors),
+    renderProfession(
+      req,
+      res,
+      req.query.kind,
+      { profession: typeof req.query.profession === 'string' ? req.query.profession : undefined },
+      noErrors,
+    ),
   );
   pages.post(paths.me.applyProfession, async (req, res) => {
     const values = trimmed(req.body);

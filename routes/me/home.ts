@@ -1,7 +1,8 @@
 import { dashboardOf } from '../../lib/person/index.js';
+import type { Notification } from '../../lib/workflow/index.js';
 import { markNotificationsRead } from '../../lib/workflow/index.js';
 import type { Pages } from '../area.js';
-import { paths } from '../paths.js';
+import { paths, withQuery } from '../paths.js';
 
 /** The person's home: profile gaps, qualifications, registrations, open applications, news. */
 export const homePage: Pages = ({ pages }, { sql, clock }) => {
@@ -12,6 +13,17 @@ export const homePage: Pages = ({ pages }, { sql, clock }) => {
 
   pages.get(paths.me.home, async (req, res) => {
     const dashboard = await dashboardOf(sql, req.user!.id, clock.now());
-    res.render('pages/me/home', { title: '个人中心', ...dashboard });
+    res.render('pages/me/home', {
+      title: '个人中心',
+      ...dashboard,
+      // A reminder about a registration in force leads to its renewal; one that ended, to applying.
+      renewalHref: (n: Notification) =>
+        n.registrationInForce && n.registrationProfession
+          ? withQuery(paths.me.applyProfession, {
+              kind: 'renewal',
+              profession: n.registrationProfession,
+            })
+          : paths.me.apply,
+    });
   });
 };

@@ -2,10 +2,12 @@ import type { RequestHandler } from 'express';
 import { Router } from 'express';
 import type { Services } from '../../lib/services/index.js';
 import { paths } from '../paths.js';
+import { announcementPages } from './announcements.js';
 
 /** The public pages; `ifSession` reads a session only for a visitor who brings one. */
-export function publicRoutes(_services: Services, ifSession: RequestHandler): Router {
+export function publicRoutes(services: Services, ifSession: RequestHandler): Router {
   const router = Router();
+  announcementPages(router, services, ifSession);
   router.get(paths.home, ifSession, (_req, res) => {
     res.render('pages/home', { title: '首页' });
   });
@@ -13,12 +15,11 @@ export function publicRoutes(_services: Services, ifSession: RequestHandler): Ro
   router.get(paths.help, ifSession, (_req, res) => {
     res.render('pages/help', { title: '办事指南' });
   });
-  // The public look-up, verification and announcement services are built by later work; until
+  // The public look-up and verification services are built by later work; until
   // then these say so plainly instead of answering 404 from the home page's links.
   const comingSoon = {
     [paths.search]: '注册信息查询',
     [paths.verify]: '电子证书核验',
-    [paths.announcements]: '注册公告',
   };
   for (const [path, title] of Object.entries(comingSoon)) {
     router.get(path, ifSession, (_req, res) => {

@@ -286,7 +286,7 @@ describe('the demo registrations', () => {
              exists (select 1 from applications a where a.registration_id = r.id
                      and a.kind = 'renewal' and a.state = 'completed') as renewed
       from registrations r join persons p on p.id = r.person_id order by registration_number`;
-    expect(rows.length).toBe(7);
+    expect(rows.length).toBe(8);
     for (const r of rows) {
       expect(r.number).toMatch(REGISTRATION_NUMBER_PATTERN);
       expect(r.number.slice(1, 2)).toBe(String(professions[r.profession].digit));
@@ -431,7 +431,7 @@ describe('the demo applications', () => {
 
   it('have their events in order, each a transition of the table, the last one to their state', async () => {
     const apps = await applications();
-    expect(apps.length).toBe(17);
+    expect(apps.length).toBe(18);
     for (const a of apps) {
       const events = await db.sql<
         { version: number; action: string; role: Role; from: State | null; to: State }[]
@@ -504,6 +504,7 @@ const WITH_THE_AUTHORITY: Record<string, State> = {
   韩雪: 'refused',
   唐亮: 'not_accepted',
   冯涛: 'completed',
+  沈佳怡: 'completed',
 };
 
 type AuthorityRow = {
@@ -611,6 +612,7 @@ async function expectAuthorityDemo(sql: Sql, now: Date): Promise<Map<string, Aut
     唐亮: 'not_accepted',
     冯涛: 'approval',
     罗斌: 'approval',
+    沈佳怡: 'approval',
   });
   for (const d of decisions) {
     expect(d.number).toMatch(/^苏建注(准|不准|不受)字〔20\d\d〕第\d+号$/);
@@ -627,6 +629,26 @@ async function expectAuthorityDemo(sql: Sql, now: Date): Promise<Map<string, Aut
     from registrations r join persons p on p.id = r.person_id where r.status = 'approved'`;
   expect(approved).toEqual([
     { person: '罗斌', byApplication: get('罗斌').id, number: expect.any(String) as unknown },
+  ]);
+
+  // The one announced: its registration active, its entry in the year's announcement, the
+  // application completed by the publish job's transition.
+  const announced = await sql<
+    { person: string; status: string; number: string; kind: string; event: string }[]
+  >`
+    select e.person_name as person, r.status, n.number, e.kind,
+           (select action from application_events ev where ev.application_id = e.application_id
+            order by version desc limit 1) as event
+    from announcement_entries e join announcements n on n.id = e.announcement_id
+      join registrations r on r.id = e.registration_id`;
+  expect(announced).toEqual([
+    {
+      person: '沈佳怡',
+      status: 'active',
+      number: expect.stringMatching(/^苏建注公告〔20\d\d〕第1号$/) as unknown,
+      kind: 'initial',
+      event: 'complete',
+    },
   ]);
   return by;
 }

@@ -1,5 +1,5 @@
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { applicationExpiry } from '../../jobs/application-expiry.js';
+import { runJob } from '../../lib/jobs/index.js';
 import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/filing/index.js';
 import { attachSignedForm } from '../../lib/enterprise/index.js';
 import { ConflictError, RuleError } from '../../lib/platform/index.js';
@@ -168,7 +168,7 @@ describe('rule 4: not confirmed within 5 days, the application expires', () => {
     suite.t.clock.set('2026-11-30T23:59:00+08:00'); // started 11-25: the 5th day after is the last
     expect(await expireUnconfirmed(deps())).toBe(0);
     suite.t.clock.set('2026-12-01T00:00:00+08:00');
-    expect(await applicationExpiry(suite.t.services)).toBe('ok');
+    expect((await runJob(suite.t.services, 'application-expiry')).outcome).toBe('ok');
     const [row] = await suite.t.db.sql`select state from applications where id = ${app.id}`;
     expect(row?.state).toBe('expired');
     const [event] = await suite.t.db.sql`
