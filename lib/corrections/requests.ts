@@ -109,26 +109,6 @@ export async function requestCorrections(
   return deps.sql.begin(async (tx) => (await requestCorrectionsIn(tx, deps, request)).application);
 }
 
-/** A notification to the person and/or the enterprise of an application. */
-async function notifyAddressees(
-  tx: Tx,
-  app: Pick<ApplicationRow, 'id' | 'personId' | 'enterpriseId'>,
-  parties: readonly CorrectionParty[],
-  message: string,
-  at: Date,
-): Promise<void> {
-  if (parties.includes('person') && app.personId) {
-    await tx`
-      insert into notifications (account_id, application_id, message, created_at)
-      select account_id, ${app.id}, ${message}, ${at} from persons where id = ${app.personId}`;
-  }
-  if (parties.includes('enterprise') && app.enterpriseId) {
-    await tx`
-      insert into notifications (account_id, application_id, message, created_at)
-      select account_id, ${app.id}, ${message}, ${at} from enterprises where id = ${app.enterpriseId}`;
-  }
-}
-
 /** An application's correction requests, oldest first, each with its items. */
 export async function requestsOf(db: Db, applicationId: string): Promise<CorrectionRequest[]> {
   const rows = await db<Omit<CorrectionRequest, 'items' | 'open'>[]>`
@@ -289,8 +269,8 @@ export async function withdrawItem(
 
 /**
  * Reminds the addressed parties of open requests 5 and 2 working days before the reply deadline,
- * once per request and threshold however often it runs (the daily job). Returns how many reminders
- * it sent.
+ * once per request and threshold however often it runs (the daily job), set-based. Returns how
+ * many requests it reminded of.
  */
 export async function sendReplyReminders(
   deps: Pick<WorkflowDeps, 'sql' | 'clock'>,
@@ -324,34 +304,54 @@ export async function sendReplyReminders(
       where a.state = 'correction_requested' and r.reply_by >= ${today}
         and exists (select 1 from correction_items c
                     where c.request_id = r.id and c.blocks_review and c.closed_at is null)`;
-    let sent = 0;
-    for (const request of open) {
+    // Which threshold each request reaches (the calendar is read here, once), then one statement
+    // marks them all and one tells every addressee: set-based, however many requests are open.
+    const due = open.flatMap((request) => {
       const left = workingDaysBetween(calendar, today, request.replyBy).days;
       // The nearest threshold reached and not yet reminded of: one reminder a run.
-      const due = [...REMINDER_WORKING_DAYS]
+      const threshold = [...REMINDER_WORKING_DAYS]
         .sort((a, b) => a - b)
         .find((days) => left <= days && !request.sent.includes(days));
-      if (due === undefined) continue;
-      // The thresholds passed with it are spent too; a run that lost the race sends nothing.
-      const spent = REMINDER_WORKING_DAYS.filter((d) => d >= due && !request.sent.includes(d));
-      const inserted = await tx`
-        insert into correction_reminders (request_id, working_days_before, sent_at)
-        select ${request.id}, d, ${at} from unnest(${spent}::int[]) as d
-        on conflict do nothing returning 1`;
-      if (inserted.count === 0) continue;
-      await notifyAddressees(
-        tx,
-        {
-          id: request.applicationId,
-          personId: request.personId,
-          enterpriseId: request.enterpriseId,
-        },
-        request.parties,
-        `申请（${request.applicationNumber}）的材料补正将于${request.replyBy}${request.provisional ? '（暂定）' : ''}到期，还剩${left}个工作日，请尽快补正。`,
-        at,
+      if (threshold === undefined) return [];
+      // The thresholds passed with it are spent too.
+      const spent = REMINDER_WORKING_DAYS.filter(
+        (d) => d >= threshold && !request.sent.includes(d),
       );
-      sent += 1;
+      const message = `申请（${request.applicationNumber}）的材料补正将于${request.replyBy}${request.provisional ? '（暂定）' : ''}到期，还剩${left}个工作日，请尽快补正。`;
+      return [{ request, spent, message }];
+    });
+    if (due.length === 0) return 0;
+    const marks = due.flatMap((d) => d.spent.map((days) => ({ id: d.request.id, days })));
+    // A run that lost the race to another instance marks nothing, and so sends nothing.
+    const marked = await tx<{ requestId: string }[]>`
+      insert into correction_reminders (request_id, working_days_before, sent_at)
+      select m.request_id, m.days, ${at}
+      from unnest(${marks.map((m) => m.id)}::uuid[], ${marks.map((m) => m.days)}::int[])
+           as m (request_id, days)
+      on conflict do nothing
+      returning request_id as "requestId"`;
+    const won = new Set(marked.map((m) => m.requestId));
+    const told = due
+      .filter((d) => won.has(d.request.id))
+      .flatMap((d) =>
+        d.request.parties.map((party) => ({
+          party,
+          applicationId: d.request.applicationId,
+          message: d.message,
+        })),
+      );
+    if (told.length > 0) {
+      await tx`
+        insert into notifications (account_id, application_id, message, created_at)
+        select coalesce(p.account_id, e.account_id), a.id, t.message, ${at}
+        from unnest(${told.map((t) => t.party)}::text[], ${told.map((t) => t.applicationId)}::uuid[],
+                    ${told.map((t) => t.message)}::text[]) as t (party, application_id, message)
+          join applications a on a.id = t.application_id
+          left join persons p on t.party = 'person' and p.id = a.person_id
+          left join enterprises e on t.party = 'enterprise' and e.id = a.enterprise_id
+        where coalesce(p.account_id, e.account_id) is not null`;
     }
+    const sent = won.size;
     return sent;
   });
 }
