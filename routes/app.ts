@@ -18,6 +18,7 @@ import { fileRoutes } from './files/index.js';
 import { meRoutes } from './me/index.js';
 import { orgRoutes } from './org/index.js';
 import { publicRoutes } from './public/index.js';
+import { requireOwnPassword } from './auth/new-password.js';
 import type { Express } from 'express';
 
 /** The whole site as an Express app, without a port: the entry point and the tests both build it. */
@@ -59,6 +60,8 @@ export function createApp(services: Services): Express {
   // Public pages first: they read a session only when the visitor brings one.
   app.use(publicRoutes(services, ifSession));
   app.use(withSession);
+  // A one-time password must be replaced before anything else is done with the account.
+  app.use(requireOwnPassword);
   // Upload forms parse their multipart body and check its CSRF token themselves (uploadFields);
   // after them, the app-wide check refuses any state change without a token, multipart included.
   const me = meRoutes(services);

@@ -34,6 +34,8 @@ export const paths = {
     staff: '/login/staff',
   } satisfies Record<AccountKind, string>,
   logout: '/logout',
+  /** A staff member given a one-time password sets their own here before anything else. */
+  newPassword: '/account/new-password',
   me: {
     home: '/me',
     profile: '/me/profile',
@@ -82,6 +84,12 @@ export const paths = {
     itemReview: route('/authority/applications/:id/items/:itemId/review'),
     reasons: '/authority/reasons',
     reason: route('/authority/reasons/:code'),
+    dashboard: '/authority/dashboard',
+    audit: '/authority/audit',
+    queueExport: '/authority/export.csv',
+    staff: '/authority/staff',
+    staffNew: '/authority/staff/new',
+    staffMember: route('/authority/staff/:id'),
     jobs: '/authority/jobs',
     job: route('/authority/jobs/:name'),
     jobRun: route('/authority/jobs/:name/run'),

@@ -5,6 +5,7 @@ import {
   ACCOUNT_KINDS,
   creditCodeField,
   idNumberField,
+  recordSignIn,
   requiredText,
 } from '../../lib/identity/index.js';
 import type { FormErrors } from '../../lib/platform/index.js';
@@ -136,13 +137,9 @@ export function loginPages(router: Router, services: Services, authenticator: Au
       const returnTo = req.session.returnTo;
       await settle((done) => req.logIn(user, done)); // regenerates the session id
       await loginThrottle.recordSuccess(kind, loginId);
-      await recordAudit(sql, {
-        at: clock.now(),
-        actorAccountId: user.id,
-        action: 'login',
-        subjectType: 'account',
-        subjectId: user.id,
-      });
+      await recordSignIn(sql, user.id, clock.now());
+      // A one-time password from an admin: the user's own first, then the page they came for.
+      if (user.mustChangePassword) return res.redirect(303, paths.newPassword);
       const home = homeOf[kind];
       res.redirect(303, returnTo?.startsWith(home) ? returnTo : home);
     });

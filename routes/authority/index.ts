@@ -1,12 +1,16 @@
 import { requireRole } from '../middleware/auth.js';
 import { paths } from '../paths.js';
+import { auditPage } from './audit.js';
 import { calendarPage } from './calendar.js';
+import { dashboardPage } from './dashboard.js';
+import { queueExport } from './export.js';
 import { correctionPages } from './corrections.js';
 import { decisionPages } from './decision.js';
 import { jobPages } from './jobs.js';
 import { queuePageRoute } from './queue.js';
 import { reasonPages } from './reasons.js';
 import { reviewPages } from './review.js';
+import { staffPages } from './staff.js';
 import type { Services } from '../../lib/services/index.js';
 import { Router } from 'express';
 
@@ -21,5 +25,9 @@ export function authorityRoutes(services: Services): Router {
   reasonPages(router, services);
   calendarPage(router, services);
   jobPages(router, services);
+  dashboardPage(router, services);
+  auditPage(router, services);
+  queueExport(router, services);
+  staffPages(router, services);
   return router;
 }

@@ -46,6 +46,8 @@ export function queuePageRoute(router: Router, { sql, clock }: Services): void {
       nextHref: page.next
         ? withQuery(paths.authority.home, { ...kept, tab: filter.tab, after: page.next })
         : null,
+      // The same filter as a CSV download (routes/authority/export.ts), every page of it.
+      exportHref: withQuery(paths.authority.queueExport, { ...kept, tab: filter.tab }),
       firstHref: filter.after
         ? withQuery(paths.authority.home, { ...kept, tab: filter.tab })
         : null,
