@@ -59,10 +59,6 @@ describe.each([
       await visit(page, suite.url(paths.authority.dashboard));
       expect(await page.$eval('h1', (h) => h.textContent)).toBe('办理情况');
       await checkPage(page, `dashboard ${label}`, javaScript);
-      await page.screenshot({
-        path: `/tmp/dash-${viewport.width}-${javaScript}.png`,
-        fullPage: true,
-      });
       if (javaScript) expect(await problems.cspViolations()).toEqual([]);
 
       const bars = await chartBars(page);
