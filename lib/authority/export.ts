@@ -15,7 +15,7 @@ import { queuePage, queueTabNames } from './queue.js';
  */
 
 /** Rows read per round trip: big enough to be few, small enough to stream. */
-export const EXPORT_BATCH = 500;
+export const EXPORT_BATCH = 2000;
 
 const nextActorNames: Record<NextActor, string> = {
   officer: '审核人员',
