@@ -149,7 +149,20 @@ export async function announcementOf(
   };
 }
 
-/** The announcement that listed an application, for its parties' pages; none before it. */
+/**
+ * The announcement that listed an application, for its parties' pages: only a completed initial
+ * or additional registration has one, so no other application costs a query.
+ */
+export async function announcementListing(
+  db: Db,
+  application: { id: string; kind: string; state: string },
+): Promise<{ number: string; slug: string; publishedOn: string } | undefined> {
+  const announced =
+    application.state === 'completed' && ['initial', 'additional'].includes(application.kind);
+  return announced ? announcementOfApplication(db, application.id) : undefined;
+}
+
+/** The announcement that listed an application; none before it. */
 export async function announcementOfApplication(
   db: Db,
   applicationId: string,

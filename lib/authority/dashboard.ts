@@ -1,17 +1,12 @@
 import type { Calendar } from '../calendar/index.js';
-import {
-  addWorkingDays,
-  datesFrom,
-  isScheduled,
-  workingDay,
-  workingDaysBetween,
-} from '../calendar/index.js';
+import { addWorkingDays, datesFrom, isScheduled, workingDay } from '../calendar/index.js';
 import type { Db } from '../platform/index.js';
 import { addDays, businessDate } from '../platform/index.js';
 import type { Profession } from '../reference/index.js';
-import { NEARING_WORKING_DAYS, PROFESSIONS, PROMISED_WORKING_DAYS } from '../reference/index.js';
+import { PROFESSIONS, PROMISED_WORKING_DAYS } from '../reference/index.js';
 import type { ApplicationKind, State } from '../workflow/index.js';
 import { APPLICATION_KINDS } from '../workflow/index.js';
+import { deadlineStatus } from './queue.js';
 
 /**
  * The service-level dashboard (/authority/dashboard): whether the authority keeps its promise of
@@ -208,20 +203,6 @@ function openCounts(groups: readonly OpenGroup[]): Dashboard['open'] {
     total += g.n;
   }
   return { rows, totals, total };
-}
-
-/**
- * Where a running clock stands today, as the queue tags it (lib/authority/queue.ts): the working
- * days left to the deadline; none left is still 临近, fewer than none is 已超期.
- */
-export function deadlineStatus(
-  calendar: Calendar,
-  today: string,
-  deadline: string,
-): 'overdue' | 'nearing' | 'running' {
-  const left = workingDaysBetween(calendar, today, deadline).days;
-  if (left < 0) return 'overdue';
-  return left <= NEARING_WORKING_DAYS ? 'nearing' : 'running';
 }
 
 function deadlineCounts(

@@ -239,11 +239,29 @@ function searchCondition(db: Db, q: string) {
                  or strpos(translate(e.name, '（） ', '()'), ${q}) > 0)`;
 }
 
+/**
+ * Where a running clock stands today, as the queue and the dashboard tag it: the working days
+ * left to the deadline; none left is still 临近, fewer than none is 已超期.
+ */
+export function deadlineStatus(
+  calendar: Calendar,
+  today: string,
+  deadline: string,
+): 'overdue' | 'nearing' | 'running' {
+  return statusOfDaysLeft(workingDaysBetween(calendar, today, deadline).days);
+}
+
+function statusOfDaysLeft(left: number): 'overdue' | 'nearing' | 'running' {
+  if (left < 0) return 'overdue';
+  return left <= NEARING_WORKING_DAYS ? 'nearing' : 'running';
+}
+
 function readRow(row: StoredRow, calendar: Calendar, today: string): QueueRow {
   const clockRuns = row.deadline !== null && row.state === 'under_review';
   const workingDaysLeft = clockRuns
     ? workingDaysBetween(calendar, today, row.deadline!).days
     : null;
+  const status = workingDaysLeft === null ? null : statusOfDaysLeft(workingDaysLeft);
   const workingDaysWaiting =
     row.deadline === null && row.submittedAt
       ? workingDaysBetween(calendar, businessDate(row.submittedAt), today).days
@@ -261,9 +279,8 @@ function readRow(row: StoredRow, calendar: Calendar, today: string): QueueRow {
     nextActor,
     workingDaysLeft,
     workingDaysWaiting,
-    nearing:
-      workingDaysLeft !== null && workingDaysLeft >= 0 && workingDaysLeft <= NEARING_WORKING_DAYS,
-    overdue: workingDaysLeft !== null && workingDaysLeft < 0,
+    nearing: status === 'nearing',
+    overdue: status === 'overdue',
     replyOverdue: row.replyBy !== null && row.replyBy < today,
   };
 }

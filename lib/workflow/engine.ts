@@ -44,19 +44,18 @@ function effectApplies(effect: EffectRow, app: BulkApplicationRow, action: Actio
   return !effect.to || effect.to === app.state;
 }
 
-/** Runs the effects of one action on the applications it moved, in the table's order. */
+/** The effects of one transition on the application it moved, in the table's order. */
 async function runEffects(
   tx: Tx,
   effects: readonly EffectRow[],
-  moved: readonly ApplicationRow[],
+  app: ApplicationRow,
   action: Action,
   at: Date,
 ): Promise<void> {
   for (const effect of effects) {
-    const apps = moved.filter((app) => effectApplies(effect, app, action));
-    if (apps.length === 0) continue;
-    if (effect.runAll) await effect.runAll(tx, apps, at);
-    else for (const app of apps) await effect.run(tx, app, at);
+    if (!effectApplies(effect, app, action)) continue;
+    if (effect.run) await effect.run(tx, app, at);
+    else await effect.runAll(tx, [app], at);
   }
 }
 
@@ -224,7 +223,7 @@ export async function transitionIn(
   }
   const moved = updated.count === 1 ? await lockApplication(tx, app.id) : undefined;
   if (!moved) throw new ConflictError('这项申请刚刚被办理过，请刷新页面查看。');
-  await runEffects(tx, hooks.effects, [moved], request.action, at);
+  await runEffects(tx, hooks.effects, moved, request.action, at);
   if (request.notify !== false) {
     await notifyParties(tx, moved, request.causedBy ?? request.actor.role, reason, at);
   }

@@ -147,7 +147,7 @@ export async function notifyMoves(
       from unnest(${toEnterprise.map((m) => m.app.id)}::uuid[],
                   ${toEnterprise.map((m) => whatOf(m))}::text[],
                   ${toEnterprise.map((m) => String(m.app.state === 'awaiting_enterprise'))}::text[],
-                  ${toEnterprise.map((m) => toConfirmMessage(null, m.app.kind, m.app.profession, m.app.applicationNumber))}::text[])
+                  ${toEnterprise.map((m) => (m.app.state === 'awaiting_enterprise' ? toConfirmMessage(null, m.app.kind, m.app.profession, m.app.applicationNumber) : ''))}::text[])
              as m (application_id, what, to_do_text, to_confirm_tail)
         cross join lateral (select m.to_do_text::boolean as to_do) b
         join applications a on a.id = m.application_id

@@ -1,4 +1,4 @@
-import { announcementOfApplication } from '../../lib/announcements/index.js';
+import { announcementListing } from '../../lib/announcements/index.js';
 import type { Request, Response } from 'express';
 import { correctionNoteForm, itemsOf, supplyItem } from '../../lib/corrections/index.js';
 import {
@@ -119,7 +119,7 @@ function applicationPage(services: Services) {
       snapshotPerson: (application.snapshot as { person?: object } | null)?.person,
       ...(await authorityStatusOf(sql, application.id, items)),
       decisionHref: paths.me.decision(application.id),
-      announcement: await announcementOfApplication(sql, application.id),
+      announcement: await announcementListing(sql, application),
       today: businessDate(services.clock.now()),
       corrections: items.filter((i) => i.addressedTo === 'person'),
       confirmed: req.query.confirmed === '1',

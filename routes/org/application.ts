@@ -1,4 +1,4 @@
-import { announcementOfApplication } from '../../lib/announcements/index.js';
+import { announcementListing } from '../../lib/announcements/index.js';
 import type { Request, Response } from 'express';
 import type { Supplied } from '../../lib/corrections/index.js';
 import { correctionNoteForm, itemsOf, supplyItem } from '../../lib/corrections/index.js';
@@ -233,7 +233,7 @@ function applicationPage({ sql, clock }: Services) {
       materials: materialsOf(application, content),
       ...(await authorityStatusOf(sql, application.id, items)),
       decisionHref: paths.org.decision(application.id),
-      announcement: await announcementOfApplication(sql, application.id),
+      announcement: await announcementListing(sql, application),
       today: businessDate(clock.now()),
       corrections: items.filter((i) => i.addressedTo === 'enterprise'),
       events: await eventsOf(sql, application.id),
