@@ -1,5 +1,5 @@
 import type { Calendar } from '../calendar/index.js';
-import { addWorkingDays, datesFrom, isScheduled, workingDay } from '../calendar/index.js';
+import { addWorkingDays, isScheduled, workingDay } from '../calendar/index.js';
 import type { Db } from '../platform/index.js';
 import { addDays, businessDate } from '../platform/index.js';
 import type { Profession } from '../reference/index.js';
@@ -44,9 +44,6 @@ export const DURATION_WINDOW_DAYS = 90;
 export const DECISION_WEEKS = 12;
 /** The approvals listed under the publication warning (the count covers them all). */
 export const PUBLICATION_LIST_LIMIT = 20;
-
-/** A clock longer than this (calendar days) is off the calendar's range: the range is widened. */
-const CLOCK_SPAN_DAYS = 3 * 366;
 
 export type OpenCounts = {
   kind: ApplicationKind;
@@ -144,7 +141,7 @@ export async function dashboardOf(
   const [groups, due, durations, weeks] = await Promise.all([
     openGroups(db),
     nextRun ? approvalsDueBefore(db, businessDate(nextRun)) : Promise.resolve(undefined),
-    clockDurations(db, calendar, now),
+    clockDurations(db, now),
     decisionsByWeek(db, now),
   ]);
   return {
@@ -305,49 +302,26 @@ export function nextPublicationRun(calendar: Calendar, now: Date, schedule: stri
 // ---- Working days from acceptance to the end of the clock ----
 
 /**
- * The calendar as SQL reads it: for each date from `start` through `end`, the working days after
- * `start` up to and including it (lib/calendar's workingDay, so 调休 and holidays count as the
- * statutory clock counts them). The working days in (a, b] are then ord(b) - ord(a).
- */
-function ordinalsFrom(calendar: Calendar, start: string, end: string): number[] {
-  const ordinals: number[] = [];
-  let n = 0;
-  for (const date of datesFrom(start, end)) {
-    if (date > start && workingDay(calendar, date).working) n += 1;
-    ordinals.push(n);
-  }
-  return ordinals;
-}
-
-/**
  * Over the applications whose clock ended in the 90 days through today (the first of those days
- * from 00:00, up to `now`), by kind: the working days the statutory clock counted, i.e. from the
- * working day after acceptance (the `accept` event) through the day the clock ended, minus the
- * working days it was stopped. The end: the announcement (`complete`) for initial and additional
- * registrations, the decision (`approve`) for renewals and personal changes, and a refusal
- * (`refuse`) for every kind; a withdrawal is no end of the clock and is not counted. The stops are
- * clockInputsOf's (lib/calendar/deadlines.ts), read in SQL: a `request_correction` while none is
- * open stops it from its day through the day of the next `corrections_complete` (both included);
- * a stop still open at a refusal runs through that day.
+ * from 00:00, up to `now`), by kind: the working days the statutory clock counted, as the
+ * transition that ended it stored them (lib/calendar recordClockEnds: from the working day after
+ * acceptance through the announcement for initial and additional registrations, the decision for
+ * renewals and personal changes, or a refusal, minus the days it was stopped). A withdrawal is no
+ * end of the clock and is not counted. One index range (migration 019).
  */
-async function clockDurations(
-  db: Db,
-  calendar: Calendar,
-  now: Date,
-): Promise<Dashboard['durations']> {
+async function clockDurations(db: Db, now: Date): Promise<Dashboard['durations']> {
   const today = businessDate(now);
   const from = addDays(today, -(DURATION_WINDOW_DAYS - 1));
-  let start = addDays(from, -CLOCK_SPAN_DAYS);
-  let rows = await durationRows(db, calendar, start, today, startOfDay(from), now);
-  // An accepted date before the calendar's range (a clock stopped for years): once more, wider.
-  const earliest = rows.reduce<string | null>(
-    (min, r) => (min === null || r.earliest < min ? r.earliest : min),
-    null,
-  );
-  if (earliest !== null && earliest < start) {
-    start = earliest;
-    rows = await durationRows(db, calendar, start, today, startOfDay(from), now);
-  }
+  const promised = CLOCKED_KINDS.map((k) => PROMISED_WORKING_DAYS[k].days);
+  const rows = await db<Omit<DurationRow, 'promised'>[]>`
+    select a.kind, count(*)::int as count, round(avg(a.clock_working_days), 1)::float8 as average,
+           (percentile_disc(0.9) within group (order by a.clock_working_days))::int as p90,
+           count(*) filter (where a.clock_working_days > pr.days)::int as "overPromise"
+    from applications a
+      join unnest(${[...CLOCKED_KINDS] as string[]}::text[], ${promised}::int[]) as pr (kind, days)
+        on pr.kind = a.kind
+    where a.clock_ended_at >= ${startOfDay(from)} and a.clock_ended_at <= ${now}
+    group by a.kind`;
   return {
     from,
     to: today,
@@ -363,92 +337,6 @@ async function clockDurations(
       };
     }),
   };
-}
-
-type DurationQueryRow = {
-  kind: ClockedKind;
-  count: number;
-  average: number | null;
-  p90: number | null;
-  overPromise: number;
-  earliest: string;
-};
-
-async function durationRows(
-  db: Db,
-  calendar: Calendar,
-  start: string,
-  end: string,
-  from: Date,
-  now: Date,
-): Promise<DurationQueryRow[]> {
-  const ordinals = ordinalsFrom(calendar, start, end);
-  const announced = [...ANNOUNCED_KINDS] as string[];
-  const decided = CLOCKED_KINDS.filter((k) => !ANNOUNCED_KINDS.includes(k)) as string[];
-  const promised = CLOCKED_KINDS.map((k) => PROMISED_WORKING_DAYS[k].days);
-  // The working days through a date, read from the ordinals (a parameter: a constant, not a
-  // column every row carries).
-  const through = (column: 'ended_on' | 'accepted_on' | 'stop_ends' | 'stop_after') =>
-    db`(${ordinals}::int[])[${db.unsafe(column)} - ${start}::date + 1]`;
-  return db<DurationQueryRow[]>`
-    with ended as (
-      select e.application_id as id, a.kind,
-             (e.occurred_at at time zone 'Asia/Shanghai')::date as ended_on
-      from application_events e join applications a on a.id = e.application_id
-      where e.action in ('complete', 'approve', 'refuse')
-        and e.occurred_at >= ${from} and e.occurred_at <= ${now}
-        and ((e.action = 'complete' and a.kind in ${db(announced)})
-          or (e.action = 'approve' and a.kind in ${db(decided)})
-          or (e.action = 'refuse' and a.kind in ${db([...CLOCKED_KINDS] as string[])}))
-    ),
-    -- Each ended application's clock events, in one pass in version order: its acceptance, and
-    -- for each request_correction whether it stopped the clock (none was open: the event before
-    -- it is the acceptance or a corrections_complete), the last day the clock resumed before it
-    -- and the day it resumed after it (the next corrections_complete, if any).
-    clock_events as (
-      select x.id, x.kind, x.ended_on, e.version, e.action,
-             (e.occurred_at at time zone 'Asia/Shanghai')::date as day,
-             min(e.version) filter (where e.action = 'accept') over app as accepted_version,
-             min((e.occurred_at at time zone 'Asia/Shanghai')::date)
-               filter (where e.action = 'accept') over app as accepted_on,
-             lag(e.action) over in_order as previous,
-             max((e.occurred_at at time zone 'Asia/Shanghai')::date)
-               filter (where e.action = 'corrections_complete')
-               over (in_order rows between unbounded preceding and 1 preceding) as resumed_before,
-             min((e.occurred_at at time zone 'Asia/Shanghai')::date)
-               filter (where e.action = 'corrections_complete')
-               over (in_order rows between current row and unbounded following) as resumed_after
-      from ended x join application_events e on e.application_id = x.id
-      where e.action in ('accept', 'request_correction', 'corrections_complete')
-      window app as (partition by x.id), in_order as (partition by x.id order by e.version)
-    ),
-    -- The stops after acceptance: from the day of the request through the day the clock resumed
-    -- (or the end), counted after the acceptance and after the stop before (one may start on the
-    -- day the last ended, and that day is stopped once).
-    stops as (
-      select id, kind, ended_on, accepted_on,
-             greatest(day - 1, resumed_before, accepted_on) as stop_after,
-             least(coalesce(resumed_after, ended_on), ended_on) as stop_ends,
-             action = 'request_correction' and version > accepted_version
-               and previous is distinct from 'request_correction' as stopped
-      from clock_events
-      where accepted_version is not null
-    ),
-    counted as (
-      select id, kind, ${through('ended_on')} - ${through('accepted_on')}
-               - coalesce(sum(greatest(${through('stop_ends')} - ${through('stop_after')}, 0))
-                            filter (where stopped), 0) as days,
-             accepted_on
-      from stops group by id, kind, ended_on, accepted_on
-    )
-    select c.kind, count(*)::int as count, round(avg(c.days), 1)::float8 as average,
-           (percentile_disc(0.9) within group (order by c.days))::int as p90,
-           count(*) filter (where c.days > pr.days)::int as "overPromise",
-           to_char(min(c.accepted_on), 'YYYY-MM-DD') as earliest
-    from counted c
-      join unnest(${[...CLOCKED_KINDS] as string[]}::text[], ${promised}::int[]) as pr (kind, days)
-        on pr.kind = c.kind
-    group by c.kind`;
 }
 
 // ---- Decisions per week ----

@@ -12,6 +12,7 @@ import type { ClockPause, ClockReading } from './clock.js';
 import { statutoryClock } from './clock.js';
 import { loadCalendar } from './store.js';
 import type { Calendar } from './working-days.js';
+import { datesFrom, workingDay } from './working-days.js';
 
 /**
  * Where the statutory clock's inputs come from: the application's own events. `accept` starts it;
@@ -97,6 +98,101 @@ export async function recordDeadline(tx: Tx, app: ApplicationRow, at: Date): Pro
     update applications set deadline = ${reading.deadline},
            deadline_provisional = ${reading.provisional}
     where id = ${app.id}`;
+}
+
+/**
+ * The calendar as SQL reads it: for each date from `start` through `end`, the working days after
+ * `start` up to and including it (workingDay, so 调休 and holidays count as the statutory clock
+ * counts them). The working days in (a, b] are then ord(b) - ord(a).
+ */
+function ordinalsFrom(calendar: Calendar, start: string, end: string): number[] {
+  const ordinals: number[] = [];
+  let n = 0;
+  for (const date of datesFrom(start, end)) {
+    if (date > start && workingDay(calendar, date).working) n += 1;
+    ordinals.push(n);
+  }
+  return ordinals;
+}
+
+/**
+ * The workflow effect at the end of a statutory clock (the announcement of an initial or
+ * additional registration, the decision on a renewal or a personal change, a refusal of any of
+ * them): the working days it counted are stored with the instant it ended, so the dashboard's
+ * durations are an index range over the applications (migration 019), not a replay of every
+ * clock's events. Set-based, for one application or the thousands a publication completes.
+ *
+ * The days counted: from the working day after acceptance (the `accept` event) through the day
+ * the clock ended, minus the working days it was stopped, as clockInputsOf reads the stops: a
+ * `request_correction` while none is open stops it from its day through the day of the next
+ * `corrections_complete` (both included); a stop still open at a refusal runs through that day.
+ * An application never accepted has no clock and gets none.
+ */
+export async function recordClockEnds(
+  tx: Tx,
+  apps: readonly Pick<ApplicationRow, 'id'>[],
+  at: Date,
+): Promise<void> {
+  if (apps.length === 0) return;
+  const ids = apps.map((a) => a.id);
+  const end = businessDate(at);
+  const [first] = await tx<{ accepted: string | null }[]>`
+    select to_char(min((occurred_at at time zone 'Asia/Shanghai')::date), 'YYYY-MM-DD') as accepted
+    from application_events
+    where application_id = any(${ids}::uuid[]) and action = 'accept'`;
+  const start = first?.accepted;
+  if (!start || start > end) return;
+  // Every date the counts below read lies from the earliest acceptance through the end.
+  const ordinals = ordinalsFrom(await loadCalendar(tx), start, end);
+  // The working days through a date, read from the ordinals (a parameter, not a column each row
+  // carries).
+  const through = (column: 'ended_on' | 'accepted_on' | 'stop_ends' | 'stop_after') =>
+    tx`(${ordinals}::int[])[${tx.unsafe(column)} - ${start}::date + 1]`;
+  await tx`
+    with ended as (
+      select id, ${end}::date as ended_on from unnest(${ids}::uuid[]) as x (id)
+    ),
+    -- Each application's clock events, in one pass in version order: its acceptance, and for
+    -- each request_correction whether it stopped the clock (none was open: the event before it
+    -- is the acceptance or a corrections_complete), the last day the clock resumed before it and
+    -- the day it resumed after it (the next corrections_complete, if any).
+    clock_events as (
+      select x.id, x.ended_on, e.version, e.action,
+             (e.occurred_at at time zone 'Asia/Shanghai')::date as day,
+             min(e.version) filter (where e.action = 'accept') over app as accepted_version,
+             min((e.occurred_at at time zone 'Asia/Shanghai')::date)
+               filter (where e.action = 'accept') over app as accepted_on,
+             lag(e.action) over in_order as previous,
+             max((e.occurred_at at time zone 'Asia/Shanghai')::date)
+               filter (where e.action = 'corrections_complete')
+               over (in_order rows between unbounded preceding and 1 preceding) as resumed_before,
+             min((e.occurred_at at time zone 'Asia/Shanghai')::date)
+               filter (where e.action = 'corrections_complete')
+               over (in_order rows between current row and unbounded following) as resumed_after
+      from ended x join application_events e on e.application_id = x.id
+      where e.action in ('accept', 'request_correction', 'corrections_complete')
+      window app as (partition by x.id), in_order as (partition by x.id order by e.version)
+    ),
+    -- The stops after acceptance: from the day of the request through the day the clock resumed
+    -- (or the end), counted after the acceptance and after the stop before (one may start on the
+    -- day the last ended, and that day is stopped once).
+    stops as (
+      select id, ended_on, accepted_on,
+             greatest(day - 1, resumed_before, accepted_on) as stop_after,
+             least(coalesce(resumed_after, ended_on), ended_on) as stop_ends,
+             action = 'request_correction' and version > accepted_version
+               and previous is distinct from 'request_correction' as stopped
+      from clock_events
+      where accepted_version is not null
+    ),
+    counted as (
+      select id, ${through('ended_on')} - ${through('accepted_on')}
+               - coalesce(sum(greatest(${through('stop_ends')} - ${through('stop_after')}, 0))
+                            filter (where stopped), 0) as days
+      from stops group by id, ended_on, accepted_on
+    )
+    update applications a set clock_ended_at = ${at}, clock_working_days = c.days
+    from counted c where a.id = c.id`;
 }
 
 /**

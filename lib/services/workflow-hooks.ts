@@ -5,7 +5,7 @@ import {
   enterpriseMaySubmit,
 } from '../enterprise/index.js';
 import { personMayFile } from '../filing/index.js';
-import { recordDeadline } from '../calendar/index.js';
+import { recordClockEnds, recordDeadline } from '../calendar/index.js';
 import { applyPersonalChange, recordApprovedEntry } from '../person/index.js';
 import {
   activateRegistrations,
@@ -71,6 +71,14 @@ export const workflowHooks: WorkflowHooks = {
     // The statutory clock: the transitions that start, stop and restart it store its deadline.
     { to: 'under_review', run: recordDeadline },
     { to: 'correction_requested', run: recordDeadline },
+    // ...and those that end it store what it counted (the dashboard's durations).
+    { kinds: ['initial', 'additional'], action: 'complete', runAll: recordClockEnds },
+    { kinds: ['renewal', 'personal_change'], action: 'approve', runAll: recordClockEnds },
+    {
+      kinds: ['initial', 'additional', 'renewal', 'personal_change'],
+      action: 'refuse',
+      runAll: recordClockEnds,
+    },
     // Item by item, an approved personal change replaces the person's particulars.
     { kinds: ['personal_change'], action: 'approve', run: applyPersonalChange },
     // An approved initial registration is made (public at its announcement); a renewal runs on.

@@ -1,3 +1,5 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
 import request from 'supertest';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dashboard } from '../../lib/authority/index.js';
@@ -445,6 +447,34 @@ describe('the dashboard read model', () => {
       // The clock's `used` stops at the promise; up to it, it is the dashboard's figure.
       expect(reading.used, e.app.number).toBe(Math.min(e.days, workingDays));
     }
+  });
+
+  it('stores each clock’s end at the transition that ends it, and migration 019 counts the clocks that ended before it the same way', async () => {
+    const stored = () =>
+      sql()<{ id: string; endedAt: Date; days: number }[]>`
+        select id, clock_ended_at as "endedAt", clock_working_days as days from applications
+        where clock_ended_at is not null order by id`;
+    const byTransitions = await stored();
+    for (const e of ended) {
+      const row = byTransitions.find((r) => r.id === e.app.id);
+      expect(row?.days, e.app.number).toBe(e.days);
+    }
+    // The migration's backfill, run again over the same applications with the stored figures
+    // cleared, gives them back: those seeded here (the demo's ended under the calendar of their
+    // seeding, which this suite changed for 2026).
+    const ours = (rows: { id: string }[]) =>
+      rows.filter((r) => ended.some((e) => e.app.id === r.id));
+    const migration = await readFile(
+      path.resolve(import.meta.dirname, '../../sql/migrations/019_clock_ends.sql'),
+      'utf8',
+    );
+    const backfill = migration.slice(migration.indexOf('with ends as ('));
+    await sql().begin(async (tx) => {
+      await tx`update applications set clock_ended_at = null, clock_working_days = null`;
+      await tx.unsafe(backfill);
+    });
+    expect(ours(await stored())).toEqual(ours(byTransitions));
+    expect(ours(byTransitions)).toHaveLength(ended.length);
   });
 
   it('counts the decisions per week, Monday to Sunday, for the 12 weeks up to now', () => {
