@@ -158,17 +158,18 @@ with w as materialized (
 ), clocks as (
   -- The clock's working days from acceptance to today (this data has no stops), from the
   -- calendar's days: a 调休 workday, or a weekday that is no holiday.
-  select acc.id, count(*) filter (where coalesce(c.kind = 'workday', extract(isodow from d) < 6))::int as days
-  from (select ev.application_id as id, min((ev.occurred_at at time zone 'Asia/Shanghai')::date) as accepted_on
-        from application_events ev where ev.application_id in (select id from w) and ev.action = 'accept'
-        group by ev.application_id) acc
+  insert into clock_ends (application_id, kind, ended_at, working_days)
+  select acc.id, acc.kind, :'at'::timestamptz,
+         count(*) filter (where coalesce(c.kind = 'workday', extract(isodow from d) < 6))
+  from (select w.id, w.kind, min((ev.occurred_at at time zone 'Asia/Shanghai')::date) as accepted_on
+        from w join application_events ev on ev.application_id = w.id and ev.action = 'accept'
+        group by w.id, w.kind) acc
     cross join generate_series(acc.accepted_on + 1, (:'at'::timestamptz at time zone 'Asia/Shanghai')::date, interval '1 day') d
     left join calendar_days c on c.day = d::date
-  group by acc.id
+  group by acc.id, acc.kind
 ), completed as (
-  update applications a set state = 'completed', version = w.version + 1, state_changed_at = :'at'::timestamptz,
-         clock_ended_at = case when k.days is not null then :'at'::timestamptz end, clock_working_days = k.days
-  from w left join clocks k on k.id = w.id where a.id = w.id
+  update applications a set state = 'completed', version = w.version + 1, state_changed_at = :'at'::timestamptz
+  from w where a.id = w.id
 ), took_effect as (
   update registrations r
   set status = case when w.kind = 'initial' and r.status = 'approved' then 'active'
@@ -552,9 +553,9 @@ async function buildData(sql: Sql): Promise<{ staffAccountId: string }> {
 
 /** Every table the two jobs write, without what a run draws at random (uuids of new rows). */
 const FINGERPRINT: Record<string, string> = {
-  applications: `select id, state, version, state_changed_at, submitted_at, registration_id,
-                        clock_ended_at, clock_working_days
+  applications: `select id, state, version, state_changed_at, submitted_at, registration_id
                  from applications`,
+  clock_ends: `select application_id, kind, ended_at, working_days from clock_ends`,
   application_events: `select application_id, version, action, actor_role, actor_account_id,
                                from_state, to_state, reason, occurred_at from application_events`,
   registrations: `select id, status, specialties, enterprise_licence, valid_until, ended_at

@@ -304,7 +304,7 @@ export function nextPublicationRun(calendar: Calendar, now: Date, schedule: stri
 /**
  * Over the applications whose clock ended in the 90 days through today (the first of those days
  * from 00:00, up to `now`), by kind: the working days the statutory clock counted, as the
- * transition that ended it stored them (lib/calendar recordClockEnds: from the working day after
+ * transition that ended it recorded them (lib/calendar recordClockEnds: from the working day after
  * acceptance through the announcement for initial and additional registrations, the decision for
  * renewals and personal changes, or a refusal, minus the days it was stopped). A withdrawal is no
  * end of the clock and is not counted. One index range (migration 019).
@@ -314,14 +314,14 @@ async function clockDurations(db: Db, now: Date): Promise<Dashboard['durations']
   const from = addDays(today, -(DURATION_WINDOW_DAYS - 1));
   const promised = CLOCKED_KINDS.map((k) => PROMISED_WORKING_DAYS[k].days);
   const rows = await db<Omit<DurationRow, 'promised'>[]>`
-    select a.kind, count(*)::int as count, round(avg(a.clock_working_days), 1)::float8 as average,
-           (percentile_disc(0.9) within group (order by a.clock_working_days))::int as p90,
-           count(*) filter (where a.clock_working_days > pr.days)::int as "overPromise"
-    from applications a
+    select c.kind, count(*)::int as count, round(avg(c.working_days), 1)::float8 as average,
+           (percentile_disc(0.9) within group (order by c.working_days))::int as p90,
+           count(*) filter (where c.working_days > pr.days)::int as "overPromise"
+    from clock_ends c
       join unnest(${[...CLOCKED_KINDS] as string[]}::text[], ${promised}::int[]) as pr (kind, days)
-        on pr.kind = a.kind
-    where a.clock_ended_at >= ${startOfDay(from)} and a.clock_ended_at <= ${now}
-    group by a.kind`;
+        on pr.kind = c.kind
+    where c.ended_at >= ${startOfDay(from)} and c.ended_at <= ${now}
+    group by c.kind`;
   return {
     from,
     to: today,

@@ -118,8 +118,8 @@ function ordinalsFrom(calendar: Calendar, start: string, end: string): number[] 
 /**
  * The workflow effect at the end of a statutory clock (the announcement of an initial or
  * additional registration, the decision on a renewal or a personal change, a refusal of any of
- * them): the working days it counted are stored with the instant it ended, so the dashboard's
- * durations are an index range over the applications (migration 019), not a replay of every
+ * them): the working days it counted are recorded with the instant it ended (clock_ends, migration
+ * 019), so the dashboard's durations are an index range, not a replay of every
  * clock's events. Set-based, for one application or the thousands a publication completes.
  *
  * The days counted: from the working day after acceptance (the `accept` event) through the day
@@ -130,11 +130,12 @@ function ordinalsFrom(calendar: Calendar, start: string, end: string): number[] 
  */
 export async function recordClockEnds(
   tx: Tx,
-  apps: readonly Pick<ApplicationRow, 'id'>[],
+  apps: readonly Pick<ApplicationRow, 'id' | 'kind'>[],
   at: Date,
 ): Promise<void> {
   if (apps.length === 0) return;
   const ids = apps.map((a) => a.id);
+  const kinds = apps.map((a) => a.kind);
   const end = businessDate(at);
   const [first] = await tx<{ accepted: string | null }[]>`
     select to_char(min((occurred_at at time zone 'Asia/Shanghai')::date), 'YYYY-MM-DD') as accepted
@@ -150,14 +151,15 @@ export async function recordClockEnds(
     tx`(${ordinals}::int[])[${tx.unsafe(column)} - ${start}::date + 1]`;
   await tx`
     with ended as (
-      select id, ${end}::date as ended_on from unnest(${ids}::uuid[]) as x (id)
+      select id, kind, ${end}::date as ended_on
+      from unnest(${ids}::uuid[], ${kinds}::text[]) as x (id, kind)
     ),
     -- Each application's clock events, in one pass in version order: its acceptance, and for
     -- each request_correction whether it stopped the clock (none was open: the event before it
     -- is the acceptance or a corrections_complete), the last day the clock resumed before it and
     -- the day it resumed after it (the next corrections_complete, if any).
     clock_events as (
-      select x.id, x.ended_on, e.version, e.action,
+      select x.id, x.kind, x.ended_on, e.version, e.action,
              (e.occurred_at at time zone 'Asia/Shanghai')::date as day,
              min(e.version) filter (where e.action = 'accept') over app as accepted_version,
              min((e.occurred_at at time zone 'Asia/Shanghai')::date)
@@ -177,7 +179,7 @@ export async function recordClockEnds(
     -- (or the end), counted after the acceptance and after the stop before (one may start on the
     -- day the last ended, and that day is stopped once).
     stops as (
-      select id, ended_on, accepted_on,
+      select id, kind, ended_on, accepted_on,
              greatest(day - 1, resumed_before, accepted_on) as stop_after,
              least(coalesce(resumed_after, ended_on), ended_on) as stop_ends,
              action = 'request_correction' and version > accepted_version
@@ -186,13 +188,13 @@ export async function recordClockEnds(
       where accepted_version is not null
     ),
     counted as (
-      select id, ${through('ended_on')} - ${through('accepted_on')}
+      select id, kind, ${through('ended_on')} - ${through('accepted_on')}
                - coalesce(sum(greatest(${through('stop_ends')} - ${through('stop_after')}, 0))
                             filter (where stopped), 0) as days
-      from stops group by id, ended_on, accepted_on
+      from stops group by id, kind, ended_on, accepted_on
     )
-    update applications a set clock_ended_at = ${at}, clock_working_days = c.days
-    from counted c where a.id = c.id`;
+    insert into clock_ends (application_id, kind, ended_at, working_days)
+    select id, kind, ${at}, days from counted`;
 }
 
 /**

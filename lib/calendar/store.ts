@@ -6,13 +6,14 @@ import { calendarOf } from './working-days.js';
 
 /** The calendar as the database holds it: every year with a schedule, and its marked days. */
 export async function loadCalendar(db: Db): Promise<Calendar> {
-  const years = await db<
-    { year: number; published: boolean; source: string; noticeDate: string | null }[]
-  >`
-    select year, published, source, to_char(notice_date, 'YYYY-MM-DD') as "noticeDate"
-    from calendar_years order by year`;
-  const days = await db<{ day: string; year: number; kind: DayKind; name: string }[]>`
-    select to_char(day, 'YYYY-MM-DD') as day, year, kind, name from calendar_days order by day`;
+  // Both at once: one round trip's wait, not two (every page with a deadline reads it).
+  const [years, days] = await Promise.all([
+    db<{ year: number; published: boolean; source: string; noticeDate: string | null }[]>`
+      select year, published, source, to_char(notice_date, 'YYYY-MM-DD') as "noticeDate"
+      from calendar_years order by year`,
+    db<{ day: string; year: number; kind: DayKind; name: string }[]>`
+      select to_char(day, 'YYYY-MM-DD') as day, year, kind, name from calendar_days order by day`,
+  ]);
   return calendarOf(
     years.map((y): CalendarYear => ({
       ...y,

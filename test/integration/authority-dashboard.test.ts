@@ -449,11 +449,11 @@ describe('the dashboard read model', () => {
     }
   });
 
-  it('stores each clock’s end at the transition that ends it, and migration 019 counts the clocks that ended before it the same way', async () => {
+  it('records each clock’s end at the transition that ends it, and migration 019 counts the clocks that ended before it the same way', async () => {
     const stored = () =>
       sql()<{ id: string; endedAt: Date; days: number }[]>`
-        select id, clock_ended_at as "endedAt", clock_working_days as days from applications
-        where clock_ended_at is not null order by id`;
+        select application_id as id, ended_at as "endedAt", working_days as days
+        from clock_ends order by application_id`;
     const byTransitions = await stored();
     for (const e of ended) {
       const row = byTransitions.find((r) => r.id === e.app.id);
@@ -470,7 +470,7 @@ describe('the dashboard read model', () => {
     );
     const backfill = migration.slice(migration.indexOf('with ends as ('));
     await sql().begin(async (tx) => {
-      await tx`update applications set clock_ended_at = null, clock_working_days = null`;
+      await tx`delete from clock_ends`;
       await tx.unsafe(backfill);
     });
     expect(ours(await stored())).toEqual(ours(byTransitions));
