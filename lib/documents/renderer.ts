@@ -112,6 +112,10 @@ export class DocumentRenderer {
     };
     page.removeAllListeners('request');
     page.on('request', (request) => void answer(request));
+    // A new document for every render: setContent on the last one keeps its resource fetcher,
+    // which hands an asset's URL the bytes of the earlier render without asking (every form
+    // names its photo by the same URL), whatever the cache setting.
+    await page.goto('about:blank');
     await page.setContent(html.replace('</head>', `<style>${fontStylesheet()}</style></head>`), {
       waitUntil: 'load',
       timeout: this.options.timeoutMs,
@@ -191,6 +195,9 @@ export class DocumentRenderer {
     const browser = await this.launch();
     const page = await browser.newPage();
     await page.setJavaScriptEnabled(false);
+    // Every document names its assets by the same made-up URLs (the form's photo is always
+    // photo.jpg): no cache may answer one with an earlier render's bytes.
+    await page.setCacheEnabled(false);
     await page.setRequestInterception(true);
     return page;
   }

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   DocumentRenderer,
@@ -94,6 +95,50 @@ describe('the document renderer', () => {
     } finally {
       server.close();
     }
+  });
+
+  it('never shows an earlier render’s asset for the same URL (no cache between documents)', async () => {
+    const r = renderer({ pages: 1 });
+    const url = 'https://assets.documents.invalid/photo.png';
+    const pixel = (rgb: [number, number, number]) =>
+      sharp({
+        create: {
+          width: 40,
+          height: 40,
+          channels: 3,
+          background: { r: rgb[0], g: rgb[1], b: rgb[2] },
+        },
+      })
+        .png()
+        .toBuffer();
+    const withPhoto = async (bytes: Buffer) =>
+      r.renderPdf(
+        `<!doctype html><html><head><style>@page{size:A4;margin:0}img{display:block;width:210mm;height:297mm}</style></head><body><img src="${url}" alt=""></body></html>`,
+        new Map([[url, { body: bytes, contentType: 'image/png' }]]),
+      );
+    const colourOf = async (pdf: Buffer) => {
+      const dir = await mkdtemp(path.join(os.tmpdir(), 'jsreg-pdf-'));
+      try {
+        await writeFile(path.join(dir, 'a.pdf'), pdf);
+        await run('pdftoppm', [
+          '-r',
+          '10',
+          '-singlefile',
+          '-png',
+          path.join(dir, 'a.pdf'),
+          path.join(dir, 'p'),
+        ]);
+        const { dominant } = await sharp(path.join(dir, 'p.png')).stats();
+        return dominant;
+      } finally {
+        await rm(dir, { recursive: true, force: true });
+      }
+    };
+    const red = await colourOf(await withPhoto(await pixel([255, 0, 0])));
+    const blue = await colourOf(await withPhoto(await pixel([0, 0, 255])));
+    expect(red.r).toBeGreaterThan(200);
+    expect(blue.b).toBeGreaterThan(200);
+    expect(blue.r).toBeLessThan(50);
   });
 
   it('turns away more renders than its pages and queue hold, with a busy answer', async () => {
