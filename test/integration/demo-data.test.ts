@@ -476,11 +476,14 @@ describe('the demo applications', () => {
         'person',
         'profession',
         'professionName',
+        'qualifications',
       ]);
       expect(Object.keys((a.snapshot as { person: object }).person).sort()).toEqual([
         'address',
+        'birthDate',
         'education',
         'email',
+        'gender',
         'idNumber',
         'name',
         'phone',
