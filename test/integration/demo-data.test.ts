@@ -1,3 +1,4 @@
+import { SIGNED_FORM_QR_OF } from '../../lib/enterprise/index.js';
 import { configuredWorkflow } from '../../lib/services/index.js';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -450,6 +451,14 @@ describe('the demo applications', () => {
       }
       expect(events.at(-1)!.to).toBe(a.state);
     }
+  });
+
+  it('carry signed scans whose QR matches their application, version and snapshot', async () => {
+    const rows = await db.sql<{ qr: string | null }[]>`
+      select ${db.sql.unsafe(SIGNED_FORM_QR_OF)} as qr
+      from applications a where a.signed_form_file_id is not null`;
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.filter((r) => r.qr !== 'matched')).toEqual([]);
   });
 
   it('hold the frozen snapshot of the confirmation, with its hash', async () => {
