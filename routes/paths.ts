@@ -47,6 +47,8 @@ export const paths = {
     applications: '/me/applications',
     application: route('/me/applications/:id'),
     step: route('/me/applications/:id/steps/:step'),
+    /** The application form as a PDF, marked 预览, without a QR. */
+    formPreview: route('/me/applications/:id/form-preview.pdf'),
     withdraw: route('/me/applications/:id/withdraw'),
     upload: route('/me/applications/:id/uploads/:purpose'),
     changePhoto: route('/me/applications/:id/change-photo'),
@@ -63,6 +65,8 @@ export const paths = {
     confirm: route('/org/applications/:id/confirm'),
     return: route('/org/applications/:id/return'),
     form: route('/org/applications/:id/form'),
+    /** The application form as a PDF, with its QR (lib/documents). */
+    formPdf: route('/org/applications/:id/form.pdf'),
     signedForm: route('/org/applications/:id/signed-form'),
     submit: route('/org/applications/:id/submit'),
     correction: route('/org/applications/:id/corrections/:itemId'),

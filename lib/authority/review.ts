@@ -14,7 +14,7 @@ import {
   sqlStates,
 } from '../workflow/index.js';
 import type { EnterpriseApplication } from '../enterprise/index.js';
-import { materialsOf } from '../enterprise/index.js';
+import { materialsOf, SIGNED_FORM_QR_OF } from '../enterprise/index.js';
 import type { RegistrationSummary } from '../registrations/index.js';
 import { authorityMayApprove, registrationOfApplication } from '../registrations/index.js';
 import type { WrittenDecision } from './decisions.js';
@@ -38,7 +38,7 @@ export type ReviewCheck = {
 /** What the review shows of the application beyond its row. */
 type ReviewExtra = Pick<
   EnterpriseApplication,
-  'enterpriseConfirmation' | 'signedFormFileId' | 'signedFormSnapshotVersion'
+  'enterpriseConfirmation' | 'signedFormFileId' | 'signedFormSnapshotVersion' | 'signedFormQr'
 > & { personName: string | null; enterpriseName: string | null; officerName: string | null };
 
 export type Review = {
@@ -85,6 +85,7 @@ export async function officerApplicationOf(
     select a.enterprise_confirmation as "enterpriseConfirmation",
            a.signed_form_file_id as "signedFormFileId",
            a.signed_form_snapshot_version as "signedFormSnapshotVersion",
+           ${db.unsafe(SIGNED_FORM_QR_OF)} as "signedFormQr",
            p.name as "personName", e.name as "enterpriseName", s.name as "officerName"
     from applications a
       left join persons p on p.id = a.person_id

@@ -1,4 +1,6 @@
 import sharp from 'sharp';
+import type { FormQr } from '../documents/index.js';
+import { formQrSvg } from '../documents/index.js';
 
 /** A stand-in ID photo for demo persons: a 295x413 JPEG portrait silhouette on pale blue. */
 export function demoPhoto(): Promise<Buffer> {
@@ -19,4 +21,16 @@ export function demoScan(): Promise<Buffer> {
       fill="#888">DEMO SCAN</text>
   </svg>`;
   return sharp(Buffer.from(svg)).jpeg({ quality: 80 }).toBuffer();
+}
+
+/**
+ * The demo's signed application form: the stand-in scan with the form's QR where the printed
+ * form has it (top right), so the demo's scans match their applications as real ones would.
+ */
+export async function demoSignedForm(scan: Buffer, qr: FormQr): Promise<Buffer> {
+  const svg = (await formQrSvg(qr)).replace('<svg ', '<svg width="180" height="180" ');
+  return sharp(scan)
+    .composite([{ input: Buffer.from(svg), top: 48, left: 392 }])
+    .jpeg({ quality: 80 })
+    .toBuffer();
 }

@@ -24,6 +24,8 @@ import { addDays, businessDate } from '../platform/index.js';
 import type { Licence } from '../reference/index.js';
 import type { WorkflowDeps } from '../workflow/index.js';
 import { lockApplication, transition } from '../workflow/index.js';
+import { shortHashOf } from '../documents/index.js';
+import { demoSignedForm } from './files.js';
 
 /**
  * The demo's applications past the person's confirmation: the enterprise confirms and submits,
@@ -189,7 +191,11 @@ async function runStep(
           applicationId,
           snapshotVersion: app.snapshotVersion,
           document: {
-            bytes: s.scan,
+            bytes: await demoSignedForm(s.scan, {
+              applicationNumber: app.applicationNumber,
+              snapshotVersion: app.snapshotVersion,
+              shortHash: shortHashOf(app.snapshotHash ?? ''),
+            }),
             contentType: 'image/jpeg',
             originalName: '申请表（签章）.jpg',
           },

@@ -3,6 +3,8 @@ import type { Problem } from '../platform/index.js';
 import type { FileStore, UploadedDocument } from '../files/index.js';
 import { storeFile } from '../files/index.js';
 import { openItem } from '../corrections/index.js';
+import type { FormQr } from '../documents/index.js';
+import { readFormQr, shortHashOf } from '../documents/index.js';
 import {
   contractAtSubmissionProblems,
   DEMONSTRATION_ZONE_EMPLOYER,
@@ -135,9 +137,35 @@ export async function confirmAsEnterprise(
   });
 }
 
+/** Why an uploaded scan was refused: its QR names another application, version or content. */
+export const SIGNED_FORM_MISMATCH = 'signed_form_mismatch';
+
+/** What became of an uploaded scan: stored (its QR matched, or could not be read), or refused. */
+export type SignedFormOutcome =
+  | { ok: true; qr: 'matched' | 'unreadable'; decodeMs: number }
+  | { ok: false; problem: Problem; decodeMs: number };
+
+/**
+ * What the QR of application `a`'s stored scan said (SQL: 'matched', 'unreadable', or null for a
+ * scan from before the check): kept on the upload's audit event, written in the same transaction
+ * as the scan, and tied to the very file by its id.
+ */
+export const SIGNED_FORM_QR_OF = `(select ev.detail ->> 'qr' from audit_events ev
+  where ev.subject_type = 'application' and ev.subject_id = a.id::text
+    and ev.action = 'signed_form_uploaded'
+    and ev.detail ->> 'fileId' = a.signed_form_file_id::text
+  order by ev.id desc limit 1)`;
+
+/** The note the officer (and the enterprise) sees beside a scan whose QR could not be read. */
+export const UNREADABLE_QR_NOTE = '扫描件未能识别二维码，请人工核对';
+
 /**
  * Stores and records the signed and stamped form the enterprise uploaded, tied to the snapshot
  * version it was printed from, in one transaction; only while the application waits for it.
+ * The form's QR is read from the scan first (outside the transaction: it is slow work on the
+ * bytes alone) and compared, under the row's lock, with the application as it is now: a scan of
+ * another application, of another version or with another snapshot hash is refused with both
+ * versions named; a scan whose QR cannot be read is kept, marked for the officer to check.
  */
 export async function attachSignedForm(
   deps: WorkflowDeps & { fileStore: FileStore },
@@ -147,17 +175,36 @@ export async function attachSignedForm(
     document: UploadedDocument;
     snapshotVersion: number;
   },
-): Promise<void> {
-  await deps.sql.begin(async (tx) => {
+): Promise<SignedFormOutcome> {
+  const { qr, ms: decodeMs } = await readFormQr(
+    request.document.bytes,
+    request.document.contentType,
+  );
+  return deps.sql.begin(async (tx): Promise<SignedFormOutcome> => {
     const at = deps.clock.now();
-    const [application] = await tx<{ id: string }[]>`
-      select a.id from applications a join enterprises e on e.id = a.enterprise_id
+    const [application] = await tx<
+      { id: string; applicationNumber: string; version: number; hash: string | null }[]
+    >`
+      select a.id, a.application_number as "applicationNumber",
+             a.snapshot_version as version, a.snapshot_hash as hash
+      from applications a join enterprises e on e.id = a.enterprise_id
       where a.id = ${request.applicationId} and e.account_id = ${request.accountId}
         and a.state = 'awaiting_signed_form' and a.snapshot_version = ${request.snapshotVersion}
       for update of a`;
     if (!application) {
       throw new ConflictError('这项申请当前不需要上传申请表，或申请表已更新，请刷新页面。');
     }
+    if (qr) {
+      const message = mismatchOf(qr, application);
+      if (message) {
+        return {
+          ok: false,
+          decodeMs,
+          problem: { code: SIGNED_FORM_MISMATCH, field: 'signedForm', message },
+        };
+      }
+    }
+    const reading = qr ? 'matched' : 'unreadable';
     const fileId = await storeFile(tx, deps.fileStore, {
       ...request.document,
       ownerAccountId: request.accountId,
@@ -173,9 +220,28 @@ export async function attachSignedForm(
       action: 'signed_form_uploaded',
       subjectType: 'application',
       subjectId: request.applicationId,
-      detail: { snapshotVersion: request.snapshotVersion, fileId },
+      detail: { snapshotVersion: request.snapshotVersion, fileId, qr: reading },
     });
+    return { ok: true, qr: reading, decodeMs };
   });
+}
+
+/** Why a scan's QR does not belong to the application as it is now, or undefined when it does. */
+function mismatchOf(
+  qr: FormQr,
+  current: { applicationNumber: string; version: number; hash: string | null },
+): string | undefined {
+  const again = '请下载最新申请表，签字盖章后重新上传';
+  if (qr.applicationNumber !== current.applicationNumber) {
+    return `扫描件是另一项申请（申请编号${qr.applicationNumber}）的申请表，不是本申请（${current.applicationNumber}）的：${again}`;
+  }
+  if (qr.snapshotVersion !== current.version) {
+    return `扫描件是第${qr.snapshotVersion}版申请表，当前为第${current.version}版：${again}`;
+  }
+  if (!current.hash || qr.shortHash !== shortHashOf(current.hash)) {
+    return `扫描件的校验码（${qr.shortHash}）与当前第${current.version}版申请表不符：${again}`;
+  }
+  return undefined;
 }
 
 /** Why an application cannot be submitted yet: its signed form of this version is missing. */

@@ -1,5 +1,6 @@
 import type { Sql } from '../platform/index.js';
 import { ENTERPRISE_SEES_FILES } from '../files/index.js';
+import { SIGNED_FORM_QR_OF } from './confirmation.js';
 import type { CorrectionAsks } from '../corrections/index.js';
 import { materialsFor } from '../filing/index.js';
 import type { Profession } from '../reference/index.js';
@@ -67,6 +68,8 @@ export type EnterpriseApplication = {
   enterpriseConfirmation: unknown;
   signedFormFileId: string | null;
   signedFormSnapshotVersion: number | null;
+  /** What the scan's QR said (lib/enterprise/confirmation.ts): null before the check existed. */
+  signedFormQr: 'matched' | 'unreadable' | null;
   deadline: string | null;
   deadlineProvisional: boolean | null;
   /** The registration it acts on (every kind but an initial registration). */
@@ -83,6 +86,7 @@ const APPLICATION_COLUMNS = `
   a.enterprise_confirmation as "enterpriseConfirmation",
   a.signed_form_file_id as "signedFormFileId",
   a.signed_form_snapshot_version as "signedFormSnapshotVersion",
+  ${SIGNED_FORM_QR_OF} as "signedFormQr",
   a.registration_id as "registrationId",
   to_char(a.deadline, 'YYYY-MM-DD') as deadline, a.deadline_provisional as "deadlineProvisional",
   ${ENTERPRISE_SEES_FILES} as "filesVisible"`;

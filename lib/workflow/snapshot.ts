@@ -1,4 +1,5 @@
-import type { Tx } from '../platform/index.js';
+import { birthDateFromIdNumber, genderFromIdNumber } from '../identity/index.js';
+import type { Db } from '../platform/index.js';
 import { professions } from '../reference/index.js';
 import type { ApplicationRow } from './applications.js';
 import { readDraft } from './draft.js';
@@ -11,7 +12,7 @@ import { createHash } from 'node:crypto';
  * this, and the signed scan is tied to it.
  */
 export async function snapshotOf(
-  tx: Tx,
+  tx: Db,
   app: Pick<
     ApplicationRow,
     | 'applicationNumber'
@@ -33,12 +34,29 @@ export async function snapshotOf(
           address: string | null;
           education: string | null;
           photoFileId: string | null;
+          gender: 'male' | 'female' | null;
+          birthDate: string | null;
         }[]
       >`
         select name, id_number as "idNumber", phone, email, address, education,
-               photo_file_id as "photoFileId"
+               photo_file_id as "photoFileId", gender,
+               to_char(birth_date, 'YYYY-MM-DD') as "birthDate"
         from persons where id = ${app.personId}`
     : [];
+  // The qualifications the person registers with in this profession (the printed form shows
+  // them): in-province ones from the exam-results registry, an approved out-of-province entry.
+  const qualifications =
+    app.personId && app.profession && app.kind !== 'out_of_province_qualification'
+      ? await tx<SnapshotQualification[]>`
+          select q.certificate_number as "certificateNumber", q.specialty,
+                 '江苏' as "examProvince", q.pass_year as "passYear"
+          from qualification_registry q join persons p on p.id_number = q.id_number
+          where p.id = ${app.personId} and q.profession = ${app.profession}
+          union all
+          select certificate_number, null, exam_province, pass_year
+          from qualifications where person_id = ${app.personId} and profession = ${app.profession}
+          order by 2 nulls last, 1`
+      : [];
   const [enterprise] = app.enterpriseId
     ? await tx<{ name: string; creditCode: string }[]>`
         select name, credit_code as "creditCode" from enterprises where id = ${app.enterpriseId}`
@@ -59,13 +77,24 @@ export async function snapshotOf(
       address: person.address,
       education: person.education,
       photoFileId: person.photoFileId,
+      gender: person.gender ?? genderFromIdNumber(person.idNumber),
+      birthDate: person.birthDate ?? birthDateFromIdNumber(person.idNumber),
     },
     enterprise: enterprise ?? null,
+    qualifications: qualifications.map((q) => ({ ...q })),
     ...draft,
   };
   const hash = createHash('sha256').update(canonicalJson(snapshot)).digest('hex');
   return { snapshot, hash };
 }
+
+/** A qualification as the snapshot freezes it. */
+export type SnapshotQualification = {
+  certificateNumber: string;
+  specialty: string | null;
+  examProvince: string;
+  passYear: number;
+};
 
 /** JSON with sorted keys, so equal content always hashes the same. */
 export function canonicalJson(value: unknown): string {

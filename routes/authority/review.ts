@@ -1,3 +1,4 @@
+import { UNREADABLE_QR_NOTE } from '../../lib/enterprise/index.js';
 import type { Request, Response, Router } from 'express';
 import { z } from 'zod';
 import {
@@ -82,6 +83,7 @@ export function reviewPages(router: Router, services: Services): void {
       Boolean(findTransition(a.kind, a.state, action, 'officer', review.accepted));
     const done = typeof req.query.done === 'string' ? req.query.done : '';
     res.render('pages/authority/review', {
+      unreadableQrNote: UNREADABLE_QR_NOTE,
       title: `${a.personName ?? a.enterpriseName ?? ''}的${a.profession ? professions[a.profession].name : ''}${kindNames[a.kind]}申请`,
       review,
       a,

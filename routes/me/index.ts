@@ -5,6 +5,7 @@ import { requireRole } from '../middleware/auth.js';
 import { paths } from '../paths.js';
 import { applicationPages } from './applications.js';
 import { applyPages } from './apply.js';
+import { formPreviewPage } from './form-preview.js';
 import { homePage } from './home.js';
 import { profilePages } from './profile.js';
 import { qualificationPages } from './qualifications.js';
@@ -21,5 +22,6 @@ export function meRoutes(services: Services): AreaRouters {
     applicationPages,
     withdrawPages,
     stepPages,
+    formPreviewPage,
   ]);
 }

@@ -37,6 +37,8 @@ export function errorHandler(logger: Logger, showStack: boolean): ErrorRequestHa
     if (status >= 500) {
       logger.error({ err, reqId: req.id, url: maskSecrets(req.originalUrl) }, 'request failed');
     }
+    // Busy (the PDF renderer's pages and queue all taken): a moment later it will likely work.
+    if (status === 503) res.set('Retry-After', '10');
     const stack = showStack && status >= 500 && err instanceof Error ? err.stack : undefined;
     res.status(status).render(status === 404 ? 'pages/not-found' : 'pages/error', {
       title: status === 404 ? '页面不存在' : '出错了',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Eta } from 'eta';
+import { hasApplicationForm } from '../../lib/documents/index.js';
 import { stepTitles } from '../../lib/filing/index.js';
 import { businessDate } from '../../lib/platform/index.js';
 import { PROMISED_WORKING_DAYS, professions } from '../../lib/reference/index.js';
@@ -56,6 +57,7 @@ export function setUpViews(
     professions,
     stepTitles,
     promisedWorkingDays: PROMISED_WORKING_DAYS,
+    hasApplicationForm,
   });
   return { assetUrl, fontStylesheet };
 }

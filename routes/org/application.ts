@@ -12,6 +12,7 @@ import {
   enterpriseOfAccount,
   materialsOf,
   returnForm,
+  SIGNED_FORM_MISMATCH,
   SIGNED_FORM_MISSING,
 } from '../../lib/enterprise/index.js';
 import type { UploadedDocument } from '../../lib/files/index.js';
@@ -54,7 +55,8 @@ import { showWrittenDecision } from '../authority/written-decision.js';
  * correct or for the enterprise's information, so the summary leads to the return form.
  */
 const REFUSAL_AT = {
-  at: (p: Problem) => (p.code === SIGNED_FORM_MISSING ? '#signedForm' : '#reason'),
+  at: (p: Problem) =>
+    p.code === SIGNED_FORM_MISSING || p.code === SIGNED_FORM_MISMATCH ? '#signedForm' : '#reason',
 };
 
 /**
@@ -151,12 +153,24 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
         const page = paths.org.application(application.id);
         return redirectRefused(req, res, page, fieldErrors({ signedForm: message }));
       }
-      await attachSignedForm(services, {
+      const outcome = await attachSignedForm(services, {
         accountId: req.user!.id,
         applicationId: application.id,
         document: upload.document,
         snapshotVersion: application.snapshotVersion,
       });
+      services.logger.info(
+        {
+          applicationId: application.id,
+          qr: outcome.ok ? outcome.qr : outcome.problem.code,
+          decodeMs: outcome.decodeMs,
+        },
+        'signed form scan read',
+      );
+      if (!outcome.ok) {
+        const page = paths.org.application(application.id);
+        return redirectRefused(req, res, page, problemErrors([outcome.problem], REFUSAL_AT));
+      }
       res.redirect(303, `${paths.org.application(application.id)}?done=uploaded`);
     },
   );

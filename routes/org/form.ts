@@ -1,12 +1,40 @@
+import { applicationFormOf, hasApplicationForm } from '../../lib/documents/index.js';
 import { applicationOfEnterprise } from '../../lib/enterprise/index.js';
 import { NotFoundError } from '../../lib/platform/index.js';
 import { readDraft } from '../../lib/workflow/index.js';
 import type { Pages } from '../area.js';
+import { sendPdf } from '../documents.js';
 import { paths } from '../paths.js';
 import { employerName } from './application.js';
 
-/** The application form, print-ready: signed by the legal representative, stamped, scanned. */
-export const formPage: Pages = ({ pages }, { sql, clock }) => {
+/**
+ * The application form to print, sign (the legal representative), stamp, scan and upload: the
+ * PDF of the snapshot with its QR (version and hash, matched when the scan comes back), and the
+ * HTML print page as a fallback.
+ */
+export const formPage: Pages = ({ pages }, services) => {
+  const { sql, clock } = services;
+
+  pages.get(paths.org.formPdf.pattern, async (req, res) => {
+    const enterprise = res.locals.enterprise!;
+    const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
+    if (application.snapshotVersion === 0 || !hasApplicationForm(application.kind)) {
+      throw new NotFoundError();
+    }
+    const form = await applicationFormOf(services, {
+      applicationId: application.id,
+      viewerAccountId: req.user!.id,
+      preview: false,
+      at: clock.now(),
+    });
+    await sendPdf(res, services.documents, {
+      view: form.view,
+      locals: { form },
+      assets: form.assets,
+      fileName: form.fileName,
+    });
+  });
+
   pages.get(paths.org.form.pattern, async (req, res) => {
     const enterprise = res.locals.enterprise!;
     const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));

@@ -1,3 +1,4 @@
+import { SIGNED_FORM_QR_OF } from '../../lib/enterprise/index.js';
 import { configuredWorkflow } from '../../lib/services/index.js';
 import { mkdtemp } from 'node:fs/promises';
 import os from 'node:os';
@@ -452,6 +453,14 @@ describe('the demo applications', () => {
     }
   });
 
+  it('carry signed scans whose QR matches their application, version and snapshot', async () => {
+    const rows = await db.sql<{ qr: string | null }[]>`
+      select ${db.sql.unsafe(SIGNED_FORM_QR_OF)} as qr
+      from applications a where a.signed_form_file_id is not null`;
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.filter((r) => r.qr !== 'matched')).toEqual([]);
+  });
+
   it('hold the frozen snapshot of the confirmation, with its hash', async () => {
     for (const a of await applications()) {
       expect(a.snapshotVersion).toBe(1);
@@ -476,11 +485,14 @@ describe('the demo applications', () => {
         'person',
         'profession',
         'professionName',
+        'qualifications',
       ]);
       expect(Object.keys((a.snapshot as { person: object }).person).sort()).toEqual([
         'address',
+        'birthDate',
         'education',
         'email',
+        'gender',
         'idNumber',
         'name',
         'phone',

@@ -40,6 +40,7 @@ const orgIdPaths = Object.keys(paths.org).filter(
 const probes: Record<OrgIdPath, Probe> = {
   application: (w, ids) => w.agent.get(paths.org.application(ids.application)),
   form: (w, ids) => w.agent.get(paths.org.form(ids.application)),
+  formPdf: (w, ids) => w.agent.get(paths.org.formPdf(ids.application)),
   decision: (w, ids) => w.agent.get(paths.org.decision(ids.application)),
   notificationsRead: (w, ids) =>
     w.agent

@@ -57,6 +57,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const { photo, scan } = await standInFiles();
   for (const bytes of [photo, scan]) await services.fileStore.put(bytes);
   const close = async () => {
+    await services.documents.close();
     await db.drop();
     if (ownDataDir) await rm(ownDataDir, { recursive: true, force: true });
   };
