@@ -17,6 +17,7 @@ import postgres from 'postgres';
 import type { QueueFilter } from '../lib/authority/index.js';
 import {
   auditEntries,
+  DASHBOARD_STATES,
   dashboardOf,
   normaliseSearch,
   queueForm,
@@ -25,13 +26,13 @@ import {
   resolveAuditSearch,
 } from '../lib/authority/index.js';
 import { loadCalendar, seedCalendar } from '../lib/calendar/index.js';
-import { creditCodeCheckCharacter } from '../lib/identity/index.js';
 import type { Sql } from '../lib/platform/index.js';
 import { createSql, migrate, startEmbeddedDb } from '../lib/platform/index.js';
 import { PROFESSIONS, professions } from '../lib/reference/index.js';
 import { AUTHORITY_STATES, kindNames } from '../lib/workflow/index.js';
 import { freePort } from '../test/support/server-process.js';
 import { writeSection } from './report.js';
+import { creditCode, median, millis, NO_PASSWORD, thousands } from './support.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 31);
 const OPEN = Number(process.env.BENCH_OPEN ?? 100_000);
@@ -49,17 +50,9 @@ const TODAY = '2026-12-02';
 const NOW = new Date(`${TODAY}T10:00:00+08:00`);
 const PUBLISH_SCHEDULE = '0 9 * * *';
 
-/** As test/support/fixtures.ts: bench accounts never log in. */
-const NO_PASSWORD = '$argon2id$fixture-not-a-hash';
-
 const PROFESSION_NAMES: Record<string, string> = Object.fromEntries(
   PROFESSIONS.map((p) => [p, professions[p].name]),
 );
-
-const creditCode = (i: number) => {
-  const first17 = `91320${(i % 9) + 1}00MA${String(i).padStart(7, '0')}`;
-  return first17 + creditCodeCheckCharacter(first17);
-};
 
 const CITIES = ['南京', '无锡', '徐州', '常州', '苏州', '南通', '连云港', '淮安', '盐城', '扬州'];
 const WORDS = ['华建', '宁远', '苏科', '锡建', '金陵', '江海', '恒信', '中天', '东方', '瑞达'];
@@ -379,7 +372,7 @@ function bareQueue(
 
 /** The queue's states (全部待办); the dashboard counts approvals waiting for the announcement too. */
 const QUEUE_STATES: string[] = [...AUTHORITY_STATES];
-const OPEN_STATES = ['submitted', 'under_review', 'correction_requested', 'approved'];
+const OPEN_STATES: string[] = [...DASHBOARD_STATES];
 
 function sameQueue(ours: unknown, bare: unknown): string | undefined {
   const o = ours as QueueAnswer;
@@ -425,7 +418,7 @@ async function casesFor(sql: Sql): Promise<Case[]> {
   // A person with an open application, searched by ID number as an officer types it.
   const [person] = await sql<{ idNumber: string }[]>`
     select p.id_number as "idNumber" from applications a join persons p on p.id = a.person_id
-    where a.state = 'under_review' order by a.application_number limit 1 offset 1234`;
+    where a.state = 'under_review' order by a.application_number limit 1 offset ${Math.floor(OPEN / 80)}`;
   const enterpriseWord = '苏州恒信';
 
   const dashboard = async () =>
@@ -652,11 +645,8 @@ function sameAudit(ours: unknown, bare: unknown): string | undefined {
 
 // ---- timing ----
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const percentile = (xs: number[], p: number) =>
   [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil(p * xs.length) - 1)]!;
-const millis = (ms: number) => `${ms < 10 ? ms.toFixed(1) : ms.toFixed(0)} ms`;
-const thousands = (n: number) => n.toLocaleString('en');
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
   const started = performance.now();

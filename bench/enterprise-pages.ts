@@ -3,7 +3,7 @@
 // with frozen snapshots and their materials, and open correction items. The app runs in this
 // process on an embedded PostgreSQL; each page is requested over HTTP by the largest enterprise.
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { creditCodeCheckCharacter, hashPassword } from '../lib/identity/index.js';
+import { hashPassword } from '../lib/identity/index.js';
 import os from 'node:os';
 import path from 'node:path';
 import { createApp } from '../routes/app.js';
@@ -20,6 +20,7 @@ import { paths } from '../routes/paths.js';
 import { createServices } from '../lib/services/index.js';
 import { freePort } from '../test/support/server-process.js';
 import { writeSection } from './report.js';
+import { creditCode } from './support.js';
 import type { AddressInfo } from 'node:net';
 
 const PERSONS = 100_000;
@@ -27,11 +28,6 @@ const ENTERPRISES = 50;
 const LARGEST = 5_000;
 const REQUESTS = 30;
 const PASSWORD = 'Bench@2026';
-
-const creditCode = (i: number) => {
-  const first17 = `91320100MA${String(i).padStart(7, '0')}`;
-  return first17 + creditCodeCheckCharacter(first17);
-};
 
 async function main() {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'jsreg-bench-org-'));

@@ -15,7 +15,6 @@ import { promisify } from 'node:util';
 import postgres from 'postgres';
 import { seedCalendar } from '../lib/calendar/index.js';
 import { createLocalFileStore } from '../lib/files/index.js';
-import { creditCodeCheckCharacter } from '../lib/identity/index.js';
 import type { JobDeps, JobName } from '../lib/jobs/index.js';
 import { jobNamed, runJob } from '../lib/jobs/index.js';
 import type { Sql } from '../lib/platform/index.js';
@@ -32,6 +31,7 @@ import { workflowHooks } from '../lib/services/index.js';
 import { FINAL_STATES, kindNames, stateNames } from '../lib/workflow/index.js';
 import { freePort } from '../test/support/server-process.js';
 import { writeSection } from './report.js';
+import { creditCode, median, millis, NO_PASSWORD, thousands } from './support.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const PSQL = process.env.PSQL ?? 'psql';
@@ -48,9 +48,6 @@ const ADDITIONAL = 2_000;
 const TODAY = '2026-12-02';
 const PUBLISH_AT = new Date(`${TODAY}T09:00:00+08:00`);
 const EXPIRY_AT = new Date(`${TODAY}T00:05:00+08:00`);
-
-/** As test/support/fixtures.ts: bench accounts never log in. */
-const NO_PASSWORD = '$argon2id$fixture-not-a-hash';
 
 const PROFESSION_NAMES: Record<string, string> = Object.fromEntries(
   PROFESSIONS.map((p) => [p, professions[p].name]),
@@ -267,11 +264,6 @@ select (select count(*) from ended)::int as rows, (select count(*) from voided):
 );
 
 // ---- the data ----
-
-const creditCode = (i: number) => {
-  const first17 = `91320100MA${String(i).padStart(7, '0')}`;
-  return first17 + creditCodeCheckCharacter(first17);
-};
 
 /** The standard path of an application: a step's version, and how long after its start. */
 const STEPS = `(values
@@ -832,10 +824,7 @@ function excerpt(e: Explained, maxDepth: number, maxLines: number): string {
 
 // ---- the report ----
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const millis = (ms: number) => `${ms < 10 ? ms.toFixed(1) : ms.toFixed(0)} ms`;
-const thousands = (n: number) => n.toLocaleString('en');
 
 type CaseResult = {
   c: JobCase;
