@@ -1,4 +1,5 @@
-import type { Browser, HTTPRequest, Page } from 'puppeteer-core';
+import type { Browser, HTTPRequest, Page, PDFOptions } from 'puppeteer-core';
+import { createHash } from 'node:crypto';
 import puppeteer from 'puppeteer-core';
 import { DomainError } from '../platform/index.js';
 import { fontStylesheet, isFontRequest, readFontFile } from './fonts.js';
@@ -8,8 +9,9 @@ import { fontStylesheet, isFontRequest, readFontFile } from './fonts.js';
  * on first use, and a bounded pool of its pages with a bounded queue in front. A page renders with
  * JavaScript off and every request intercepted: only the assets handed to the render (and the
  * font, at a made-up origin) are answered, from memory; anything else is aborted, so a template
- * can reach neither the network nor the disk. Each render has a time limit; the browser is
- * started again after a crash, and after a number of renders.
+ * can reach neither the network nor the disk. Each render has a time limit; a page is replaced
+ * after a number of renders, and the browser started again after a crash and after a number of
+ * renders.
  */
 
 export type RendererOptions = {
@@ -21,6 +23,11 @@ export type RendererOptions = {
   timeoutMs: number;
   /** The browser is started afresh after this many renders (a long life gathers memory). */
   restartAfter: number;
+  /**
+   * A page is closed and a new one opened after this many renders: a page keeps something of
+   * every document written into it (2 MB a form, each with another photo: bench:documents).
+   */
+  pageRenders: number;
 };
 
 export const RENDERER_DEFAULTS: Omit<RendererOptions, 'executablePath'> = {
@@ -28,6 +35,7 @@ export const RENDERER_DEFAULTS: Omit<RendererOptions, 'executablePath'> = {
   queue: 8,
   timeoutMs: 20_000,
   restartAfter: 500,
+  pageRenders: 50,
 };
 
 /** An asset the document may load, by the URL the template names it with. */
@@ -47,7 +55,53 @@ export class RenderFailedError extends DomainError {
   }
 }
 
-type Slot = { page: Page };
+/**
+ * The document with each asset's URL made its content's (`?sha256=` and the start of its hash),
+ * and the assets by those URLs. Templates name their assets by fixed made-up URLs (every form's
+ * photo is photo.jpg), and a page keeps what its earlier documents loaded: by content, a URL
+ * can only ever be answered with its own bytes. An asset's URL is written plainly in the
+ * template (no characters HTML escapes); one written otherwise is not found, and so refused.
+ */
+function addressedByContent(
+  html: string,
+  assets: ReadonlyMap<string, DocumentAsset>,
+): { document: string; byUrl: Map<string, DocumentAsset> } {
+  let document = html;
+  const byUrl = new Map<string, DocumentAsset>();
+  for (const [url, asset] of assets) {
+    const hash = createHash('sha256').update(asset.body).digest('hex').slice(0, 32);
+    const addressed = `${url}${url.includes('?') ? '&' : '?'}sha256=${hash}`;
+    // Only the whole URL, where an attribute or url() ends it.
+    const escaped = url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    document = document.replace(new RegExp(`${escaped}(?=["')\\s])`, 'g'), () => addressed);
+    byUrl.set(addressed, asset);
+  }
+  return { document, byUrl };
+}
+
+/** A4 with printable margins, unless the document's own @page says otherwise. */
+export const PDF_OPTIONS = {
+  format: 'A4',
+  printBackground: true,
+  preferCSSPageSize: true,
+  margin: { top: '15mm', right: '15mm', bottom: '15mm', left: '15mm' },
+} as const satisfies PDFOptions;
+
+/** How the browser is started (bench:documents starts its raw engine the same way). */
+export const BROWSER_ARGS = [
+  '--no-sandbox', // the machines run as root; pages run no JavaScript and reach nothing
+  '--disable-dev-shm-usage',
+  '--disable-gpu',
+  // Every helper process a child of the browser, which reaps it: no zygote or crash
+  // handler forked away to pid 1 (a container's pid 1 may never reap them: zombies).
+  '--no-zygote',
+  '--disable-breakpad',
+  '--disable-crash-reporter',
+  '--font-render-hinting=none',
+];
+
+/** A page of the pool, and the renders it has made. */
+type Slot = { page: Page; renders: number };
 
 export class DocumentRenderer {
   private browser: Promise<Browser> | undefined;
@@ -90,10 +144,11 @@ export class DocumentRenderer {
   }
 
   private async renderOn(page: Page, html: string, assets: ReadonlyMap<string, DocumentAsset>) {
+    const { document, byUrl } = addressedByContent(html, assets);
     const answer = (request: HTTPRequest) => {
       const url = request.url();
       if (url.startsWith('data:')) return request.continue();
-      const asset = assets.get(url);
+      const asset = byUrl.get(url);
       if (asset) {
         return request.respond({ status: 200, contentType: asset.contentType, body: asset.body });
       }
@@ -112,24 +167,19 @@ export class DocumentRenderer {
     };
     page.removeAllListeners('request');
     page.on('request', (request) => void answer(request));
-    // A new document for every render: setContent on the last one keeps its resource fetcher,
-    // which hands an asset's URL the bytes of the earlier render without asking (every form
-    // names its photo by the same URL), whatever the cache setting.
-    await page.goto('about:blank');
-    await page.setContent(html.replace('</head>', `<style>${fontStylesheet()}</style></head>`), {
-      waitUntil: 'load',
-      timeout: this.options.timeoutMs,
-    });
-    await page.evaluateHandle('document.fonts.ready').catch(() => undefined);
-    return Buffer.from(
-      // A4 with printable margins, unless the document's own @page says otherwise.
-      await page.pdf({
-        format: 'A4',
-        printBackground: true,
-        preferCSSPageSize: true,
-        margin: { top: '15mm', right: '15mm', bottom: '15mm', left: '15mm' },
-      }),
+    // The page's document is written over (setContent), so what it loaded before stays in its
+    // memory: the font's subsets are not sent again (a new document for each render cost about
+    // 100 ms of them, bench:documents). An asset's URL carries its content's hash, so an earlier
+    // render's photo can be reused only where it is the very same photo.
+    await page.setContent(
+      document.replace('</head>', `<style>${fontStylesheet()}</style></head>`),
+      {
+        waitUntil: 'load',
+        timeout: this.options.timeoutMs,
+      },
     );
+    await page.evaluateHandle('document.fonts.ready').catch(() => undefined);
+    return Buffer.from(await page.pdf(PDF_OPTIONS));
   }
 
   private withTimeout<T>(work: Promise<T>): Promise<T> {
@@ -152,7 +202,7 @@ export class DocumentRenderer {
     if (this.open < this.options.pages) {
       this.open += 1;
       try {
-        return { page: await this.newPage() };
+        return { page: await this.newPage(), renders: 0 };
       } catch (err) {
         this.open -= 1;
         throw err instanceof DomainError ? err : new RenderFailedError('浏览器无法启动');
@@ -163,8 +213,10 @@ export class DocumentRenderer {
   }
 
   private give(slot: Slot, healthy: boolean): void {
+    slot.renders += 1;
     const restart = this.renders >= this.options.restartAfter;
-    if (!healthy || restart || slot.page.isClosed()) {
+    const worn = slot.renders >= this.options.pageRenders;
+    if (!healthy || restart || worn || slot.page.isClosed()) {
       void slot.page.close().catch(() => undefined);
       this.open -= 1;
       if (restart && this.open === 0 && this.idle.length === 0) void this.restart();
@@ -172,9 +224,9 @@ export class DocumentRenderer {
       if (next) {
         this.open += 1;
         this.newPage().then(
-          (page) => next({ page }),
+          (page) => next({ page, renders: 0 }),
           // Closed: that render fails, and its give() frees the place counted for it.
-          () => next({ page: slot.page }),
+          () => next({ page: slot.page, renders: 0 }),
         );
       }
       return;
@@ -195,8 +247,7 @@ export class DocumentRenderer {
     const browser = await this.launch();
     const page = await browser.newPage();
     await page.setJavaScriptEnabled(false);
-    // Every document names its assets by the same made-up URLs (the form's photo is always
-    // photo.jpg): no cache may answer one with an earlier render's bytes.
+    // Nothing from the HTTP cache: every request is answered here or refused.
     await page.setCacheEnabled(false);
     await page.setRequestInterception(true);
     return page;
@@ -207,17 +258,7 @@ export class DocumentRenderer {
       const launching = puppeteer.launch({
         executablePath: this.options.executablePath,
         headless: true,
-        args: [
-          '--no-sandbox', // the machines run as root; pages run no JavaScript and reach nothing
-          '--disable-dev-shm-usage',
-          '--disable-gpu',
-          // Every helper process a child of the browser, which reaps it: no zygote or crash
-          // handler forked away to pid 1 (a container's pid 1 may never reap them: zombies).
-          '--no-zygote',
-          '--disable-breakpad',
-          '--disable-crash-reporter',
-          '--font-render-hinting=none',
-        ],
+        args: BROWSER_ARGS,
       });
       this.browser = launching;
       void launching.then(

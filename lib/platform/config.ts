@@ -32,6 +32,7 @@ const schema = z
     DOCUMENT_QUEUE: z.coerce.number().int().min(0).max(1000).default(8),
     DOCUMENT_TIMEOUT_MS: z.coerce.number().int().min(1000).default(20_000),
     DOCUMENT_RESTART_AFTER: z.coerce.number().int().min(1).default(500),
+    DOCUMENT_PAGE_RENDERS: z.coerce.number().int().min(1).default(50),
     CONFIRM_WITHIN_DAYS: z.coerce.number().int().min(1).default(5),
     RENEWAL_WINDOW_OPENS_DAYS: z.coerce.number().int().min(1).default(90),
     RENEWAL_WINDOW_CLOSES_DAYS: z.coerce.number().int().min(0).default(30),
@@ -72,7 +73,13 @@ export type Config = {
   demoData: boolean;
   chromiumPath: string;
   /** The PDF renderer (lib/documents): pages at once, renders waiting, time limit, restarts. */
-  documents: { pages: number; queue: number; timeoutMs: number; restartAfter: number };
+  documents: {
+    pages: number;
+    queue: number;
+    timeoutMs: number;
+    restartAfter: number;
+    pageRenders: number;
+  };
   rules: WorkflowRules;
   /** The jobs' schedules that a province may change (jobs/index.ts has the rest). */
   schedules: { publishAnnouncements: string };
@@ -127,6 +134,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       queue: e.DOCUMENT_QUEUE,
       timeoutMs: e.DOCUMENT_TIMEOUT_MS,
       restartAfter: e.DOCUMENT_RESTART_AFTER,
+      pageRenders: e.DOCUMENT_PAGE_RENDERS,
     },
     rules: {
       confirmWithinDays: e.CONFIRM_WITHIN_DAYS,

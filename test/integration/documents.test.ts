@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -97,7 +97,7 @@ describe('the document renderer', () => {
     }
   });
 
-  it('never shows an earlier render’s asset for the same URL (no cache between documents)', async () => {
+  it('never shows an earlier render’s asset for the same URL (assets are addressed by their content)', async () => {
     const r = renderer({ pages: 1 });
     const url = 'https://assets.documents.invalid/photo.png';
     const pixel = (rgb: [number, number, number]) =>
@@ -167,6 +167,38 @@ describe('the document renderer', () => {
     const again = await r.renderPdf(page('<p>再次生成</p>'));
     expect(await textOf(again)).toContain('再次生成');
     expect(await r.browserPid()).not.toBe(pid);
+  });
+
+  it('replaces a page after its N renders, its renderer process ending with it', async () => {
+    // A page keeps memory of every document written into it (bench:documents): after
+    // `pageRenders` it is closed, and its process with it; the next page prints as well.
+    const r = renderer({ pages: 1, pageRenders: 3 });
+    const renderersOf = async (browser: number) => {
+      const ps = await processes();
+      const pids = ps.filter((p) => p.ppid === browser).map((p) => p.pid);
+      const typed = await Promise.all(
+        pids.map(async (pid) => {
+          const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+          return cmdline.includes('--type=renderer') ? pid : undefined;
+        }),
+      );
+      return typed.filter((pid) => pid !== undefined);
+    };
+    const seen = new Set<number>();
+    const counts: number[] = [];
+    let live: number[] = [];
+    for (let i = 0; i < 9; i++) {
+      const pdf = await r.renderPdf(page(`<p>第${i}份申请表</p>`));
+      expect(await textOf(pdf)).toContain(`第${i}份申请表`);
+      live = await renderersOf((await r.browserPid())!);
+      for (const pid of live) seen.add(pid);
+      counts.push(live.length);
+    }
+    // Three pages in turn, each closed after its third render with its process (Chromium keeps
+    // a spare renderer or two beside them): three processes ended, and none piled up.
+    const ended = [...seen].filter((pid) => !live.includes(pid));
+    expect(ended.length).toBeGreaterThanOrEqual(3);
+    expect(Math.max(...counts)).toBeLessThanOrEqual(counts[0]!);
   });
 
   it('starts its browser afresh after N renders, and leaves no Chromium process behind', async () => {
