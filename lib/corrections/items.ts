@@ -11,8 +11,10 @@ import {
   isUuid,
   NotFoundError,
   recordAudit,
+  RuleError,
   ValidationError,
 } from '../platform/index.js';
+import { formQrMismatch, readFormQr, SIGNED_FORM_MISMATCH } from '../documents/index.js';
 
 /** The note a person or an enterprise may write with what it supplies for a correction item. */
 export const correctionNoteForm = z.object({
@@ -38,7 +40,18 @@ export type Supplied = {
   licence?: Licence;
   /** Closed without being supplied: why it no longer applies. */
   voided?: string;
+  /**
+   * A signed application form sent again (SIGNED_FORM_REASONS): whether its QR matched the
+   * application, or could not be read (the officer checks it by eye).
+   */
+  formQr?: 'matched' | 'unreadable';
 };
+
+/**
+ * The reasons an officer asks the enterprise for its signed application form again: what it
+ * sends is read for the form's QR and matched like the first upload (lib/enterprise).
+ */
+export const SIGNED_FORM_REASONS: readonly string[] = ['signed_form_unclear'];
 
 export type CorrectionItem = {
   id: string;
@@ -128,6 +141,15 @@ export async function supplyItem(
   },
 ): Promise<CorrectionItem> {
   if (!isUuid(request.itemId)) throw new NotFoundError();
+  // A signed form's QR is read before the transaction: slow work on the bytes alone.
+  const [asked] = request.document
+    ? await deps.sql<{ reasonCode: string | null }[]>`
+        select reason_code as "reasonCode" from correction_items where id = ${request.itemId}`
+    : [];
+  const reading =
+    request.document && asked?.reasonCode && SIGNED_FORM_REASONS.includes(asked.reasonCode)
+      ? await readFormQr(request.document.bytes, request.document.contentType)
+      : undefined;
   return deps.sql.begin(async (tx) => {
     const at = deps.clock.now();
     // The application is locked before its item, in the order a transition (a return voiding
@@ -158,6 +180,17 @@ export async function supplyItem(
       throw new ConflictError('这项申请已终止办理，无需补正。');
     }
     if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
+    // Compared under the application's lock, with the application as it is now.
+    const mismatch =
+      reading?.qr &&
+      formQrMismatch(reading.qr, {
+        applicationNumber: app.applicationNumber,
+        version: app.snapshotVersion,
+        hash: app.snapshotHash,
+      });
+    if (mismatch) {
+      throw new RuleError([{ code: SIGNED_FORM_MISMATCH, message: mismatch }]);
+    }
     // The bytes go to the content-addressed store first: a rollback leaves them unreferenced
     // there, never a row that points at nothing.
     const supplied: Supplied = request.document
@@ -170,6 +203,7 @@ export async function supplyItem(
           }),
         }
       : request.supplied;
+    if (reading) supplied.formQr = reading.qr ? 'matched' : 'unreadable';
     const { note, fileId, licence } = supplied;
     if (item.asks === 'licence') {
       if (!isLicence(licence)) throw new ValidationError('请选择资质类型并填写资质证号。');
@@ -192,7 +226,11 @@ export async function supplyItem(
       action: 'correction_item_supplied',
       subjectType: 'correction_item',
       subjectId: item.id,
-      detail: { applicationId: app.id, asks: item.asks },
+      detail: {
+        applicationId: app.id,
+        asks: item.asks,
+        ...(supplied.formQr && { qr: supplied.formQr }),
+      },
     });
     const [open] = await tx`
       select 1 from correction_items

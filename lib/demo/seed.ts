@@ -515,6 +515,37 @@ export const demoPersons = [
       },
     ],
   },
+  // 江苏华建 confirmed his initial application yesterday: its form waits to be downloaded,
+  // signed, sealed and uploaded (待企业上传申请表).
+  {
+    idNumber: '320102199307122816',
+    name: '钱宇航',
+    phone: '13951628047',
+    email: 'qianyuhang@example.com',
+    address: '南京市玄武区珠江路88号新世界中心B座1605室',
+    education: '本科',
+    qualifications: [
+      {
+        profession: 'constructor',
+        specialty: '机电工程',
+        certificateNumber: '32202110064187',
+        passYear: 2021,
+      },
+    ],
+    applications: [
+      {
+        kind: 'initial',
+        profession: 'constructor',
+        enterprise: HUAJIAN,
+        demonstrationZone: false,
+        started: wd(2, '14:10'),
+        confirmed: wd(2, '14:45'),
+        employment: contract('机电施工员', 10),
+        specialties: ['机电工程'],
+        review: [{ act: 'enterprise_confirm', when: wd(1, '10:30') }],
+      },
+    ],
+  },
   // 待受理, claimed by 周敏 (shenhe01) yesterday.
   {
     idNumber: '320105199108233424',

@@ -50,3 +50,27 @@ export function formQrSvg(qr: FormQr): Promise<string> {
     margin: 4,
   });
 }
+
+/** Why an uploaded scan was refused: its QR names another application, version or content. */
+export const SIGNED_FORM_MISMATCH = 'signed_form_mismatch';
+
+/**
+ * Why a scan's QR does not belong to the application as it is now (its number, its snapshot's
+ * version and hash), or undefined when it does: the message names both versions.
+ */
+export function formQrMismatch(
+  qr: FormQr,
+  current: { applicationNumber: string; version: number; hash: string | null },
+): string | undefined {
+  const again = '请下载最新申请表，签字盖章后重新上传';
+  if (qr.applicationNumber !== current.applicationNumber) {
+    return `扫描件是另一项申请（申请编号${qr.applicationNumber}）的申请表，不是本申请（${current.applicationNumber}）的：${again}`;
+  }
+  if (qr.snapshotVersion !== current.version) {
+    return `扫描件是第${qr.snapshotVersion}版申请表，当前为第${current.version}版：${again}`;
+  }
+  if (!current.hash || qr.shortHash !== shortHashOf(current.hash)) {
+    return `扫描件的校验码（${qr.shortHash}）与当前第${current.version}版申请表不符：${again}`;
+  }
+  return undefined;
+}

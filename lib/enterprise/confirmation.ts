@@ -3,8 +3,7 @@ import type { Problem } from '../platform/index.js';
 import type { FileStore, UploadedDocument } from '../files/index.js';
 import { storeFile } from '../files/index.js';
 import { openItem } from '../corrections/index.js';
-import type { FormQr } from '../documents/index.js';
-import { readFormQr, shortHashOf } from '../documents/index.js';
+import { formQrMismatch, readFormQr, SIGNED_FORM_MISMATCH } from '../documents/index.js';
 import {
   contractAtSubmissionProblems,
   DEMONSTRATION_ZONE_EMPLOYER,
@@ -137,8 +136,7 @@ export async function confirmAsEnterprise(
   });
 }
 
-/** Why an uploaded scan was refused: its QR names another application, version or content. */
-export const SIGNED_FORM_MISMATCH = 'signed_form_mismatch';
+export { SIGNED_FORM_MISMATCH } from '../documents/index.js';
 
 /** What became of an uploaded scan: stored (its QR matched, or could not be read), or refused. */
 export type SignedFormOutcome =
@@ -195,7 +193,7 @@ export async function attachSignedForm(
       throw new ConflictError('这项申请当前不需要上传申请表，或申请表已更新，请刷新页面。');
     }
     if (qr) {
-      const message = mismatchOf(qr, application);
+      const message = formQrMismatch(qr, application);
       if (message) {
         return {
           ok: false,
@@ -224,24 +222,6 @@ export async function attachSignedForm(
     });
     return { ok: true, qr: reading, decodeMs };
   });
-}
-
-/** Why a scan's QR does not belong to the application as it is now, or undefined when it does. */
-function mismatchOf(
-  qr: FormQr,
-  current: { applicationNumber: string; version: number; hash: string | null },
-): string | undefined {
-  const again = '请下载最新申请表，签字盖章后重新上传';
-  if (qr.applicationNumber !== current.applicationNumber) {
-    return `扫描件是另一项申请（申请编号${qr.applicationNumber}）的申请表，不是本申请（${current.applicationNumber}）的：${again}`;
-  }
-  if (qr.snapshotVersion !== current.version) {
-    return `扫描件是第${qr.snapshotVersion}版申请表，当前为第${current.version}版：${again}`;
-  }
-  if (!current.hash || qr.shortHash !== shortHashOf(current.hash)) {
-    return `扫描件的校验码（${qr.shortHash}）与当前第${current.version}版申请表不符：${again}`;
-  }
-  return undefined;
 }
 
 /** Why an application cannot be submitted yet: its signed form of this version is missing. */

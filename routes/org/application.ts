@@ -1,7 +1,12 @@
 import { announcementListing } from '../../lib/announcements/index.js';
 import type { Request, Response } from 'express';
 import type { Supplied } from '../../lib/corrections/index.js';
-import { correctionNoteForm, itemsOf, supplyItem } from '../../lib/corrections/index.js';
+import {
+  correctionNoteForm,
+  itemsOf,
+  SIGNED_FORM_REASONS,
+  supplyItem,
+} from '../../lib/corrections/index.js';
 import type { EnterpriseInformation } from '../../lib/enterprise/index.js';
 import {
   applicationOfEnterprise,
@@ -23,6 +28,7 @@ import {
   formatErrors,
   inputLimits,
   NotFoundError,
+  RuleError,
   trimmed,
 } from '../../lib/platform/index.js';
 import { LICENCE_TYPES, licenceFields } from '../../lib/reference/index.js';
@@ -215,13 +221,22 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
         supplied = material.supplied;
         document = material.document;
       }
-      await supplyItem(services, {
-        itemId: item.id,
-        party: 'enterprise',
-        accountId: req.user!.id,
-        supplied,
-        document,
-      });
+      try {
+        await supplyItem(services, {
+          itemId: item.id,
+          party: 'enterprise',
+          accountId: req.user!.id,
+          supplied,
+          document,
+        });
+      } catch (err) {
+        // A signed form sent again whose QR is another application's or version's: beside the
+        // file, with the link to the current form above it.
+        if (!(err instanceof RuleError)) throw err;
+        const page = paths.org.application(application.id);
+        const errors = problemErrors(err.problems, { at: `#${field}`, field });
+        return redirectRefused(req, res, page, errors, values);
+      }
       res.redirect(303, `${paths.org.application(application.id)}?done=supplied`);
     },
   );
@@ -250,6 +265,7 @@ function applicationPage({ sql, clock }: Services) {
       announcement: await announcementListing(sql, application),
       today: businessDate(clock.now()),
       corrections: items.filter((i) => i.addressedTo === 'enterprise'),
+      signedFormReasons: SIGNED_FORM_REASONS,
       events: await eventsOf(sql, application.id),
       person: snapshot.person,
       enterpriseName: employerName(snapshot, enterprise),

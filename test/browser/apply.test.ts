@@ -112,6 +112,22 @@ for (const javaScript of [true, false]) {
         expect(answers).toContain('南京金陵工程造价咨询有限公司');
         expect(answers).toContain('安装工程');
         await checkPage();
+        // The preview of the form to be printed, marked 预览: the person's own PDF.
+        const preview = await page.$eval('[data-testid="form-preview"] a', (el) =>
+          el.getAttribute('href'),
+        );
+        const response = await fetch(new URL(preview!, page.url()), {
+          headers: {
+            cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; '),
+          },
+        });
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe('application/pdf');
+        expect(
+          Buffer.from(await response.arrayBuffer())
+            .subarray(0, 5)
+            .toString(),
+        ).toBe('%PDF-');
         await page.click('#commitment');
         await click(page, '[data-testid="confirm-application"]');
 

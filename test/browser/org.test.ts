@@ -123,3 +123,47 @@ describe('the employees list', () => {
     });
   }
 });
+
+describe('an application waiting for its signed form', () => {
+  for (const javaScript of [true, false]) {
+    it(`offers its form as a PDF to download, at 375 px (JS ${javaScript ? 'on' : 'off'})`, async () => {
+      const huajian = demoEnterprises.find((e) => e.name === '江苏华建建设工程有限公司')!;
+      const context = await suite.browser.createBrowserContext();
+      const { page, problems } = await openPage(context, phone, { javaScript });
+      try {
+        const login = new LoginPage(page, suite.url(paths.login.enterprise));
+        await login.open();
+        await login.logIn(huajian.creditCode, DEMO_PASSWORD);
+        await navigating(page, () => page.click(`a[href="${paths.org.applications}"]`));
+        const href = await page.$$eval('[data-testid="applications"] a', (links) =>
+          links.find((a) => a.textContent?.includes('钱宇航'))?.getAttribute('href'),
+        );
+        expect(href).toBeTruthy();
+        await navigating(page, () => page.click(`[data-testid="applications"] a[href="${href}"]`));
+        if (javaScript) await expectAccessibleAndFitting(page);
+        const download = await page.$eval('[data-testid="download-form"]', (a) => ({
+          href: a.getAttribute('href'),
+          text: a.textContent,
+        }));
+        expect(download.text).toContain('下载申请表（PDF，第1版）');
+        // The link is the enterprise's own PDF of the form, sent as a download.
+        const response = await fetch(new URL(download.href!, page.url()), {
+          headers: {
+            cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; '),
+          },
+        });
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe('application/pdf');
+        expect(response.headers.get('content-disposition')).toMatch(/^attachment;/);
+        expect(
+          Buffer.from(await response.arrayBuffer())
+            .subarray(0, 5)
+            .toString(),
+        ).toBe('%PDF-');
+        expect(await problems.cspViolations()).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    });
+  }
+});

@@ -7,6 +7,8 @@ import sharp from 'sharp';
 import request from 'supertest';
 import type { Agent } from 'supertest';
 import { describe, expect, it } from 'vitest';
+import { claimApplication } from '../../lib/authority/index.js';
+import { itemsOf, requestCorrections } from '../../lib/corrections/index.js';
 import { DEMO_PASSWORD } from '../../lib/demo/index.js';
 import { readFormQr } from '../../lib/documents/index.js';
 import { SIGNED_FORM_QR_OF } from '../../lib/enterprise/index.js';
@@ -393,6 +395,89 @@ describe('the signed scan, matched by its QR', () => {
 });
 
 describe('the person’s preview', () => {
+  it('reads the QR of a signed form sent again for a correction: another application’s refused beside the item, its own matched, an unreadable one noted for the officer', async () => {
+    const { t } = suite;
+    const { enterprise, id, row } = await awaitingSignedForm('陈静');
+    await uploadScan(
+      enterprise,
+      id,
+      await officeScan(bodyOf(await download(enterprise, id))),
+      'a.jpg',
+    );
+    await enterprise.agent
+      .post(paths.org.submit(id))
+      .type('form')
+      .send({ _csrf: enterprise._csrf, version: String(await versionOf(id)) });
+    const [officer] = await t.db.sql<{ id: string }[]>`
+      select id from accounts where login_id = 'shenhe01'`;
+    await claimApplication(t.db.sql, {
+      applicationId: id,
+      officerAccountId: officer!.id,
+      at: t.clock.now(),
+    });
+    const askAgain = async () => {
+      await requestCorrections(t.services, {
+        applicationId: id,
+        officerAccountId: officer!.id,
+        items: [
+          {
+            addressedTo: 'enterprise',
+            what: '签字盖章的申请表',
+            why: '申请表扫描件上法定代表人签字或单位公章不清晰，请重新打印、签字盖章后上传。',
+            reasonCode: 'signed_form_unclear',
+          },
+        ],
+      });
+      return (await itemsOf(t.db.sql, id)).find((i) => !i.closedAt)!;
+    };
+    const supply = (itemId: string, bytes: Buffer) =>
+      enterprise.agent
+        .post(paths.org.correction(id, itemId))
+        .field('_csrf', enterprise._csrf)
+        .attach('file', bytes, '申请表扫描件.jpg');
+
+    const item = await askAgain();
+    // The item offers the form to print again.
+    const page = await enterprise.agent.get(paths.org.application(id));
+    expect(page.text).toContain(
+      `<a href="${paths.org.formPdf(id)}">下载申请表（PDF，第1版）</a>，由法定代表人签字并加盖公章后扫描上传`,
+    );
+    // Another application's form: refused beside the item's file, the item still open.
+    const other = await awaitingSignedForm('沈浩');
+    const otherScan = await officeScan(bodyOf(await download(other.enterprise, other.id)));
+    const refused = await supply(item.id, otherScan);
+    expect(refused.headers.location).toBe(paths.org.application(id));
+    const message = `扫描件是另一项申请（申请编号${other.row.applicationNumber}）的申请表，不是本申请（${row.applicationNumber}）的`;
+    const again = await enterprise.agent.get(paths.org.application(id));
+    expect(again.text).toContain(`<a href="#correction-${item.id}">${message}`);
+    expect(again.text).toMatch(new RegExp(`id="correction-${item.id}-error">.*${message}`));
+    expect((await itemsOf(t.db.sql, id)).find((i) => i.id === item.id)!.closedAt).toBeNull();
+
+    // Its own form: accepted, the match kept with what was supplied.
+    const scan = await officeScan(bodyOf(await download(enterprise, id)));
+    const supplied = await supply(item.id, scan);
+    expect(supplied.headers.location).toBe(`${paths.org.application(id)}?done=supplied`);
+    const closed = (await itemsOf(t.db.sql, id)).find((i) => i.id === item.id)!;
+    expect(closed.supplied?.formQr).toBe('matched');
+
+    // Asked again, a scan without a readable QR: accepted, and the officer is told to check it.
+    const second = await askAgain();
+    const { scan: plain } = await standInFiles();
+    expect((await supply(second.id, plain)).headers.location).toBe(
+      `${paths.org.application(id)}?done=supplied`,
+    );
+    expect((await itemsOf(t.db.sql, id)).find((i) => i.id === second.id)!.supplied?.formQr).toBe(
+      'unreadable',
+    );
+    const reviewer = request.agent(t.app);
+    await logInAs(reviewer, paths.login.staff, 'shenhe01', DEMO_PASSWORD);
+    const review = await reviewer.get(paths.authority.application(id));
+    expect(review.text).toMatch(
+      /data-testid="supplied-form-unreadable">扫描件未能识别二维码，请人工核对/,
+    );
+    expect(review.text).toContain('（申请表二维码核对一致）');
+  });
+
   it('is marked 预览 and carries no QR; only the person’s own', async () => {
     const { t } = suite;
     const person = await createPerson(t.db.sql, NOW, { password: PASSWORD, name: '赵敏' });

@@ -432,7 +432,7 @@ describe('the demo applications', () => {
 
   it('have their events in order, each a transition of the table, the last one to their state', async () => {
     const apps = await applications();
-    expect(apps.length).toBe(18);
+    expect(apps.length).toBe(19);
     for (const a of apps) {
       const events = await db.sql<
         { version: number; action: string; role: Role; from: State | null; to: State }[]
