@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Db } from '../platform/index.js';
-import { addDays, cleanText, inputLimits, isUuid } from '../platform/index.js';
+import { addDays, cleanText, inputLimits, isUuid, startOfBusinessDay } from '../platform/index.js';
 import { professions } from '../reference/index.js';
 import type { Profession } from '../reference/index.js';
 import type { Action, ApplicationKind, State } from '../workflow/index.js';
@@ -377,8 +377,8 @@ export async function auditEntries(
           : db``
     }
     ${search.action ? db`and t.action = ${search.action}` : db``}
-    ${search.from ? db`and t.occurred_at >= ${startOfDay(search.from)}` : db``}
-    ${search.to ? db`and t.occurred_at < ${startOfDay(addDays(search.to, 1))}` : db``}
+    ${search.from ? db`and t.occurred_at >= ${startOfBusinessDay(search.from)}` : db``}
+    ${search.to ? db`and t.occurred_at < ${startOfBusinessDay(addDays(search.to, 1))}` : db``}
     ${cursor ? after(src, cursor) : db``}`;
 
   // Rows after the cursor in the order (occurred_at, src, id) descending, for one source.
@@ -447,11 +447,6 @@ export async function auditEntries(
     entries: shown.map((row) => readEntry(row, staffNames, names)),
     next: more && last ? encodeCursor({ at: last.cursorAt, src: last.src, id: last.id }) : null,
   };
-}
-
-/** The first instant of a business date (Asia/Shanghai). */
-function startOfDay(date: string): Date {
-  return new Date(`${date}T00:00:00+08:00`);
 }
 
 /** The staff members the rows' details name by account id (an assignment, an export's filter). */

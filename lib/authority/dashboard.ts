@@ -1,7 +1,7 @@
 import type { Calendar } from '../calendar/index.js';
 import { addWorkingDays, isScheduled, workingDay } from '../calendar/index.js';
 import type { Db } from '../platform/index.js';
-import { addDays, businessDate } from '../platform/index.js';
+import { addDays, businessDate, startOfBusinessDay } from '../platform/index.js';
 import type { Profession } from '../reference/index.js';
 import { PROFESSIONS, PROMISED_WORKING_DAYS } from '../reference/index.js';
 import type { ApplicationKind, State } from '../workflow/index.js';
@@ -320,7 +320,7 @@ async function clockDurations(db: Db, now: Date): Promise<Dashboard['durations']
     from clock_ends c
       join unnest(${[...CLOCKED_KINDS] as string[]}::text[], ${promised}::int[]) as pr (kind, days)
         on pr.kind = c.kind
-    where c.ended_at >= ${startOfDay(from)} and c.ended_at <= ${now}
+    where c.ended_at >= ${startOfBusinessDay(from)} and c.ended_at <= ${now}
     group by c.kind`;
   return {
     from,
@@ -341,11 +341,6 @@ async function clockDurations(db: Db, now: Date): Promise<Dashboard['durations']
 
 // ---- Decisions per week ----
 
-/** The first instant of a business date (Asia/Shanghai). */
-function startOfDay(date: string): Date {
-  return new Date(`${date}T00:00:00+08:00`);
-}
-
 /** The Monday of a date's week. */
 function mondayOf(date: string): string {
   const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
@@ -364,7 +359,7 @@ async function decisionsByWeek(db: Db, now: Date): Promise<WeekDecisions[]> {
              as week,
            kind, count(*)::int as n
     from decisions
-    where decided_at >= ${startOfDay(first)} and decided_at <= ${now}
+    where decided_at >= ${startOfBusinessDay(first)} and decided_at <= ${now}
     group by 1, 2`;
   return Array.from({ length: DECISION_WEEKS }, (_, i): WeekDecisions => {
     const weekStart = addDays(first, 7 * i);

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import type { Db } from '../platform/index.js';
-import { addDays, businessDate, isUuid, searchForm } from '../platform/index.js';
+import {
+  addDays,
+  businessDate,
+  isUuid,
+  searchForm,
+  startOfBusinessDay,
+} from '../platform/index.js';
 import type { Calendar } from '../calendar/index.js';
 import { workingDaysBetween } from '../calendar/index.js';
 import type { Profession } from '../reference/index.js';
@@ -157,7 +163,7 @@ export async function queuePage(
   const where = db`
     ${
       decidedToday
-        ? db`d.decided_at >= ${startOfDay(today)} and d.decided_at < ${startOfDay(addDays(today, 1))}`
+        ? db`d.decided_at >= ${startOfBusinessDay(today)} and d.decided_at < ${startOfBusinessDay(addDays(today, 1))}`
         : db`a.state in ${db(states)}`
     }
     ${filter.profession ? db`and a.profession = ${filter.profession}` : db``}
@@ -224,11 +230,6 @@ export async function queuePage(
     next: more && last ? encodeCursor({ due: last.due, at: last.cursorAt, id: last.id }) : null,
     total: count?.n ?? 0,
   };
-}
-
-/** The first instant of a business date (Asia/Shanghai). */
-function startOfDay(date: string): Date {
-  return new Date(`${date}T00:00:00+08:00`);
 }
 
 /**

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 // jsqr is CommonJS: its function is the module's `default` (TypeScript and Node agree on that).
 import jsqr from 'jsqr';
+import pLimit from 'p-limit';
 import type { Region } from 'sharp';
 import sharp from 'sharp';
 import type { FormQr } from './qr.js';
@@ -16,7 +17,8 @@ import { parseFormQr } from './qr.js';
  * first scaled down to about 1200 px wide (the QR's modules are still 5 px there at 150 dpi); if
  * that fails, the region where the form prints its QR (the top right) is tried at a finer scale,
  * then the whole page coarser. A scan a few degrees askew reads: jsQR maps the code by its
- * finder patterns.
+ * finder patterns. Readings take turns, as many at once as the machine has cores: a burst of
+ * uploads queues here instead of starting a pdftoppm and a decode for each at once.
  */
 
 export type ScanType = 'image/jpeg' | 'image/png' | 'application/pdf';
@@ -34,7 +36,14 @@ const PAGE_WIDTH = 1200;
 const QR_REGION = { left: 0.55, top: 0, width: 0.45, height: 0.3 };
 const PDF_TIMEOUT_MS = 15_000;
 
-export async function readFormQr(bytes: Buffer, type: ScanType): Promise<ScanReading> {
+const reading = pLimit(os.availableParallelism());
+
+/** The form's QR read from a scan; `ms` counts the reading itself, not its wait for a turn. */
+export function readFormQr(bytes: Buffer, type: ScanType): Promise<ScanReading> {
+  return reading(() => read(bytes, type));
+}
+
+async function read(bytes: Buffer, type: ScanType): Promise<ScanReading> {
   const started = performance.now();
   let qr: FormQr | undefined;
   try {

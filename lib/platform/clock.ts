@@ -37,6 +37,11 @@ export function businessDate(at: Date): string {
   return shanghaiDate.format(at);
 }
 
+/** The first instant of a business date (Asia/Shanghai, which keeps no summer time). */
+export function startOfBusinessDay(date: string): Date {
+  return new Date(`${date}T00:00:00+08:00`);
+}
+
 /** A 'YYYY-MM-DD' date moved by whole days (calendar arithmetic, no time zone involved). */
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);

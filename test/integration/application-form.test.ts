@@ -478,6 +478,32 @@ describe('the person’s preview', () => {
     expect(review.text).toContain('（申请表二维码核对一致）');
   });
 
+  it('reads PDF scans as many at once as the machine has cores, the rest waiting their turn', async () => {
+    const { enterprise, id } = await awaitingSignedForm('周杰');
+    const pdf = await pdfWrapping(await officeScan(bodyOf(await download(enterprise, id))));
+    const cores = os.availableParallelism();
+    // This worker's own pdftoppm processes, counted every 10 ms while the readings run.
+    let most = 0;
+    let reading = true;
+    const watching = (async () => {
+      while (reading) {
+        const { stdout } = await run('ps', ['-o', 'comm=', '--ppid', String(process.pid)]).catch(
+          () => ({ stdout: '' }),
+        );
+        most = Math.max(most, stdout.split('\n').filter((c) => c.trim() === 'pdftoppm').length);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    })();
+    const readings = await Promise.all(
+      Array.from({ length: cores * 3 }, () => readFormQr(pdf, 'application/pdf')),
+    );
+    reading = false;
+    await watching;
+    expect(readings.every((r) => r.qr?.snapshotVersion === 1)).toBe(true);
+    expect(most).toBeGreaterThan(0);
+    expect(most).toBeLessThanOrEqual(cores);
+  });
+
   it('is marked 预览 and carries no QR; only the person’s own', async () => {
     const { t } = suite;
     const person = await createPerson(t.db.sql, NOW, { password: PASSWORD, name: '赵敏' });
