@@ -362,6 +362,12 @@ export function contractProblems(
       code: 'contract_end_before_start',
       message: '劳动合同终止日期须晚于起始日期。',
     });
+  } else if (employment.contractStart > today) {
+    // Employment the contract states has not begun: there is nothing to register yet.
+    problems.push({
+      code: 'contract_not_started',
+      message: `劳动合同自${employment.contractStart}起生效，尚未生效的劳动合同不能申请注册，请在合同生效后再提交申请。`,
+    });
   }
   const mustRunUntil = contractMustRunUntil(today, rules);
   if (employment.contractEnd < mustRunUntil) {

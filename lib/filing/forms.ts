@@ -53,7 +53,9 @@ export function specialtiesForm(profession: Profession) {
           v === undefined ? [] : Array.isArray(v) ? (v as unknown[]) : [v],
         z.array(z.string().refine((s) => allowed.includes(s), '请从列表中选择专业')),
       )
-      .refine((v) => v.length > 0, '请至少选择一个注册专业'),
+      .refine((v) => v.length > 0, '请至少选择一个注册专业')
+      // A specialty sent twice (a form posted by hand) is chosen once.
+      .transform((v) => [...new Set(v)]),
   });
 }
 

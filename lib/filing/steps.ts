@@ -16,6 +16,7 @@ import { confirmDraft } from './drafts.js';
 import {
   COMMITMENT_MISSING,
   chosenSpecialtyProblems,
+  contractProblems,
   DEMONSTRATION_ZONE_EMPLOYER,
   filingProblems,
   filingProblemsOf,
@@ -224,9 +225,21 @@ export const STEPS: readonly Step[] = [
       return Boolean(e.position && e.contractStart && e.contractEnd);
     },
     limits: inputLimits(employmentForm),
-    submit: (_deps, _input, values) => {
+    submit: (deps, { at }, values) => {
       const parsed = employmentForm.safeParse(values);
-      return parsed.success ? saved({ employment: parsed.data }) : invalid(parsed.error);
+      if (!parsed.success) return invalid(parsed.error);
+      // Rule 3 as far as it is known today: a contract that has not begun, or that ends within
+      // three months, is refused here, not on the check page (which checks again on the day).
+      const refused = contractProblems({ employment: parsed.data }, businessDate(at), deps.rules);
+      if (refused.length > 0) {
+        const fieldOf = (code: string) =>
+          code === 'contract_not_started' ? 'contractStart' : 'contractEnd';
+        return {
+          ok: false,
+          errors: fieldErrors(Object.fromEntries(refused.map((p) => [fieldOf(p.code), p.message]))),
+        };
+      }
+      return saved({ employment: parsed.data });
     },
   },
   {

@@ -46,6 +46,7 @@ export function withFixes(
     contract_dates_missing: step('employment', '填写聘用信息'),
     contract_end_before_start: step('employment', '修改劳动合同日期'),
     contract_too_short: step('employment', '修改劳动合同日期'),
+    contract_not_started: step('employment', '修改劳动合同日期'),
     contract_too_short_at_submission: step('employment', '修改劳动合同日期'),
     change_missing: step('change', '填写变更内容'),
     materials_missing: step('uploads', '上传材料'),

@@ -3,6 +3,7 @@ import type { Agent } from 'supertest';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { expireUnconfirmed, saveDraft, startApplication } from '../../lib/filing/index.js';
 import { requestCorrections } from '../../lib/corrections/index.js';
+import { readApplication, readDraft } from '../../lib/workflow/index.js';
 import { paths } from '../../routes/paths.js';
 import {
   csrfTokenFrom,
@@ -153,14 +154,34 @@ describe('applying', () => {
     expect(invalid.status).toBe(422);
     expect(invalid.text).toContain('请填写劳动合同起始日期');
     expect(invalid.text).toContain('value="造价员"');
+    // Rule 3 as far as it is known today, refused at this step rather than on the check page:
+    // a contract not yet in force, and one ending within three months, beside their fields.
+    const early = await post(agent, paths.me.step(id, 'employment'), {
+      position: '造价员',
+      contractStart: '2027-01-01',
+      contractEnd: '2027-02-01',
+    });
+    expect(early.status).toBe(422);
+    expect(early.text).toMatch(
+      /id="contractStart-error">.*劳动合同自2027-01-01起生效，尚未生效的劳动合同不能申请注册/,
+    );
+    expect(early.text).toMatch(
+      /id="contractEnd-error">.*劳动合同须自申请确认之日起3个月以上有效（至少到2027-02-25）/,
+    );
+    expect(early.text).toContain('value="2027-01-01"');
     res = await post(agent, paths.me.step(id, 'employment'), {
       position: '造价员',
       contractStart: '2025-03-01',
       contractEnd: '2028-02-29',
     });
     expect(res.headers.location).toBe(paths.me.step(id, 'specialties'));
-    res = await post(agent, paths.me.step(id, 'specialties'), { specialties: ['土木建筑工程'] });
+    // A specialty posted twice is chosen once.
+    res = await post(agent, paths.me.step(id, 'specialties'), {
+      specialties: ['土木建筑工程', '土木建筑工程'],
+    });
     expect(res.headers.location).toBe(paths.me.step(id, 'uploads'));
+    const { draft } = (await readApplication(suite.t.db.sql, id))!;
+    expect(readDraft(draft).specialties).toEqual(['土木建筑工程']);
 
     const notYet = await post(agent, paths.me.step(id, 'uploads'), {});
     expect(notYet.status).toBe(422);

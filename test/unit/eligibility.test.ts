@@ -736,6 +736,13 @@ describe('contractProblems (rule 3)', () => {
     expect(codes(contractProblems(employment('2027-05-25'), TODAY, sixMonths))).toEqual([]);
   });
 
+  it('refuses a contract not yet in force, accepts one that began today', () => {
+    const tomorrow = contractProblems(employment('2028-12-31', '2026-11-26'), TODAY, rules);
+    expect(codes(tomorrow)).toEqual(['contract_not_started']);
+    expect(tomorrow[0]?.message).toContain('劳动合同自2026-11-26起生效');
+    expect(codes(contractProblems(employment('2028-12-31', TODAY), TODAY, rules))).toEqual([]);
+  });
+
   it('refuses a contract that ends before it starts', () => {
     expect(codes(contractProblems(employment('2027-06-30', '2027-07-01'), TODAY, rules))).toEqual([
       'contract_end_before_start',
