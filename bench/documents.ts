@@ -383,9 +383,9 @@ share is counted once per process; Node's holds both sides' photos and PDFs).
 ${memoryRows.join('\n')}
 
 Our side's peak per round: ${mb(Math.max(...firstPeaks))} at most in the first half of the renders,
-${mb(Math.max(...lastPeaks))} at most in the second half. A row with fewer processes ended while
-the browser was being started afresh (every ${RENDERER_DEFAULTS.restartAfter} renders; the render
-waiting for it is the max above).
+${mb(Math.max(...lastPeaks))} at most in the second half. The browser is started afresh every
+${RENDERER_DEFAULTS.restartAfter} renders, the new one beside the old until the old one's last render ends; the
+render that waits for the new one to start is the max above.
 
 What this benchmark found, and the renderer now does:
 

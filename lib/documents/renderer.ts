@@ -11,7 +11,7 @@ import { fontStylesheet, isFontRequest, readFontFile } from './fonts.js';
  * font, at a made-up origin) are answered, from memory; anything else is aborted, so a template
  * can reach neither the network nor the disk. Each render has a time limit; a page is replaced
  * after a number of renders, and the browser started again after a crash and after a number of
- * renders.
+ * renders (the new one at once, beside the old, which closes with its last render).
  */
 
 export type RendererOptions = {
@@ -100,14 +100,23 @@ export const BROWSER_ARGS = [
   '--font-render-hinting=none',
 ];
 
-/** A page of the pool, and the renders it has made. */
-type Slot = { page: Page; renders: number };
+/** A page of the pool: the browser it is in, and the renders it has made. */
+type Slot = { page: Page; browser: Promise<Browser>; renders: number };
+
+/** A render waiting for a page. */
+type Waiting = { resolve: (slot: Slot) => void; reject: (err: unknown) => void };
 
 export class DocumentRenderer {
+  /** The browser new pages open in. */
   private browser: Promise<Browser> | undefined;
+  /** The pages open in each browser: a retired one is closed with its last page. */
+  private readonly pagesIn = new Map<Promise<Browser>, number>();
+  /** Browsers started afresh after N renders, still finishing the renders begun in them. */
+  private readonly retired = new Set<Promise<Browser>>();
   private readonly idle: Slot[] = [];
   private open = 0;
-  private readonly waiting: ((slot: Slot) => void)[] = [];
+  private readonly waiting: Waiting[] = [];
+  /** Renders since the current browser started. */
   private renders = 0;
   private closed = false;
 
@@ -130,12 +139,13 @@ export class DocumentRenderer {
     }
   }
 
-  /** Ends the browser and its processes (on shutdown). */
+  /** Ends the browsers and their processes (on shutdown). */
   async close(): Promise<void> {
     this.closed = true;
-    const browser = this.browser;
+    const browsers = [...this.retired, ...(this.browser ? [this.browser] : [])];
     this.browser = undefined;
-    if (browser) await (await browser.catch(() => undefined))?.close();
+    this.retired.clear();
+    await Promise.all(browsers.map(closeBrowser));
   }
 
   /** The process id of the running browser, if one runs (tests kill it). */
@@ -196,61 +206,105 @@ export class DocumentRenderer {
   /** A page for one render: an idle one, a new one while the pool has room, or a place in line. */
   private async take(): Promise<Slot> {
     for (let idle = this.idle.pop(); idle; idle = this.idle.pop()) {
-      if (!idle.page.isClosed()) return idle;
-      this.open -= 1; // its browser went away
+      if (!idle.page.isClosed() && idle.browser === this.browser) return idle;
+      this.release(idle); // its browser went away
     }
     if (this.open < this.options.pages) {
       this.open += 1;
       try {
-        return { page: await this.newPage(), renders: 0 };
+        return await this.newSlot();
       } catch (err) {
         this.open -= 1;
         throw err instanceof DomainError ? err : new RenderFailedError('浏览器无法启动');
       }
     }
     if (this.waiting.length >= this.options.queue) throw new RendererBusyError();
-    return new Promise((resolve) => this.waiting.push(resolve));
+    return new Promise((resolve, reject) => this.waiting.push({ resolve, reject }));
   }
 
+  /**
+   * A render is done with its page: the page goes on to the next render waiting or back to the
+   * pool, unless it failed, has made its N renders or is in a retired browser; then it is closed,
+   * and the next render waiting gets a new page.
+   */
   private give(slot: Slot, healthy: boolean): void {
     slot.renders += 1;
-    const restart = this.renders >= this.options.restartAfter;
-    const worn = slot.renders >= this.options.pageRenders;
-    if (!healthy || restart || worn || slot.page.isClosed()) {
-      void slot.page.close().catch(() => undefined);
-      this.open -= 1;
-      if (restart && this.open === 0 && this.idle.length === 0) void this.restart();
+    if (this.renders >= this.options.restartAfter) this.retire();
+    const keep =
+      healthy &&
+      !slot.page.isClosed() &&
+      slot.renders < this.options.pageRenders &&
+      slot.browser === this.browser;
+    if (keep) {
       const next = this.waiting.shift();
-      if (next) {
-        this.open += 1;
-        this.newPage().then(
-          (page) => next({ page, renders: 0 }),
-          // Closed: that render fails, and its give() frees the place counted for it.
-          () => next({ page: slot.page, renders: 0 }),
-        );
-      }
+      if (next) next.resolve(slot);
+      else this.idle.push(slot);
       return;
     }
+    this.release(slot);
     const next = this.waiting.shift();
-    if (next) next(slot);
-    else this.idle.push(slot);
+    if (next) {
+      this.open += 1;
+      this.newSlot().then(next.resolve, () => {
+        this.open -= 1;
+        next.reject(new RenderFailedError('浏览器无法启动'));
+      });
+    }
   }
 
-  private async restart(): Promise<void> {
+  /**
+   * After N renders: new pages open in a new browser, started now; the old one finishes the
+   * renders under way and is closed with its last page. Under a load that never lets up the
+   * browser is still renewed, and no render waits for it to start.
+   */
+  private retire(): void {
     const old = this.browser;
     this.browser = undefined;
     this.renders = 0;
-    if (old) await (await old.catch(() => undefined))?.close().catch(() => undefined);
+    if (old) {
+      this.retired.add(old);
+      for (const slot of this.idle.splice(0)) this.release(slot);
+      if (this.retired.has(old) && !this.pagesIn.has(old)) {
+        this.retired.delete(old);
+        void closeBrowser(old);
+      }
+    }
+    if (!this.closed) void this.launch().catch(() => undefined);
   }
 
-  private async newPage(): Promise<Page> {
-    const browser = await this.launch();
-    const page = await browser.newPage();
-    await page.setJavaScriptEnabled(false);
-    // Nothing from the HTTP cache: every request is answered here or refused.
-    await page.setCacheEnabled(false);
-    await page.setRequestInterception(true);
-    return page;
+  /** A page closed and its place in the pool freed. */
+  private release(slot: Slot): void {
+    this.open -= 1;
+    void slot.page.close().catch(() => undefined);
+    this.unpage(slot.browser);
+  }
+
+  /** One page fewer in `browser`; a retired browser left without pages is closed. */
+  private unpage(browser: Promise<Browser>): void {
+    const left = (this.pagesIn.get(browser) ?? 1) - 1;
+    if (left > 0) {
+      this.pagesIn.set(browser, left);
+      return;
+    }
+    this.pagesIn.delete(browser);
+    if (this.retired.delete(browser)) void closeBrowser(browser);
+  }
+
+  private async newSlot(): Promise<Slot> {
+    const browser = this.launch();
+    // Counted at once, so a retirement meanwhile waits for this page too.
+    this.pagesIn.set(browser, (this.pagesIn.get(browser) ?? 0) + 1);
+    try {
+      const page = await (await browser).newPage();
+      await page.setJavaScriptEnabled(false);
+      // Nothing from the HTTP cache: every request is answered here or refused.
+      await page.setCacheEnabled(false);
+      await page.setRequestInterception(true);
+      return { page, browser, renders: 0 };
+    } catch (err) {
+      this.unpage(browser);
+      throw err;
+    }
   }
 
   private launch(): Promise<Browser> {
@@ -274,4 +328,8 @@ export class DocumentRenderer {
     }
     return this.browser;
   }
+}
+
+async function closeBrowser(browser: Promise<Browser>): Promise<void> {
+  await (await browser.catch(() => undefined))?.close().catch(() => undefined);
 }

@@ -201,6 +201,26 @@ describe('the document renderer', () => {
     expect(Math.max(...counts)).toBeLessThanOrEqual(counts[0]!);
   });
 
+  it('starts its browser afresh after N renders under a load that never lets up', async () => {
+    // Renders always waiting: the pool never empties, and the browser must still be renewed
+    // (the next one started while the last renders finish on the old), not put off for ever.
+    const r = renderer({ pages: 2, queue: 8, restartAfter: 10 });
+    const browsers = new Set<number>();
+    let left = 60;
+    await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        while (left > 0) {
+          left -= 1;
+          const pdf = await r.renderPdf(page('<p>持续负载</p>'));
+          expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+          const pid = await r.browserPid();
+          if (pid) browsers.add(pid);
+        }
+      }),
+    );
+    expect(browsers.size).toBeGreaterThanOrEqual(4);
+  }, 120_000);
+
   it('starts its browser afresh after N renders, and leaves no Chromium process behind', async () => {
     const r = renderer({ restartAfter: 50 });
     const browsers = new Set<number>();
