@@ -142,6 +142,9 @@ export class DocumentRenderer {
   /** Ends the browsers and their processes (on shutdown). */
   async close(): Promise<void> {
     this.closed = true;
+    for (const waiting of this.waiting.splice(0)) {
+      waiting.reject(new RenderFailedError('服务正在关闭'));
+    }
     const browsers = [...this.retired, ...(this.browser ? [this.browser] : [])];
     this.browser = undefined;
     this.retired.clear();
@@ -243,7 +246,9 @@ export class DocumentRenderer {
     }
     this.release(slot);
     const next = this.waiting.shift();
-    if (next) {
+    if (next && this.closed) {
+      next.reject(new RenderFailedError('服务正在关闭'));
+    } else if (next) {
       this.open += 1;
       this.newSlot().then(next.resolve, () => {
         this.open -= 1;
@@ -255,7 +260,7 @@ export class DocumentRenderer {
   /**
    * After N renders: new pages open in a new browser, started now; the old one finishes the
    * renders under way and is closed with its last page. Under a load that never lets up the
-   * browser is still renewed, and no render waits for it to start.
+   * browser is still renewed, and only the first render in the new one waits for its start.
    */
   private retire(): void {
     const old = this.browser;

@@ -201,6 +201,20 @@ describe('the document renderer', () => {
     expect(Math.max(...counts)).toBeLessThanOrEqual(counts[0]!);
   });
 
+  it('on shutdown refuses the renders still waiting and starts no browser again', async () => {
+    const r = renderer({ pages: 1, queue: 4 });
+    await r.renderPdf(page('<p>预热</p>'));
+    const underWay = r.renderPdf(page(`<p>${'长'.repeat(30_000)}</p>`));
+    const waiting = [1, 2, 3].map(() => r.renderPdf(page('<p>排队</p>')));
+    await r.close();
+    const outcomes = await Promise.allSettled([underWay, ...waiting]);
+    expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
+    for (const o of outcomes.slice(1)) {
+      expect((o as PromiseRejectedResult).reason).toBeInstanceOf(RenderFailedError);
+    }
+    expect(await r.browserPid()).toBeUndefined();
+  });
+
   it('starts its browser afresh after N renders under a load that never lets up', async () => {
     // Renders always waiting: the pool never empties, and the browser must still be renewed
     // (the next one started while the last renders finish on the old), not put off for ever.
