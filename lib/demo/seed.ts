@@ -518,7 +518,7 @@ export const demoPersons = [
   // 江苏华建 confirmed his initial application yesterday: its form waits to be downloaded,
   // signed, sealed and uploaded (待企业上传申请表).
   {
-    idNumber: '320102199307122816',
+    idNumber: '320102199311222836',
     name: '钱宇航',
     phone: '13951628047',
     email: 'qianyuhang@example.com',

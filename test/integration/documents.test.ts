@@ -206,8 +206,10 @@ describe('the document renderer', () => {
     await r.renderPdf(page('<p>预热</p>'));
     const underWay = r.renderPdf(page(`<p>${'长'.repeat(30_000)}</p>`));
     const waiting = [1, 2, 3].map(() => r.renderPdf(page('<p>排队</p>')));
+    // Settled from the start: a render refused while close() runs is never an unhandled one.
+    const settled = Promise.allSettled([underWay, ...waiting]);
     await r.close();
-    const outcomes = await Promise.allSettled([underWay, ...waiting]);
+    const outcomes = await settled;
     expect(outcomes.map((o) => o.status)).toEqual(['rejected', 'rejected', 'rejected', 'rejected']);
     for (const o of outcomes.slice(1)) {
       expect((o as PromiseRejectedResult).reason).toBeInstanceOf(RenderFailedError);

@@ -22,8 +22,22 @@ export function standInFiles(): Promise<{ photo: Buffer; scan: Buffer }> {
 const NO_PASSWORD = '$argon2id$fixture-not-a-hash';
 
 /** A valid ID number no other fixture has (random serial, checksum computed). */
+/** The fixtures' ID numbers in this worker: each one new (900,000 of them, from a random start). */
+let idSerial = randomInt(0, 900_000);
+
+/**
+ * A valid ID number of a person born 1990-01-10 to 1999-09-19 (no demo person is), never the same
+ * twice in one test file: random ones met each other now and then (the birthday paradox).
+ */
 export function newIdNumber(): string {
-  const first17 = `320102199${randomInt(0, 10)}0${randomInt(1, 10)}1${randomInt(0, 10)}${String(randomInt(0, 1000)).padStart(3, '0')}`;
+  idSerial = (idSerial + 1) % 900_000;
+  const [year, month, day, sequence] = [
+    idSerial % 10,
+    1 + (Math.floor(idSerial / 10) % 9),
+    Math.floor(idSerial / 90) % 10,
+    Math.floor(idSerial / 900),
+  ];
+  const first17 = `320102199${year}0${month}1${day}${String(sequence).padStart(3, '0')}`;
   return first17 + idNumberCheckCharacter(first17);
 }
 
