@@ -1,3 +1,4 @@
+import type { Page } from 'puppeteer-core';
 import { describe, expect, it } from 'vitest';
 import { DEMO_PASSWORD, demoEnterprises } from '../../lib/demo/index.js';
 import { paths } from '../../routes/paths.js';
@@ -17,6 +18,17 @@ const phone = PHONE;
 const incomplete = demoEnterprises.find((e) => e.name === '南京新城建设工程有限公司')!;
 
 const suite = browserSuite();
+
+/** From the enterprise's list of applications, the one of the person named. */
+async function openApplicationOf(page: Page, name: string): Promise<void> {
+  const href = await page.$$eval(
+    '[data-testid="applications"] a',
+    (links, person) => links.find((a) => a.textContent?.includes(person))?.getAttribute('href'),
+    name,
+  );
+  expect(href, `${name}'s application in the list`).toBeTruthy();
+  await navigating(page, () => page.click(`[data-testid="applications"] a[href="${href}"]`));
+}
 
 describe('the enterprise information form', () => {
   for (const javaScript of [true, false]) {
@@ -75,7 +87,8 @@ describe('an employee’s application', () => {
       await login.logIn(ningyuan.creditCode, DEMO_PASSWORD);
       await navigating(page, () => page.click(`a[href="${paths.org.applications}"]`));
       await check();
-      await navigating(page, () => page.click('[data-testid="applications"] a'));
+      // 李娜's, waiting for the enterprise (the list's order depends on the hour of seeding).
+      await openApplicationOf(page, '李娜');
       await check();
       await navigating(page, () => page.click('[data-testid="confirm"]'));
       expect(await page.$('[data-testid="error-summary"]')).not.toBeNull();
@@ -135,11 +148,7 @@ describe('an application waiting for its signed form', () => {
         await login.open();
         await login.logIn(huajian.creditCode, DEMO_PASSWORD);
         await navigating(page, () => page.click(`a[href="${paths.org.applications}"]`));
-        const href = await page.$$eval('[data-testid="applications"] a', (links) =>
-          links.find((a) => a.textContent?.includes('钱宇航'))?.getAttribute('href'),
-        );
-        expect(href).toBeTruthy();
-        await navigating(page, () => page.click(`[data-testid="applications"] a[href="${href}"]`));
+        await openApplicationOf(page, '钱宇航');
         if (javaScript) await expectAccessibleAndFitting(page);
         const download = await page.$eval('[data-testid="download-form"]', (a) => ({
           href: a.getAttribute('href'),
