@@ -181,13 +181,7 @@ export async function supplyItem(
     }
     if (item.closedAt) throw new ConflictError('这项补正已经办结，无需再次提交。');
     // Compared under the application's lock, with the application as it is now.
-    const mismatch =
-      reading?.qr &&
-      formQrMismatch(reading.qr, {
-        applicationNumber: app.applicationNumber,
-        version: app.snapshotVersion,
-        hash: app.snapshotHash,
-      });
+    const mismatch = reading?.qr && formQrMismatch(reading.qr, app);
     if (mismatch) {
       throw new RuleError([{ code: SIGNED_FORM_MISMATCH, message: mismatch }]);
     }

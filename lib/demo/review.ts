@@ -24,7 +24,7 @@ import { addDays, businessDate } from '../platform/index.js';
 import type { Licence } from '../reference/index.js';
 import type { WorkflowDeps } from '../workflow/index.js';
 import { lockApplication, transition } from '../workflow/index.js';
-import { shortHashOf } from '../documents/index.js';
+import { formQrOf } from '../documents/index.js';
 import { demoSignedForm } from './files.js';
 
 /**
@@ -191,11 +191,10 @@ async function runStep(
           applicationId,
           snapshotVersion: app.snapshotVersion,
           document: {
-            bytes: await demoSignedForm(s.scan, {
-              applicationNumber: app.applicationNumber,
-              snapshotVersion: app.snapshotVersion,
-              shortHash: shortHashOf(app.snapshotHash ?? ''),
-            }),
+            bytes: await demoSignedForm(
+              s.scan,
+              formQrOf({ ...app, snapshotHash: app.snapshotHash ?? '' }),
+            ),
             contentType: 'image/jpeg',
             originalName: '申请表（签章）.jpg',
           },

@@ -7,9 +7,14 @@ import { professions } from '../reference/index.js';
 import type { RegistrationSummary } from '../registrations/index.js';
 import { registrationOfApplication } from '../registrations/index.js';
 import type { ApplicationKind, SnapshotQualification } from '../workflow/index.js';
-import { kindNames, readApplication, readDraft, snapshotOf } from '../workflow/index.js';
-import type { FormQr } from './qr.js';
-import { formQrSvg, shortHashOf } from './qr.js';
+import {
+  employerName,
+  kindNames,
+  readApplication,
+  readDraft,
+  snapshotOf,
+} from '../workflow/index.js';
+import { formQrOf, formQrSvg } from './qr.js';
 import type { DocumentAsset } from './renderer.js';
 
 /**
@@ -37,9 +42,9 @@ const TEMPLATES: Record<FormKind, string> = {
 /** The URL the template names the photo by; the renderer answers it from memory. */
 export const FORM_PHOTO_URL = 'https://assets.documents.invalid/photo.jpg';
 
-export const PERSON_COMMITMENT =
+const PERSON_COMMITMENT =
   '本人承诺：本申请表所填信息及上传的材料真实、准确、有效，本人与聘用企业依法订立劳动合同，不存在同时受聘于两个及以上单位执业的情形。如有虚假，本人愿承担相应的法律责任，并接受主管部门依法作出的处理。';
-export const ENTERPRISE_COMMITMENT =
+const ENTERPRISE_COMMITMENT =
   '本单位承诺：已核实申请人所填信息及材料真实、有效，申请人与本单位订立的劳动合同真实、有效，聘用信息与劳动合同一致。如有虚假，本单位愿承担相应的法律责任，并接受主管部门依法作出的处理。';
 
 export type ApplicationForm = {
@@ -147,13 +152,9 @@ export async function applicationFormOf(
   if (photo) assets.set(FORM_PHOTO_URL, photo);
 
   const profession = professions[app.profession];
-  const qr: FormQr | null =
+  const qr =
     !request.preview && app.snapshotHash
-      ? {
-          applicationNumber: app.applicationNumber,
-          snapshotVersion: app.snapshotVersion,
-          shortHash: shortHashOf(app.snapshotHash),
-        }
+      ? formQrOf({ ...app, snapshotHash: app.snapshotHash })
       : null;
   const employment = content.employment;
   const title = `${profession.name}${kindNames[kind]}申请表`;
@@ -196,7 +197,7 @@ export async function applicationFormOf(
     registration: (await registrationOfApplication(sql, app)) ?? null,
     changes: kind === 'personal_change' ? changesOf(person, content.change ?? {}) : [],
     enterprise: {
-      name: employerName(frozenEnterprise, enterprise),
+      name: enterprise ? employerName(snapshot, enterprise) : (frozenEnterprise?.name ?? ''),
       creditCode: frozenEnterprise?.creditCode ?? enterprise?.creditCode ?? '',
       legalRepresentative: enterprise?.legalRepresentative ?? '',
       address: enterprise?.address ?? '',
@@ -225,21 +226,6 @@ async function photoOf(
     if (err instanceof NotFoundError) return undefined;
     throw err;
   }
-}
-
-/**
- * The employer as the form names it: the name the person confirmed, with the enterprise's name
- * now beside it when a rename came in between (the seal on the paper is the new one).
- */
-function employerName(
-  frozen: { name?: string; creditCode?: string } | null,
-  current: { name: string; creditCode: string } | undefined,
-): string {
-  if (!current) return frozen?.name ?? '';
-  if (!frozen?.name || frozen.creditCode !== current.creditCode || frozen.name === current.name) {
-    return current.name;
-  }
-  return `${current.name}（确认时名称：${frozen.name}）`;
 }
 
 const TO_BE_STATED = '由聘用企业确认时填写';

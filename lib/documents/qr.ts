@@ -18,12 +18,28 @@ const PREFIX = 'JSREG';
 const SHORT_HASH_LENGTH = 10;
 const PAYLOAD = /^JSREG\|([0-9A-Za-z-]{1,40})\|v([0-9]{1,6})\|([0-9a-f]{10})$/;
 
+/** What of an application its form's QR stands for: its number and frozen snapshot. */
+export type FormQrSource = {
+  applicationNumber: string;
+  snapshotVersion: number;
+  snapshotHash: string | null;
+};
+
+/** The QR of an application's form as printed now. */
+export function formQrOf(app: FormQrSource & { snapshotHash: string }): FormQr {
+  return {
+    applicationNumber: app.applicationNumber,
+    snapshotVersion: app.snapshotVersion,
+    shortHash: shortHashOf(app.snapshotHash),
+  };
+}
+
 /** The short hash the QR carries, from the application's snapshot hash. */
-export function shortHashOf(snapshotHash: string): string {
+function shortHashOf(snapshotHash: string): string {
   return snapshotHash.slice(0, SHORT_HASH_LENGTH);
 }
 
-export function formQrPayload(qr: FormQr): string {
+function formQrPayload(qr: FormQr): string {
   return [PREFIX, qr.applicationNumber, `v${qr.snapshotVersion}`, qr.shortHash].join('|');
 }
 
@@ -58,19 +74,16 @@ export const SIGNED_FORM_MISMATCH = 'signed_form_mismatch';
  * Why a scan's QR does not belong to the application as it is now (its number, its snapshot's
  * version and hash), or undefined when it does: the message names both versions.
  */
-export function formQrMismatch(
-  qr: FormQr,
-  current: { applicationNumber: string; version: number; hash: string | null },
-): string | undefined {
+export function formQrMismatch(qr: FormQr, current: FormQrSource): string | undefined {
   const again = '请下载最新申请表，签字盖章后重新上传';
   if (qr.applicationNumber !== current.applicationNumber) {
     return `扫描件是另一项申请（申请编号${qr.applicationNumber}）的申请表，不是本申请（${current.applicationNumber}）的：${again}`;
   }
-  if (qr.snapshotVersion !== current.version) {
-    return `扫描件是第${qr.snapshotVersion}版申请表，当前为第${current.version}版：${again}`;
+  if (qr.snapshotVersion !== current.snapshotVersion) {
+    return `扫描件是第${qr.snapshotVersion}版申请表，当前为第${current.snapshotVersion}版：${again}`;
   }
-  if (!current.hash || qr.shortHash !== shortHashOf(current.hash)) {
-    return `扫描件的校验码（${qr.shortHash}）与当前第${current.version}版申请表不符：${again}`;
+  if (!current.snapshotHash || qr.shortHash !== shortHashOf(current.snapshotHash)) {
+    return `扫描件的校验码（${qr.shortHash}）与当前第${current.snapshotVersion}版申请表不符：${again}`;
   }
   return undefined;
 }

@@ -136,8 +136,6 @@ export async function confirmAsEnterprise(
   });
 }
 
-export { SIGNED_FORM_MISMATCH } from '../documents/index.js';
-
 /** What became of an uploaded scan: stored (its QR matched, or could not be read), or refused. */
 export type SignedFormOutcome =
   | { ok: true; qr: 'matched' | 'unreadable'; decodeMs: number }
@@ -181,10 +179,15 @@ export async function attachSignedForm(
   return deps.sql.begin(async (tx): Promise<SignedFormOutcome> => {
     const at = deps.clock.now();
     const [application] = await tx<
-      { id: string; applicationNumber: string; version: number; hash: string | null }[]
+      {
+        id: string;
+        applicationNumber: string;
+        snapshotVersion: number;
+        snapshotHash: string | null;
+      }[]
     >`
       select a.id, a.application_number as "applicationNumber",
-             a.snapshot_version as version, a.snapshot_hash as hash
+             a.snapshot_version as "snapshotVersion", a.snapshot_hash as "snapshotHash"
       from applications a join enterprises e on e.id = a.enterprise_id
       where a.id = ${request.applicationId} and e.account_id = ${request.accountId}
         and a.state = 'awaiting_signed_form' and a.snapshot_version = ${request.snapshotVersion}

@@ -89,6 +89,23 @@ export async function snapshotOf(
 }
 
 /** A qualification as the snapshot freezes it. */
+/**
+ * The employer as the application names it: the enterprise's name now, and the name the person
+ * confirmed (the snapshot) beside it when a rename came in between, so the form is stamped with
+ * the seal the enterprise holds now and still shows what was confirmed.
+ */
+export function employerName(
+  snapshot: Record<string, unknown>,
+  current: { name: string; creditCode: string },
+): string {
+  const frozen = snapshot.enterprise as { name?: unknown; creditCode?: unknown } | null | undefined;
+  return frozen?.creditCode === current.creditCode &&
+    typeof frozen.name === 'string' &&
+    frozen.name !== current.name
+    ? `${current.name}（确认时名称：${frozen.name}）`
+    : current.name;
+}
+
 export type SnapshotQualification = {
   certificateNumber: string;
   specialty: string | null;

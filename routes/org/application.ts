@@ -7,7 +7,6 @@ import {
   SIGNED_FORM_REASONS,
   supplyItem,
 } from '../../lib/corrections/index.js';
-import type { EnterpriseInformation } from '../../lib/enterprise/index.js';
 import {
   applicationOfEnterprise,
   attachSignedForm,
@@ -17,7 +16,6 @@ import {
   enterpriseOfAccount,
   materialsOf,
   returnForm,
-  SIGNED_FORM_MISMATCH,
   SIGNED_FORM_MISSING,
 } from '../../lib/enterprise/index.js';
 import type { UploadedDocument } from '../../lib/files/index.js';
@@ -28,7 +26,6 @@ import {
   formatErrors,
   inputLimits,
   NotFoundError,
-  RuleError,
   trimmed,
 } from '../../lib/platform/index.js';
 import { LICENCE_TYPES, licenceFields } from '../../lib/reference/index.js';
@@ -41,6 +38,7 @@ import {
   eventsOf,
   findTransition,
   kindNames,
+  employerName,
   readDraft,
   transition,
 } from '../../lib/workflow/index.js';
@@ -61,8 +59,7 @@ import { showWrittenDecision } from '../authority/written-decision.js';
  * correct or for the enterprise's information, so the summary leads to the return form.
  */
 const REFUSAL_AT = {
-  at: (p: Problem) =>
-    p.code === SIGNED_FORM_MISSING || p.code === SIGNED_FORM_MISMATCH ? '#signedForm' : '#reason',
+  at: (p: Problem) => (p.code === SIGNED_FORM_MISSING ? '#signedForm' : '#reason'),
 };
 
 /**
@@ -175,7 +172,8 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
       );
       if (!outcome.ok) {
         const page = paths.org.application(application.id);
-        return redirectRefused(req, res, page, problemErrors([outcome.problem], REFUSAL_AT));
+        const errors = problemErrors([outcome.problem], { at: '#signedForm' });
+        return redirectRefused(req, res, page, errors);
       }
       res.redirect(303, `${paths.org.application(application.id)}?done=uploaded`);
     },
@@ -221,22 +219,20 @@ export const applicationPages: Pages = ({ pages, uploads }, services) => {
         supplied = material.supplied;
         document = material.document;
       }
-      try {
-        await supplyItem(services, {
-          itemId: item.id,
-          party: 'enterprise',
-          accountId: req.user!.id,
-          supplied,
-          document,
-        });
-      } catch (err) {
-        // A signed form sent again whose QR is another application's or version's: beside the
-        // file, with the link to the current form above it.
-        if (!(err instanceof RuleError)) throw err;
+      // A signed form sent again whose QR is another application's or version's: beside the
+      // file, with the link to the current form above it.
+      onRefusal(req, res, (problems) => {
         const page = paths.org.application(application.id);
-        const errors = problemErrors(err.problems, { at: `#${field}`, field });
+        const errors = problemErrors(problems, { at: `#${field}`, field });
         return redirectRefused(req, res, page, errors, values);
-      }
+      });
+      await supplyItem(services, {
+        itemId: item.id,
+        party: 'enterprise',
+        accountId: req.user!.id,
+        supplied,
+        document,
+      });
       res.redirect(303, `${paths.org.application(application.id)}?done=supplied`);
     },
   );
@@ -294,23 +290,6 @@ const FORM_LIMITS = {
   ...inputLimits(correctionNoteForm),
   ...inputLimits(returnForm),
 };
-
-/**
- * The employer as the application names it: the enterprise's name now, and the name the person
- * confirmed (the snapshot) beside it when a rename came in between, so the form is stamped with
- * the seal the enterprise holds now and still shows what was confirmed.
- */
-export function employerName(
-  snapshot: Record<string, unknown>,
-  current: Pick<EnterpriseInformation, 'name' | 'creditCode'>,
-): string {
-  const frozen = snapshot.enterprise as { name?: unknown; creditCode?: unknown } | null | undefined;
-  return frozen?.creditCode === current.creditCode &&
-    typeof frozen.name === 'string' &&
-    frozen.name !== current.name
-    ? `${current.name}（确认时名称：${frozen.name}）`
-    : current.name;
-}
 
 /** The applicant's name as the snapshot holds it (else as the registry does now). */
 function applicantName(snapshot: Record<string, unknown>, current: string): string {

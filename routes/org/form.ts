@@ -1,11 +1,10 @@
 import { applicationFormOf, hasApplicationForm } from '../../lib/documents/index.js';
 import { applicationOfEnterprise } from '../../lib/enterprise/index.js';
 import { NotFoundError } from '../../lib/platform/index.js';
-import { readDraft } from '../../lib/workflow/index.js';
+import { employerName, readDraft } from '../../lib/workflow/index.js';
 import type { Pages } from '../area.js';
 import { sendPdf } from '../documents.js';
 import { paths } from '../paths.js';
-import { employerName } from './application.js';
 
 /**
  * The application form to print, sign (the legal representative), stamp, scan and upload: the
