@@ -38,6 +38,7 @@ import {
   systemClock,
 } from '../lib/platform/index.js';
 import { configuredWorkflow } from '../lib/services/index.js';
+import { readApplication } from '../lib/workflow/index.js';
 import { setUpViews } from '../routes/middleware/views.js';
 import { freePort } from '../test/support/server-process.js';
 import { writeSection } from './report.js';
@@ -250,9 +251,10 @@ async function demoForm(): Promise<{ form: ApplicationForm; html: string }> {
       order by a.kind = 'initial' desc, a.submitted_at`;
     let form: ApplicationForm | undefined;
     for (const { id, accountId } of candidates) {
+      const application = (await readApplication(sql, id))!;
       form = await applicationFormOf(
         { sql, fileStore },
-        { applicationId: id, viewerAccountId: accountId, preview: false, at: new Date() },
+        { application, viewerAccountId: accountId, preview: false, at: new Date() },
       );
       if (form.qrSvg && form.person.photoUrl) break;
       form = undefined;

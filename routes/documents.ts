@@ -1,5 +1,5 @@
 import type { Response } from 'express';
-import type { DocumentAsset, DocumentRenderer } from '../lib/documents/index.js';
+import type { ApplicationForm, DocumentAsset, DocumentRenderer } from '../lib/documents/index.js';
 
 /**
  * A document (views/documents/) rendered to PDF by the one renderer and sent as a download: the
@@ -34,4 +34,18 @@ export async function sendPdf(
     'X-Content-Type-Options': 'nosniff',
   });
   res.send(pdf);
+}
+
+/** The application form (the enterprise's to print, or the person's preview) as its PDF. */
+export function sendApplicationForm(
+  res: Response,
+  renderer: DocumentRenderer,
+  form: ApplicationForm,
+): Promise<void> {
+  return sendPdf(res, renderer, {
+    view: form.view,
+    locals: { form },
+    assets: form.assets,
+    fileName: form.fileName,
+  });
 }

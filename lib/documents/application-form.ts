@@ -7,13 +7,8 @@ import { professions } from '../reference/index.js';
 import type { RegistrationSummary } from '../registrations/index.js';
 import { registrationOfApplication } from '../registrations/index.js';
 import type { ApplicationKind, SnapshotQualification } from '../workflow/index.js';
-import {
-  employerName,
-  kindNames,
-  readApplication,
-  readDraft,
-  snapshotOf,
-} from '../workflow/index.js';
+import type { ApplicationRow } from '../workflow/index.js';
+import { employerName, kindNames, readDraft, snapshotOf } from '../workflow/index.js';
 import { formQrOf, formQrSvg } from './qr.js';
 import type { DocumentAsset } from './renderer.js';
 
@@ -108,17 +103,18 @@ type Person = {
 };
 
 /**
- * The form of an application, for a viewer who may see it (the caller checked: the enterprise
+ * The form of an application, as the caller read it for a viewer who may see it (the enterprise
  * it names, or the person it is of). `preview` builds it from the draft while the person may
- * still edit it, and from the snapshot after; otherwise the snapshot, which must exist.
+ * still edit it, and from the snapshot after; otherwise the snapshot, which must exist. Not
+ * found for a kind without a form.
  */
 export async function applicationFormOf(
   deps: { sql: Db; fileStore: FileStore },
-  request: { applicationId: string; viewerAccountId: string; preview: boolean; at: Date },
+  request: { application: ApplicationRow; viewerAccountId: string; preview: boolean; at: Date },
 ): Promise<ApplicationForm> {
   const { sql } = deps;
-  const app = await readApplication(sql, request.applicationId);
-  if (!app || !app.profession || !hasApplicationForm(app.kind)) throw new NotFoundError();
+  const app = request.application;
+  if (!app.profession || !hasApplicationForm(app.kind)) throw new NotFoundError();
   const kind = app.kind;
   const editable = app.state === 'draft' || app.state === 'returned';
   const fromDraft = request.preview && editable;

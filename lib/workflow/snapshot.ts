@@ -46,12 +46,12 @@ export async function snapshotOf(
   // The qualifications the person registers with in this profession (the printed form shows
   // them): in-province ones from the exam-results registry, an approved out-of-province entry.
   const qualifications =
-    app.personId && app.profession && app.kind !== 'out_of_province_qualification'
+    person && app.profession && app.kind !== 'out_of_province_qualification'
       ? await tx<SnapshotQualification[]>`
           select q.certificate_number as "certificateNumber", q.specialty,
                  '江苏' as "examProvince", q.pass_year as "passYear"
-          from qualification_registry q join persons p on p.id_number = q.id_number
-          where p.id = ${app.personId} and q.profession = ${app.profession}
+          from qualification_registry q
+          where q.id_number = ${person.idNumber} and q.profession = ${app.profession}
           union all
           select certificate_number, null, exam_province, pass_year
           from qualifications where person_id = ${app.personId} and profession = ${app.profession}

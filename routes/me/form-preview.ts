@@ -1,8 +1,7 @@
-import { applicationFormOf, hasApplicationForm } from '../../lib/documents/index.js';
+import { applicationFormOf } from '../../lib/documents/index.js';
 import { applicationOfPerson } from '../../lib/person/index.js';
-import { NotFoundError } from '../../lib/platform/index.js';
 import type { Pages } from '../area.js';
-import { sendPdf } from '../documents.js';
+import { sendApplicationForm } from '../documents.js';
 import { paths } from '../paths.js';
 
 /**
@@ -17,18 +16,12 @@ export const formPreviewPage: Pages = ({ pages }, services) => {
       req.user!.id,
       String(req.params.id),
     );
-    if (!hasApplicationForm(application.kind)) throw new NotFoundError();
     const form = await applicationFormOf(services, {
-      applicationId: application.id,
+      application,
       viewerAccountId: req.user!.id,
       preview: true,
       at: services.clock.now(),
     });
-    await sendPdf(res, services.documents, {
-      view: form.view,
-      locals: { form },
-      assets: form.assets,
-      fileName: form.fileName,
-    });
+    await sendApplicationForm(res, services.documents, form);
   });
 };

@@ -1,9 +1,9 @@
-import { applicationFormOf, hasApplicationForm } from '../../lib/documents/index.js';
+import { applicationFormOf } from '../../lib/documents/index.js';
 import { applicationOfEnterprise } from '../../lib/enterprise/index.js';
 import { NotFoundError } from '../../lib/platform/index.js';
-import { employerName, readDraft } from '../../lib/workflow/index.js';
+import { employerName, readApplication, readDraft } from '../../lib/workflow/index.js';
 import type { Pages } from '../area.js';
-import { sendPdf } from '../documents.js';
+import { sendApplicationForm } from '../documents.js';
 import { paths } from '../paths.js';
 
 /**
@@ -16,22 +16,15 @@ export const formPage: Pages = ({ pages }, services) => {
 
   pages.get(paths.org.formPdf.pattern, async (req, res) => {
     const enterprise = res.locals.enterprise!;
-    const application = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
-    if (application.snapshotVersion === 0 || !hasApplicationForm(application.kind)) {
-      throw new NotFoundError();
-    }
+    // The enterprise's own (or not found), then the whole row the form is made from.
+    const { id } = await applicationOfEnterprise(sql, enterprise.id, String(req.params.id));
     const form = await applicationFormOf(services, {
-      applicationId: application.id,
+      application: (await readApplication(sql, id))!,
       viewerAccountId: req.user!.id,
       preview: false,
       at: clock.now(),
     });
-    await sendPdf(res, services.documents, {
-      view: form.view,
-      locals: { form },
-      assets: form.assets,
-      fileName: form.fileName,
-    });
+    await sendApplicationForm(res, services.documents, form);
   });
 
   pages.get(paths.org.form.pattern, async (req, res) => {
