@@ -389,9 +389,6 @@ function sameQueue(ours: unknown, bare: unknown): string | undefined {
 async function casesFor(sql: Sql): Promise<Case[]> {
   const [officer] = await sql<{ id: string }[]>`
     select account_id as id from staff where role = 'officer' order by name limit 1`;
-  const [admin] = await sql<
-    { id: string }[]
-  >`select account_id as id from staff where role = 'admin'`;
   const viewer = { accountId: officer!.id };
   const calendarOf = () => loadCalendar(sql);
   const queue = (filter: Partial<QueueFilter>) => async () =>
@@ -399,14 +396,9 @@ async function casesFor(sql: Sql): Promise<Case[]> {
 
   // Page 50: the cursor after page 49, walked once through the queue itself.
   let after: string | undefined;
+  const calendar = await calendarOf();
   for (let page = 1; page < 50; page++) {
-    const answer = await queuePage(
-      sql,
-      await calendarOf(),
-      queueForm.parse({ after }),
-      viewer,
-      NOW,
-    );
+    const answer = await queuePage(sql, calendar, queueForm.parse({ after }), viewer, NOW);
     after = answer.next ?? undefined;
   }
   const cursor = JSON.parse(Buffer.from(after!, 'base64url').toString()) as {
@@ -514,7 +506,7 @@ async function casesFor(sql: Sql): Promise<Case[]> {
       bare: bareAudit(sql, { action: 'refuse' }),
       same: sameAudit,
     },
-  ].map((c) => ({ ...c, admin: admin!.id }));
+  ];
 }
 
 // ---- the dashboard and the audit search, bare ----
@@ -562,12 +554,11 @@ function bareDashboard(sql: Sql) {
         where decided_at >= ${new Date('2026-09-14T00:00:00+08:00')} and decided_at <= ${NOW}
         group by 1, 2`,
     ]);
-    const today = TODAY;
     return {
       open: groups.reduce((s, g) => s + g.n, 0),
       due: due.length,
       overdue: groups
-        .filter((g) => g.state === 'under_review' && g.deadline !== null && g.deadline < today)
+        .filter((g) => g.state === 'under_review' && g.deadline !== null && g.deadline < TODAY)
         .reduce((s, g) => s + g.n, 0),
       durations: durations
         .map((d) => `${d.kind}:${d.n}:${d.average}:${d.p90}:${d.over}`)

@@ -42,7 +42,7 @@ import { readApplication } from '../lib/workflow/index.js';
 import { setUpViews } from '../routes/middleware/views.js';
 import { freePort } from '../test/support/server-process.js';
 import { writeSection } from './report.js';
-import { median, millis, thousands } from './support.js';
+import { median, millis, percentile, thousands } from './support.js';
 
 const run = promisify(execFile);
 /** Renders per side in all (the memory is watched over these). */
@@ -326,9 +326,6 @@ const pdfFonts = (pdf: Buffer) =>
       .sort()
       .join(', '),
   );
-
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 
 async function report(
   sides: Side[],

@@ -20,7 +20,7 @@ import { paths } from '../routes/paths.js';
 import { createServices } from '../lib/services/index.js';
 import { freePort } from '../test/support/server-process.js';
 import { writeSection } from './report.js';
-import { creditCode } from './support.js';
+import { creditCode, percentile } from './support.js';
 import type { AddressInfo } from 'node:net';
 
 const PERSONS = 100_000;
@@ -206,8 +206,6 @@ async function measure(url: string, cookie: string) {
   return { times, bytes };
 }
 
-const percentile = (xs: number[], p: number) =>
-  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 
 await main();

@@ -7,6 +7,7 @@ import { paths } from '../../routes/paths.js';
 import {
   browserSuite,
   expectAccessibleAndFitting,
+  fetchAs,
   LoginPage,
   navigating,
   openPage,
@@ -116,18 +117,10 @@ for (const javaScript of [true, false]) {
         const preview = await page.$eval('[data-testid="form-preview"] a', (el) =>
           el.getAttribute('href'),
         );
-        const response = await fetch(new URL(preview!, page.url()), {
-          headers: {
-            cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; '),
-          },
-        });
+        const { response, bytes } = await fetchAs(context, page, preview!);
         expect(response.status).toBe(200);
         expect(response.headers.get('content-type')).toBe('application/pdf');
-        expect(
-          Buffer.from(await response.arrayBuffer())
-            .subarray(0, 5)
-            .toString(),
-        ).toBe('%PDF-');
+        expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
         await page.click('#commitment');
         await click(page, '[data-testid="confirm-application"]');
 

@@ -6,6 +6,7 @@ import {
   axeViolations,
   browserSuite,
   expectAccessibleAndFitting,
+  fetchAs,
   LoginPage,
   navigating,
   openPage,
@@ -156,19 +157,11 @@ describe('an application waiting for its signed form', () => {
         }));
         expect(download.text).toContain('下载申请表（PDF，第1版）');
         // The link is the enterprise's own PDF of the form, sent as a download.
-        const response = await fetch(new URL(download.href!, page.url()), {
-          headers: {
-            cookie: (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; '),
-          },
-        });
+        const { response, bytes } = await fetchAs(context, page, download.href!);
         expect(response.status).toBe(200);
         expect(response.headers.get('content-type')).toBe('application/pdf');
         expect(response.headers.get('content-disposition')).toMatch(/^attachment;/);
-        expect(
-          Buffer.from(await response.arrayBuffer())
-            .subarray(0, 5)
-            .toString(),
-        ).toBe('%PDF-');
+        expect(bytes.subarray(0, 5).toString()).toBe('%PDF-');
         expect(await problems.cspViolations()).toEqual([]);
       } finally {
         await context.close();

@@ -180,6 +180,20 @@ export async function fontsLoaded(page: Page) {
   });
 }
 
+/**
+ * What a link answers when followed with the browser context's cookies (a download the browser
+ * would save rather than show): the response and its bytes.
+ */
+export async function fetchAs(
+  context: BrowserContext,
+  page: Page,
+  href: string,
+): Promise<{ response: Response; bytes: Buffer }> {
+  const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+  const response = await fetch(new URL(href, page.url()), { headers: { cookie } });
+  return { response, bytes: Buffer.from(await response.arrayBuffer()) };
+}
+
 /** Runs an action that navigates (a click, a submit) and waits for the new page to load. */
 export async function navigating(page: Page, action: () => Promise<unknown>) {
   const [res] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), action()]);

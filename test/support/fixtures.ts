@@ -21,7 +21,6 @@ export function standInFiles(): Promise<{ photo: Buffer; scan: Buffer }> {
 }
 const NO_PASSWORD = '$argon2id$fixture-not-a-hash';
 
-/** A valid ID number no other fixture has (random serial, checksum computed). */
 /** The fixtures' ID numbers in this worker: each one new (900,000 of them, from a random start). */
 let idSerial = randomInt(0, 900_000);
 
