@@ -6,7 +6,7 @@
 // on both; the memory is the RSS of this Node process and of every process of each side's
 // browser, sampled after each round.
 import { execFile } from 'node:child_process';
-import { chmod, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -40,6 +40,7 @@ import {
 import { configuredWorkflow } from '../lib/services/index.js';
 import { readApplication } from '../lib/workflow/index.js';
 import { setUpViews } from '../routes/middleware/views.js';
+import { pdfText, withPdfFile } from '../test/support/pdf.js';
 import { freePort } from '../test/support/server-process.js';
 import { writeSection } from './report.js';
 import { median, millis, percentile, thousands } from './support.js';
@@ -298,22 +299,9 @@ async function memoryOf(side: Side) {
   return { nodeMb, chromiumMb: kb / 1024, processes };
 }
 
-async function withPdf<T>(pdf: Buffer, work: (file: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'jsreg-bench-pdf-'));
-  try {
-    await writeFile(path.join(dir, 'a.pdf'), pdf);
-    return await work(path.join(dir, 'a.pdf'));
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-const pdfText = (pdf: Buffer) =>
-  withPdf(pdf, async (file) => (await run('pdftotext', ['-layout', file, '-'])).stdout);
-
 /** The fonts a PDF embeds, by name without the subset's prefix (ABCDEF+NotoSansSC-Regular). */
 const pdfFonts = (pdf: Buffer) =>
-  withPdf(pdf, async (file) =>
+  withPdfFile(pdf, async (file) =>
     [
       ...new Set(
         (await run('pdffonts', [file])).stdout

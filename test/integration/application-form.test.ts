@@ -1,7 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import request from 'supertest';
@@ -15,6 +13,7 @@ import { SIGNED_FORM_QR_OF } from '../../lib/enterprise/index.js';
 import { saveDraft, startApplication } from '../../lib/filing/index.js';
 import { readApplication } from '../../lib/workflow/index.js';
 import { paths } from '../../routes/paths.js';
+import { pdfPagePng, pdfText } from '../support/pdf.js';
 import type { TestApp } from '../support/app.js';
 import {
   createTestApp,
@@ -22,6 +21,7 @@ import {
   integrationSuite,
   logInAs,
   signInNewEnterprise,
+  withBytes,
 } from '../support/app.js';
 import {
   addRegistration,
@@ -40,39 +40,9 @@ import {
 const suite = integrationSuite({ clock: NOW });
 const run = promisify(execFile);
 
-async function inTempDir<T>(work: (dir: string) => Promise<T>): Promise<T> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'jsreg-form-'));
-  try {
-    return await work(dir);
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
-/** The PDF's text, laid out as on the page (or, `raw`, in the order it was written). */
-const textOf = (pdf: Buffer, mode: 'layout' | 'raw' = 'layout') =>
-  inTempDir(async (dir) => {
-    await writeFile(path.join(dir, 'a.pdf'), pdf);
-    return (await run('pdftotext', [`-${mode}`, path.join(dir, 'a.pdf'), '-'])).stdout;
-  });
-
-/** Page 1 of a PDF as a PNG at `dpi`. */
-const rasterised = (pdf: Buffer, dpi: number) =>
-  inTempDir(async (dir) => {
-    await writeFile(path.join(dir, 'a.pdf'), pdf);
-    await run(
-      'pdftoppm',
-      ['-r', String(dpi), '-f', '1', '-l', '1', '-singlefile', '-png'].concat([
-        path.join(dir, 'a.pdf'),
-        path.join(dir, 'page'),
-      ]),
-    );
-    return readFile(path.join(dir, 'page.png'));
-  });
-
 /** The printed form as an office scans it back: 150 dpi, turned about 2°, JPEG quality 70. */
 async function officeScan(pdf: Buffer): Promise<Buffer> {
-  return sharp(await rasterised(pdf, 150))
+  return sharp(await pdfPagePng(pdf, 150))
     .rotate(2, { background: '#ffffff' })
     .jpeg({ quality: 70 })
     .toBuffer();
@@ -142,16 +112,7 @@ async function awaitingSignedForm(name = '张伟') {
 }
 
 const download = (enterprise: Enterprise, id: string) =>
-  enterprise.agent
-    .get(paths.org.formPdf(id))
-    .buffer(true)
-    .parse((res, done) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => done(null, Buffer.concat(chunks)));
-    });
-
-const bodyOf = (res: { body: unknown }) => res.body as Buffer;
+  withBytes(enterprise.agent.get(paths.org.formPdf(id)));
 
 const signedFormOf = async (id: string) =>
   (
@@ -164,7 +125,7 @@ const signedFormOf = async (id: string) =>
 describe('the application form as a PDF', () => {
   it('is A4 text with the name, the application number, the enterprise and the qualification number, sent as a download that is not cached', async () => {
     const { enterprise, id, row } = await awaitingSignedForm('张伟');
-    const res = await download(enterprise, id);
+    const { res, body } = await download(enterprise, id);
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
     expect(res.headers['cache-control']).toBe('no-store');
@@ -174,7 +135,7 @@ describe('the application form as a PDF', () => {
     expect(decodeURIComponent(res.headers['content-disposition']!.split("''")[1]!)).toBe(
       `二级注册建造师初始注册申请表-${row.applicationNumber}-第1版.pdf`,
     );
-    const text = await textOf(bodyOf(res));
+    const text = await pdfText(body);
     const [qualification] = await suite.t.db.sql<{ n: string }[]>`
       select certificate_number as n from qualification_registry q
       join persons p on p.id_number = q.id_number join applications a on a.person_id = p.id
@@ -191,7 +152,7 @@ describe('the application form as a PDF', () => {
     expect(text).toContain('聘用企业（盖章）');
     expect(text).not.toContain('预览');
     // Its QR carries the application number, the version and the snapshot's short hash.
-    const { qr } = await readFormQr(await rasterised(bodyOf(res), 150), 'image/png');
+    const { qr } = await readFormQr(await pdfPagePng(body, 150), 'image/png');
     expect(qr).toEqual({
       applicationNumber: row.applicationNumber,
       snapshotVersion: 1,
@@ -203,7 +164,7 @@ describe('the application form as a PDF', () => {
     const name = '李<img src=x onerror=alert(1)>';
     const { enterprise, id } = await awaitingSignedForm(name);
     // In writing order, so the cell's two lines (a long name wraps) follow each other.
-    const text = await textOf(bodyOf(await download(enterprise, id)), 'raw');
+    const text = await pdfText((await download(enterprise, id)).body, 'raw');
     expect(text.replace(/\s+/g, '')).toContain(name.replace(/\s+/g, ''));
   });
 
@@ -274,8 +235,8 @@ describe('one form per kind', () => {
     await sql`update applications set enterprise_confirmation = ${sql.json({ costConsulting: true })} where id = ${cost}`;
 
     const text = async (id: string) => {
-      const pdf = bodyOf(await download(signed, id));
-      return textOf(pdf);
+      const pdf = (await download(signed, id)).body;
+      return pdfText(pdf);
     };
     const [registration] = await sql<{ n: string }[]>`
       select r.registration_number as n from registrations r
@@ -319,7 +280,7 @@ describe('the signed scan, matched by its QR', () => {
   it('accepts an office scan of its version, and after a new version refuses the old scan naming both versions', async () => {
     const { t } = suite;
     const { enterprise, personAgent, person, id } = await awaitingSignedForm();
-    const scan = await officeScan(bodyOf(await download(enterprise, id)));
+    const scan = await officeScan((await download(enterprise, id)).body);
 
     const uploaded = await uploadScan(enterprise, id, scan, '申请表扫描件.jpg');
     expect(uploaded.status).toBe(303);
@@ -365,7 +326,7 @@ describe('the signed scan, matched by its QR', () => {
     const oldPdf = await pdfWrapping(scan);
     await uploadScan(enterprise, id, oldPdf, '扫描件.pdf');
     expect((await enterprise.agent.get(paths.org.application(id))).text).toContain(message);
-    const newPdf = await pdfWrapping(await officeScan(bodyOf(await download(enterprise, id))));
+    const newPdf = await pdfWrapping(await officeScan((await download(enterprise, id)).body));
     const accepted = await uploadScan(enterprise, id, newPdf, '扫描件.pdf');
     expect(accepted.headers.location).toBe(`${paths.org.application(id)}?done=uploaded`);
     expect(await signedFormOf(id)).toEqual({ version: 2, qr: 'matched' });
@@ -401,7 +362,7 @@ describe('the person’s preview', () => {
     await uploadScan(
       enterprise,
       id,
-      await officeScan(bodyOf(await download(enterprise, id))),
+      await officeScan((await download(enterprise, id)).body),
       'a.jpg',
     );
     await enterprise.agent
@@ -444,7 +405,7 @@ describe('the person’s preview', () => {
     );
     // Another application's form: refused beside the item's file, the item still open.
     const other = await awaitingSignedForm('沈浩');
-    const otherScan = await officeScan(bodyOf(await download(other.enterprise, other.id)));
+    const otherScan = await officeScan((await download(other.enterprise, other.id)).body);
     const refused = await supply(item.id, otherScan);
     expect(refused.headers.location).toBe(paths.org.application(id));
     const message = `扫描件是另一项申请（申请编号${other.row.applicationNumber}）的申请表，不是本申请（${row.applicationNumber}）的`;
@@ -454,7 +415,7 @@ describe('the person’s preview', () => {
     expect((await itemsOf(t.db.sql, id)).find((i) => i.id === item.id)!.closedAt).toBeNull();
 
     // Its own form: accepted, the match kept with what was supplied.
-    const scan = await officeScan(bodyOf(await download(enterprise, id)));
+    const scan = await officeScan((await download(enterprise, id)).body);
     const supplied = await supply(item.id, scan);
     expect(supplied.headers.location).toBe(`${paths.org.application(id)}?done=supplied`);
     const closed = (await itemsOf(t.db.sql, id)).find((i) => i.id === item.id)!;
@@ -480,7 +441,7 @@ describe('the person’s preview', () => {
 
   it('reads PDF scans as many at once as the machine has cores, the rest waiting their turn', async () => {
     const { enterprise, id } = await awaitingSignedForm('周杰');
-    const pdf = await pdfWrapping(await officeScan(bodyOf(await download(enterprise, id))));
+    const pdf = await pdfWrapping(await officeScan((await download(enterprise, id)).body));
     const cores = os.availableParallelism();
     // This worker's own pdftoppm processes, counted every 10 ms while the readings run.
     let most = 0;
@@ -521,23 +482,15 @@ describe('the person’s preview', () => {
     const check = await agent.get(paths.me.step(app.id, 'check'));
     expect(check.text).toContain(`href="${paths.me.formPreview(app.id)}"`);
 
-    const res = await agent
-      .get(paths.me.formPreview(app.id))
-      .buffer(true)
-      .parse((r, done) => {
-        const chunks: Buffer[] = [];
-        r.on('data', (c: Buffer) => chunks.push(c));
-        r.on('end', () => done(null, Buffer.concat(chunks)));
-      });
+    const { res, body: pdf } = await withBytes(agent.get(paths.me.formPreview(app.id)));
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/pdf');
-    const pdf = bodyOf(res);
-    const text = await textOf(pdf);
+    const text = await pdfText(pdf);
     expect(text).toContain('预览');
     expect(text).toContain('赵敏');
     expect(text).toContain('无二维码');
     expect(text).not.toContain('校验码');
-    expect((await readFormQr(await rasterised(pdf, 150), 'image/png')).qr).toBeUndefined();
+    expect((await readFormQr(await pdfPagePng(pdf, 150), 'image/png')).qr).toBeUndefined();
 
     const stranger = await createPerson(t.db.sql, NOW, { password: PASSWORD });
     const other = request.agent(t.app);

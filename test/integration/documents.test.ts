@@ -1,9 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -14,6 +12,7 @@ import {
   RendererBusyError,
 } from '../../lib/documents/index.js';
 import { CHROMIUM_PATH } from '../support/chromium.js';
+import { pdfPagePng, pdfText } from '../support/pdf.js';
 
 // The PDF renderer (issue 15, part 1) on a real Chromium: Chinese as text, nothing fetched from
 // outside, a bounded queue, a crash survived, no processes left behind.
@@ -36,17 +35,6 @@ afterAll(async () => {
 const page = (body: string) =>
   `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><style>body{font-family:'Noto Sans SC';}</style></head><body>${body}</body></html>`;
 
-async function textOf(pdf: Buffer): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'jsreg-pdf-'));
-  try {
-    await writeFile(path.join(dir, 'a.pdf'), pdf);
-    const { stdout } = await run('pdftotext', ['-layout', path.join(dir, 'a.pdf'), '-']);
-    return stdout;
-  } finally {
-    await rm(dir, { recursive: true, force: true });
-  }
-}
-
 /** The processes alive now, each with its parent (other test files run Chromium too). */
 async function processes(): Promise<{ pid: number; ppid: number }[]> {
   const { stdout } = await run('ps', ['-eo', 'pid=,ppid=,stat=']);
@@ -63,7 +51,7 @@ describe('the document renderer', () => {
       page('<h1>二级注册建造师初始注册申请表</h1><p>申请人：张伟</p>'),
     );
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
-    const text = await textOf(pdf);
+    const text = await pdfText(pdf);
     expect(text).toContain('二级注册建造师初始注册申请表');
     expect(text).toContain('申请人：张伟');
   });
@@ -90,7 +78,7 @@ describe('the document renderer', () => {
           ],
         ]),
       );
-      expect(await textOf(pdf)).toContain('正文');
+      expect(await pdfText(pdf)).toContain('正文');
       expect(asked).toEqual([]);
     } finally {
       server.close();
@@ -116,24 +104,8 @@ describe('the document renderer', () => {
         `<!doctype html><html><head><style>@page{size:A4;margin:0}img{display:block;width:210mm;height:297mm}</style></head><body><img src="${url}" alt=""></body></html>`,
         new Map([[url, { body: bytes, contentType: 'image/png' }]]),
       );
-    const colourOf = async (pdf: Buffer) => {
-      const dir = await mkdtemp(path.join(os.tmpdir(), 'jsreg-pdf-'));
-      try {
-        await writeFile(path.join(dir, 'a.pdf'), pdf);
-        await run('pdftoppm', [
-          '-r',
-          '10',
-          '-singlefile',
-          '-png',
-          path.join(dir, 'a.pdf'),
-          path.join(dir, 'p'),
-        ]);
-        const { dominant } = await sharp(path.join(dir, 'p.png')).stats();
-        return dominant;
-      } finally {
-        await rm(dir, { recursive: true, force: true });
-      }
-    };
+    const colourOf = async (pdf: Buffer) =>
+      (await sharp(await pdfPagePng(pdf, 10)).stats()).dominant;
     const red = await colourOf(await withPhoto(await pixel([255, 0, 0])));
     const blue = await colourOf(await withPhoto(await pixel([0, 0, 255])));
     expect(red.r).toBeGreaterThan(200);
@@ -165,7 +137,7 @@ describe('the document renderer', () => {
     setTimeout(() => process.kill(pid!, 'SIGKILL'), 50);
     await expect(underWay).rejects.toBeInstanceOf(RenderFailedError);
     const again = await r.renderPdf(page('<p>再次生成</p>'));
-    expect(await textOf(again)).toContain('再次生成');
+    expect(await pdfText(again)).toContain('再次生成');
     expect(await r.browserPid()).not.toBe(pid);
   });
 
@@ -189,7 +161,7 @@ describe('the document renderer', () => {
     let live: number[] = [];
     for (let i = 0; i < 9; i++) {
       const pdf = await r.renderPdf(page(`<p>第${i}份申请表</p>`));
-      expect(await textOf(pdf)).toContain(`第${i}份申请表`);
+      expect(await pdfText(pdf)).toContain(`第${i}份申请表`);
       live = await renderersOf((await r.browserPid())!);
       for (const pid of live) seen.add(pid);
       counts.push(live.length);

@@ -1,10 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
-import type { Response } from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { paths } from '../../routes/paths.js';
-import { integrationSuite } from '../support/app.js';
+import { integrationSuite, withBytes } from '../support/app.js';
 
 // Noto Sans SC as a web font (issue item 16): the fallback after the Chinese system fonts, served
 // from our own origin in unicode-range subsets, so a visitor without one sees text, not boxes.
@@ -22,16 +21,6 @@ async function fontStylesheetUrl(): Promise<string> {
   expect(hrefs).toContain(href);
   expect(href).toMatch(/^\/public\/fonts\/noto-sans-sc\.css\?v=[0-9a-f]{12}$/);
   return href!;
-}
-
-/** The response, with its body as bytes (supertest buffers only text by default). */
-async function withBytes(req: request.Test): Promise<{ res: Response; body: Buffer }> {
-  const res = await req.buffer(true).parse((stream, done) => {
-    const chunks: Buffer[] = [];
-    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-    stream.on('end', () => done(null, Buffer.concat(chunks)));
-  });
-  return { res, body: res.body as Buffer };
 }
 
 type Face = { weight: number; url: string; ranges: [number, number][]; rule: string };

@@ -15,6 +15,18 @@ import { createServices } from '../../lib/services/index.js';
 import type { TestDatabase } from './database.js';
 import { createTestDatabase } from './database.js';
 
+/** The response, with its body as bytes (supertest buffers only text by default). */
+export async function withBytes(
+  req: request.Test,
+): Promise<{ res: request.Response; body: Buffer }> {
+  const res = await req.buffer(true).parse((stream, done) => {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('end', () => done(null, Buffer.concat(chunks)));
+  });
+  return { res, body: res.body as Buffer };
+}
+
 export type TestApp = {
   app: Express;
   services: Services;
