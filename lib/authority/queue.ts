@@ -245,20 +245,17 @@ function searchCondition(db: Db, q: string) {
   if (/^SQ\d{8,}$/.test(q)) return db`and a.application_number = ${q}`;
   const idNumber = /^\d{17}[\dX]$/.test(q);
   const creditCode = /^[0-9A-HJ-NPQRTUWXY]{18}$/.test(q);
-  const persons =
-    idNumber || creditCode
-      ? idNumber
-        ? db`select id from persons where id_number = ${q}`
-        : undefined
-      : // Every name that starts with q, in code-point order: [q, q + the last code point).
-        db`select id from persons
-           where name collate "C" >= ${q} and name collate "C" < ${q + LAST_CODE_POINT}`;
-  const enterprises =
-    idNumber || creditCode
-      ? creditCode
-        ? db`select id from enterprises where credit_code = ${q}`
-        : undefined
-      : db`select id from enterprises where strpos(translate(name, '（） ', '()'), ${q}) > 0`;
+  // An identifier is looked up as one (an 18-digit ID number has a credit code's shape too);
+  // anything else is the start of a person's name, or a part of an enterprise's.
+  const identifier = idNumber || creditCode;
+  const persons = identifier
+    ? idNumber && db`select id from persons where id_number = ${q}`
+    : // Every name that starts with q, in code-point order: [q, q + the last code point).
+      db`select id from persons
+         where name collate "C" >= ${q} and name collate "C" < ${q + LAST_CODE_POINT}`;
+  const enterprises = identifier
+    ? creditCode && db`select id from enterprises where credit_code = ${q}`
+    : db`select id from enterprises where strpos(translate(name, '（） ', '()'), ${q}) > 0`;
   return db`and (${persons ? db`a.person_id = any(array(${persons}))` : db`false`}
                  or ${enterprises ? db`a.enterprise_id = any(array(${enterprises}))` : db`false`})`;
 }
